@@ -1,0 +1,109 @@
+import { formatWithOptions } from 'node:util'
+import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
+import { describeEvent, describeError, formatAddress, isChatError, type ChatEvent, type ChatEventHandler, type Message } from '../core/index.ts'
+
+export interface OutputOptions {
+  json?: boolean
+  verbose?: boolean
+  quiet?: boolean
+}
+
+/** Where a command writes: messages and JSON to stdout, logs to stderr. */
+export interface Output {
+  readonly logger: ConsolaInstance
+  readonly options: OutputOptions
+  /** Writes a line to stdout; the interactive chat replaces it to keep the prompt intact. */
+  line: (text: string) => void
+  /** Prints a JSON event line (only with --json). */
+  event(name: string, fields: Record<string, unknown>): void
+  /** The handler to give `createChat`: prints each event as the flags ask. */
+  handler(extra?: { messages?: boolean }): ChatEventHandler
+}
+
+const color = !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb'
+const paint = (code: number) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text)
+export const dim = paint(2)
+export const cyan = paint(36)
+export const yellow = paint(33)
+
+const errColor = !process.env.NO_COLOR && process.stderr.isTTY === true && process.env.TERM !== 'dumb'
+const PREFIX: Record<string, [string, number]> = { error: ['error', 31], fatal: ['error', 31], warn: ['warning', 33], debug: ['debug', 2], trace: ['trace', 2] }
+
+/** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */
+const lineReporter: ConsolaReporter = {
+  log(entry) {
+    const text = formatWithOptions({ colors: errColor }, ...entry.args)
+    const [word, code] = PREFIX[entry.type] ?? ['', 0]
+    const head = word ? (errColor ? `\x1b[${code}m${word}\x1b[0m ` : `${word} `) : ''
+    const tag = entry.tag ? `[${entry.tag}] ` : ''
+    process.stderr.write(`${head}${tag}${text}\n`)
+  },
+}
+
+export function createOutput(options: OutputOptions): Output {
+  const logger = createConsola({
+    level: options.quiet ? 1 : options.verbose ? 4 : 3,
+    stdout: process.stderr,
+    stderr: process.stderr,
+    reporters: [lineReporter],
+  })
+  const output: Output = {
+    logger,
+    options,
+    line: (text) => void process.stdout.write(text + '\n'),
+    event(name, fields) {
+      if (options.json) output.line(JSON.stringify({ event: name, ...fields }))
+    },
+    handler({ messages = true } = {}) {
+      return (event) => print(output, event, messages)
+    },
+  }
+  return output
+}
+
+function print(output: Output, event: ChatEvent, messages: boolean): void {
+  const { json, verbose } = output.options
+  switch (event.type) {
+    case 'message':
+      if (json) return output.line(JSON.stringify(messageJson(event.message)))
+      if (messages) output.line(formatMessage(event.message))
+      return
+    case 'sent':
+      output.event('sent', { to: formatAddress(event.to), peer: event.peer ?? null, text: event.text, bytes: event.bytes, plugin: event.plugin })
+      if (verbose && !json) output.logger.debug(`sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}${event.plugin ? ` (by ${event.plugin})` : ''}`)
+      return
+    case 'drop':
+      output.event('drop', { plugin: event.plugin, reason: event.reason, direction: event.direction, peer: formatAddress(event.peer), text: event.text })
+      output.logger.debug(`${event.plugin} dropped a message ${event.direction === 'inbound' ? 'from' : 'to'} ${formatAddress(event.peer)}: ${event.reason}`)
+      return
+    case 'error':
+      output.event('error', { code: isChatError(event.error) ? event.error.code : 'E_PLUGIN', message: describeError(event.error), plugin: event.plugin, hook: event.hook, peer: event.peer && formatAddress(event.peer) })
+      output.logger.error(describeEvent(event))
+      if (verbose && event.error.stack) output.logger.debug(event.error.stack)
+      return
+    case 'listening':
+    case 'closed':
+      return
+  }
+}
+
+export function messageJson(message: Message) {
+  return {
+    event: 'message',
+    from: formatAddress(message.from),
+    peer: (message.meta.peer as string | undefined) ?? null,
+    text: message.text,
+    bytes: message.bytes.byteLength,
+    encoding: message.encoding,
+    malformed: message.malformed === true,
+    at: new Date(message.at).toISOString(),
+  }
+}
+
+/** `12:00:01 alice: hello` */
+export function formatMessage(message: Message): string {
+  const time = new Date(message.at).toTimeString().slice(0, 8)
+  const who = (message.meta.peer as string | undefined) ?? formatAddress(message.from)
+  const flag = message.malformed ? yellow(` [${message.encoding}: some bytes did not decode]`) : ''
+  return `${dim(time)} ${cyan(who)}: ${message.text}${flag}`
+}

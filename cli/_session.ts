@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import {
+  ChatError, createChat, formatAddress, getRuntimeKey, loadConfig, resolveConfig, type Chat, type ChatEventHandler, type ResolvedConfig,
+} from '../core/index.ts'
+import { parsePort } from '../core/address.ts'
+import { codec, isSupportedEncoding } from '../plugins/index.ts'
+import type { Output } from './_output.ts'
+
+const CONFIG_NAMES = ['chat.config.ts', 'chat.config.mts', 'chat.config.js', 'chat.config.mjs']
+
+export interface SessionFlags {
+  config?: string
+  host?: string
+  port?: string
+  encoding?: string
+}
+
+/** Finds, loads and validates the config, then applies the command-line overrides. */
+export async function readConfig(flags: SessionFlags, defaults: { port?: number } = {}): Promise<ResolvedConfig> {
+  const file = findConfig(flags.config)
+  const config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file) }) : resolveConfig({})
+  if (flags.host !== undefined) config.host = flags.host
+  if (flags.port !== undefined) config.port = parsePort(flags.port, '--port')
+  else if (defaults.port !== undefined) config.port = defaults.port
+  if (flags.encoding !== undefined) {
+    if (!isSupportedEncoding(flags.encoding)) {
+      throw new ChatError('E_USAGE', `Expected --encoding to name an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1, got \`${flags.encoding}\``)
+    }
+    // Placed first, so it answers before any codec of the config.
+    config.plugins.unshift(resolveConfig({ plugins: [codec(flags.encoding)] }).plugins[0]!)
+  }
+  return config
+}
+
+function findConfig(given: string | undefined): string | undefined {
+  if (given !== undefined) {
+    const file = resolve(given)
+    if (!existsSync(file)) throw new ChatError('E_CONFIG', `Config file not found: ${given}`)
+    return file
+  }
+  return CONFIG_NAMES.map((name) => resolve(name)).find((file) => existsSync(file))
+}
+
+/** Opens the chat the flags describe and says where it listens. */
+export async function openChat(output: Output, flags: SessionFlags, options: { port?: number; onEvent?: ChatEventHandler; announce?: boolean } = {}): Promise<{ chat: Chat; config: ResolvedConfig }> {
+  const config = await readConfig(flags, { port: options.port })
+  const onEvent = options.onEvent ?? output.handler()
+  const chat = await createChat({ config, logger: output.logger, onEvent })
+  const names = chat.plugins().map((p) => p.name)
+  output.event('listening', { host: chat.local.host, port: chat.local.port, family: chat.local.family, runtime: getRuntimeKey(), plugins: names })
+  if (!output.options.json && options.announce !== false) {
+    const source = config.file ? ` with ${config.file}` : ''
+    output.logger.info(`listening on ${formatAddress(chat.local)}${source}${names.length ? ` (plugins: ${names.join(', ')})` : ''}`)
+  }
+  return { chat, config }
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+export function untilSignal(output: Output): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let seen = false
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (seen) {
+        output.logger.warn(`${signal} again: exiting without cleaning up`)
+        process.exit(130)
+      }
+      seen = true
+      resolve(signal)
+    }
+    process.on('SIGINT', onSignal)
+    process.on('SIGTERM', onSignal)
+  })
+}

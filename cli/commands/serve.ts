@@ -1,0 +1,22 @@
+import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { createOutput } from '../_output.ts'
+import { openChat, untilSignal } from '../_session.ts'
+
+export const help = `Usage: chat serve
+
+Runs the config's plugins headless (an echo server, a bot, a relay...) until SIGINT or
+SIGTERM, then disposes them in reverse order and exits. Messages are not printed unless
+--json or --verbose asks; use the logger plugin for a transcript.
+
+${commonHelp}`
+
+export async function serve(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('serve', argv, commonOptions)
+  if (values.help) return void console.log(help), 0
+  const output = createOutput(values)
+  const { chat } = await openChat(output, values, { onEvent: output.handler({ messages: values.verbose === true }) })
+  const signal = await untilSignal(output)
+  output.logger.info(`${signal}: stopping`)
+  await chat.close()
+  return 0
+}

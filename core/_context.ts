@@ -1,0 +1,59 @@
+import type { ConsolaInstance } from 'consola'
+import type { ResolvedPlugin } from './config.ts'
+import type { Slot } from './pipeline.ts'
+import type { Address } from './runtime/types.ts'
+import type { Peers, PluginContext, Target } from './types.ts'
+
+/** What a plugin context needs from its chat. */
+export interface ContextHost {
+  send(text: string, to: Target, plugin: string): void
+  store(name: string): Map<string, unknown>
+}
+
+/** A plugin's slot, and how to end its lifetime (abort its signal, clear its timers). */
+export interface Lifetime {
+  slot: Slot
+  end(): void
+}
+
+export function createContext(
+  { plugin, options }: ResolvedPlugin,
+  chat: { local: Address; peers: Peers; logger: ConsolaInstance; host: ContextHost },
+): Lifetime {
+  const controller = new AbortController()
+  const timers = new Set<ReturnType<typeof setTimeout>>()
+  const { host } = chat
+  const name = plugin.name
+  const ctx: PluginContext = {
+    name,
+    options,
+    local: chat.local,
+    peers: chat.peers,
+    logger: chat.logger.withTag(name),
+    signal: controller.signal,
+    store: host.store(name),
+    send: (text, to) => host.send(text, to, name),
+    reply: (message, text) => host.send(text, message.from, name),
+    setTimeout(fn, ms) {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        fn()
+      }, ms)
+      timers.add(timer)
+      return timer
+    },
+    setInterval(fn, ms) {
+      const timer = setInterval(fn, ms)
+      timers.add(timer)
+      return timer
+    },
+  }
+  return {
+    slot: { plugin, ctx },
+    end() {
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
+      controller.abort()
+    },
+  }
+}

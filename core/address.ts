@@ -1,0 +1,63 @@
+import type { Address } from './runtime/types.ts'
+import { ChatError } from './errors.ts'
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
+const MAPPED = '::ffff:'
+
+/** `'IPv4'`, `'IPv6'` or `undefined` for a host name. */
+export function ipFamily(host: string): Address['family'] | undefined {
+  if (IPV4.test(host)) return 'IPv4'
+  if (host.includes(':') && /^[\da-f:.]+(%\w+)?$/i.test(host)) return 'IPv6'
+  return undefined
+}
+
+/** An address as people write it: `1.2.3.4:7788`, `[::1]:7788`. */
+export function formatAddress(address: Pick<Address, 'host' | 'port'>): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`
+}
+
+/** IPv4 peers seen through a dual-stack socket appear as `::ffff:a.b.c.d`; show them as IPv4. */
+export function unmapAddress(host: string, port: number, family: string): Address {
+  if (host.startsWith(MAPPED) && IPV4.test(host.slice(MAPPED.length))) {
+    return { host: host.slice(MAPPED.length), port, family: 'IPv4' }
+  }
+  return { host, port, family: family === 'IPv6' || family === '6' ? 'IPv6' : 'IPv4' }
+}
+
+export function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::'
+}
+
+export function isLoopback(host: string): boolean {
+  return host.startsWith('127.') || host === '::1' || host === 'localhost'
+}
+
+/** A port number 0-65535 from a string or number, or a ChatError naming `what`. */
+export function parsePort(value: string | number, what = 'port'): number {
+  const port = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ChatError('E_USAGE', `Expected ${what} to be an integer 0-65535, got \`${value}\``)
+  }
+  return port
+}
+
+export interface HostPort {
+  host: string
+  port: number
+}
+
+/**
+ * Parses `HOST:PORT`, `[IPV6]:PORT` or a bare `PORT` (meaning 127.0.0.1).
+ * Returns `undefined` when the text has no port, so a caller can try it as a contact name.
+ */
+export function parseHostPort(text: string): HostPort | undefined {
+  const value = text.trim()
+  if (/^\d+$/.test(value)) return { host: '127.0.0.1', port: parsePort(value, 'the target port') }
+  const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(value)
+  if (bracketed) return { host: bracketed[1]!, port: parsePort(bracketed[2]!, 'the target port') }
+  const colon = value.lastIndexOf(':')
+  if (colon <= 0 || value.indexOf(':') !== colon) return undefined
+  const port = value.slice(colon + 1)
+  if (!/^\d+$/.test(port)) return undefined
+  return { host: value.slice(0, colon), port: parsePort(port, 'the target port') }
+}

@@ -1,0 +1,233 @@
+import { createConsola, type ConsolaInstance } from 'consola'
+import { formatAddress, isLoopback, isWildcard } from './address.ts'
+import type { ResolvedConfig, ResolvedPlugin } from './config.ts'
+import { ChatError, describeError } from './errors.ts'
+import type { ChatEvent, ChatEventHandler } from './events.ts'
+import { createPeers, resolveTarget } from './peers.ts'
+import { createPipeline, orderPlugins, runChain, runDecode, runEncode, type HookHost, type Pipeline, type Slot } from './pipeline.ts'
+import { getTransport } from './runtime/index.ts'
+import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
+import type { Message, Outgoing, Peers, Target } from './types.ts'
+import { decodeUtf8, encodeUtf8 } from './utf8.ts'
+import { createContext, type ContextHost, type Lifetime } from './_context.ts'
+
+export interface ChatOptions {
+  /** A validated config (see `resolveConfig`). */
+  config: ResolvedConfig
+  /** The socket layer; the running runtime's by default. */
+  transport?: UdpTransport
+  /** Where plugins log; each plugin gets it tagged with its name. */
+  logger?: ConsolaInstance
+  /** Hears every message, send, drop and error. Without it, errors are logged. */
+  onEvent?: ChatEventHandler
+  /** How long an async hook, `setup` or `dispose` may take before it is given up, in ms. @default 5000 */
+  hookTimeout?: number
+}
+
+/** What `/plugins` and `chat plugins` show of each plugin. */
+export interface PluginInfo {
+  name: string
+  enforce?: 'pre' | 'post'
+  hooks: string[]
+  options: unknown
+}
+
+/** A bound socket with its plugins running. */
+export interface Chat {
+  readonly local: Address
+  readonly peers: Peers
+  /** The plugins in effect, in the order they run. */
+  plugins(): PluginInfo[]
+  /** Sends text through the outbound chain; resolves once the datagram has left. */
+  send(text: string, to: Target): Promise<Address>
+  /** A contact name or HOST:PORT, as an address. */
+  resolve(target: Target): Promise<Address>
+  /** Disposes the plugins (in reverse order), lets their last datagrams leave, closes the socket. */
+  close(): Promise<void>
+}
+
+const HOOK_NAMES = ['setup', 'dispose', 'decode', 'encode', 'inbound', 'outbound'] as const
+const MAX_EARLY = 4096
+const DRAIN_MS = 1000
+
+/** Binds the socket, sets the plugins up in order, and starts receiving. */
+export async function createChat(options: ChatOptions): Promise<Chat> {
+  const { config } = options
+  const transport = options.transport ?? getTransport()
+  const logger = options.logger ?? createConsola({ defaults: { tag: 'udpchat' } })
+  const emit: ChatEventHandler = options.onEvent ?? ((event) => event.type === 'error' && logger.error(describeEvent(event)))
+  const hookTimeout = options.hookTimeout ?? 5000
+  const peers = await createPeers(config.peers, transport)
+  const stores = new Map<string, Map<string, unknown>>()
+
+  let pipeline: Pipeline | undefined
+  let closing = false
+  let inflight = 0
+  let drained: (() => void) | undefined
+  const early: Array<[Uint8Array, Address]> = []
+
+  const host: HookHost & ContextHost = {
+    hookTimeout,
+    failed(slot, hook, error, subject) {
+      emit({ type: 'error', error: asError(error), plugin: slot.plugin.name, hook, peer: 'from' in subject ? subject.from : subject.to })
+    },
+    dropped(slot, reason, subject) {
+      const inbound = 'from' in subject
+      emit({ type: 'drop', plugin: slot.plugin.name, reason, direction: inbound ? 'inbound' : 'outbound', peer: inbound ? subject.from : subject.to, text: subject.text })
+    },
+    send(text, to, plugin) {
+      if (typeof to !== 'string') return transmit(text, to, plugin, reportSendError(plugin, to))
+      resolveTarget(to, peers, transport).then(
+        (address) => transmit(text, address, plugin, reportSendError(plugin, address)),
+        (error: unknown) => emit({ type: 'error', error: asError(error), plugin }),
+      )
+    },
+    store(name) {
+      let store = stores.get(name)
+      if (!store) stores.set(name, (store = new Map()))
+      return store
+    },
+  }
+
+  const socket: UdpSocket = await transport.bind({
+    host: config.host,
+    port: config.port,
+    recvBufferSize: config.recvBufferSize,
+    onDatagram: (data, from) => {
+      if (pipeline) receive(pipeline, data, from)
+      else if (!closing && early.length < MAX_EARLY) early.push([data, from])
+    },
+    onError: (error) => emit({ type: 'error', error }),
+  })
+  const local = socket.local
+  const ownHosts = isWildcard(local.host) ? new Set(transport.localHosts()) : new Set([local.host])
+
+  function isOwn(from: Address): boolean {
+    return from.port === local.port && (ownHosts.has(from.host) || isLoopback(from.host))
+  }
+
+  function receive(p: Pipeline, data: Uint8Array, from: Address): void {
+    if (isOwn(from)) return
+    const decoded = (p.decoders.length && runDecode(p.decoders, data, (slot, error) => host.failed(slot, 'decode', error, { text: '', to: from, meta: {} }))) || decodeUtf8(data)
+    const message: Message = { text: decoded.text, from, to: local, at: Date.now(), bytes: data, encoding: decoded.encoding, meta: {} }
+    if (decoded.malformed) message.malformed = true
+    const peer = peers.nameOf(from)
+    if (peer !== undefined) message.meta.peer = peer
+    runChain(p.inbound, 'inbound', message, host, deliver)
+  }
+
+  function deliver(message: Message): void {
+    emit({ type: 'message', message })
+  }
+
+  function transmit(text: string, to: Address, plugin: string | undefined, done: (error?: Error) => void): void {
+    const p = pipeline
+    if (!p) return done(new ChatError('E_SEND', 'The chat is not running'))
+    const outgoing: Outgoing = { text, to, meta: {} }
+    const peer = peers.nameOf(to)
+    if (peer !== undefined) outgoing.meta.peer = peer
+    runChain(p.outbound, 'outbound', outgoing, host, (out) => {
+      const bytes = (p.encoders.length && runEncode(p.encoders, out.text, (slot, error) => host.failed(slot, 'encode', error, out))) || encodeUtf8(out.text)
+      inflight++
+      socket.send(bytes, out.to, (error) => {
+        if (!error) emit({ type: 'sent', to: out.to, peer: out.meta.peer as string | undefined, text: out.text, bytes: bytes.byteLength, plugin })
+        if (--inflight === 0 && drained) drained()
+        done(error)
+      })
+    })
+  }
+
+  function reportSendError(plugin: string, to: Address) {
+    return (error?: Error) => {
+      if (error) emit({ type: 'error', error, plugin, peer: to })
+    }
+  }
+
+  const lifetimes: Lifetime[] = []
+  const ordered = orderPlugins(config.plugins)
+  try {
+    for (const resolved of ordered) {
+      const lifetime = createContext(resolved, { local, peers, logger, host })
+      lifetimes.push(lifetime)
+      await withTimeout(lifetime.slot.plugin.setup?.(lifetime.slot.ctx), hookTimeout, `plugin "${resolved.plugin.name}": setup`)
+    }
+  } catch (error) {
+    closing = true
+    await disposeAll(lifetimes, hookTimeout, emit)
+    await socket.close()
+    throw new ChatError('E_PLUGIN', `Plugin "${ordered[lifetimes.length - 1]?.plugin.name}" failed to start: ${describeError(error)}`, { cause: error })
+  }
+  pipeline = createPipeline(lifetimes.map((l) => l.slot))
+  emit({ type: 'listening', address: local })
+  for (const [data, from] of early.splice(0)) receive(pipeline, data, from)
+
+  let closed: Promise<void> | undefined
+  return {
+    local,
+    peers,
+    plugins: () => (pipeline?.slots ?? []).map(({ plugin, ctx }) => ({
+      name: plugin.name,
+      enforce: plugin.enforce,
+      hooks: HOOK_NAMES.filter((hook) => typeof plugin[hook] === 'function'),
+      options: ctx.options,
+    })),
+    resolve: (target) => resolveTarget(target, peers, transport),
+    async send(text, target) {
+      const to = await resolveTarget(target, peers, transport)
+      await new Promise<void>((resolve, reject) => transmit(text, to, undefined, (error) => (error ? reject(error) : resolve())))
+      return to
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true
+        await disposeAll(lifetimes, hookTimeout, emit)
+        pipeline = undefined
+        if (inflight > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve
+            setTimeout(resolve, DRAIN_MS)
+          })
+        }
+        await socket.close()
+        emit({ type: 'closed' })
+      })()
+      return closed
+    },
+  }
+}
+
+/** Disposes in reverse order; every failure is reported, none stops the others. */
+async function disposeAll(lifetimes: Lifetime[], timeout: number, emit: ChatEventHandler): Promise<void> {
+  for (const lifetime of [...lifetimes].reverse()) {
+    const { plugin, ctx } = lifetime.slot
+    try {
+      await withTimeout(plugin.dispose?.(ctx), timeout, `plugin "${plugin.name}": dispose`)
+    } catch (error) {
+      emit({ type: 'error', error: asError(error), plugin: plugin.name, hook: 'dispose' })
+    } finally {
+      lifetime.end()
+    }
+  }
+}
+
+function withTimeout(work: void | Promise<void>, ms: number, what: string): Promise<void> | void {
+  if (!work) return
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ChatError('E_PLUGIN', `${what} did not finish within ${ms} ms`)), ms)
+  })
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}
+
+/** One line for an error event: `plugin "x" (inbound, from 1.2.3.4:5): boom`. */
+export function describeEvent(event: Extract<ChatEvent, { type: 'error' }>): string {
+  const where = [event.hook, event.peer && formatAddress(event.peer)].filter(Boolean).join(', ')
+  const who = event.plugin ? `plugin "${event.plugin}"${where ? ` (${where})` : ''}: ` : ''
+  return `${who}${describeError(event.error)}`
+}
+
+export type { ResolvedPlugin }

@@ -1,0 +1,130 @@
+import * as v from 'valibot'
+import { parseHostPort } from './address.ts'
+import { ChatError } from './errors.ts'
+import type { Plugin } from './types.ts'
+
+/** The contents of `chat.config.ts`. */
+export interface ChatConfig {
+  /** The address to bind; `::` for IPv6 (and IPv4 where the system allows). @default '0.0.0.0' */
+  host?: string
+  /** The port to bind; 0 picks any free port. @default 7788 */
+  port?: number
+  /** Where typed lines go until `/to` says otherwise: a contact name or HOST:PORT. */
+  to?: string
+  /** Contacts: a name for each HOST:PORT. */
+  peers?: Record<string, string>
+  /** The plugins, in order. `false`, `null` and `undefined` entries are skipped. */
+  plugins?: ReadonlyArray<Plugin<any> | false | null | undefined>
+  /** The socket's receive buffer in bytes: a larger one loses nothing in bursts. @default 4194304 */
+  recvBufferSize?: number
+}
+
+/** Identity: gives a config file its types. */
+export function defineConfig(config: ChatConfig): ChatConfig {
+  return config
+}
+
+/** A plugin with its options validated. */
+export interface ResolvedPlugin {
+  plugin: Plugin
+  options: unknown
+}
+
+/** A config after validation, with every default filled in. */
+export interface ResolvedConfig {
+  file?: string
+  host: string
+  port: number
+  to?: string
+  peers: Record<string, string>
+  plugins: ResolvedPlugin[]
+  recvBufferSize: number
+}
+
+const HOOKS = ['setup', 'dispose', 'decode', 'encode', 'inbound', 'outbound'] as const
+const isInteger = (min: number, max: number) => (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max
+
+const HostPortSchema = v.custom<string>((x) => typeof x === 'string' && parseHostPort(x) !== undefined, 'HOST:PORT (e.g. 192.168.1.20:7788)')
+
+const PluginSchema = v.pipe(
+  v.custom<Plugin>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'a plugin object (call the plugin factory: `codec()`, not `codec`)'),
+  v.looseObject({
+    name: v.pipe(v.string('a plugin name (string)'), v.minLength(1, 'a non-empty plugin name')),
+    enforce: v.optional(v.picklist(['pre', 'post'], '`pre` or `post`')),
+    onError: v.optional(v.picklist(['skip', 'drop'], '`skip` or `drop`')),
+    ...Object.fromEntries(HOOKS.map((hook) => [hook, v.optional(v.function(`a function`))])),
+  }),
+)
+
+const ConfigSchema = v.object(
+  {
+    host: v.optional(v.pipe(v.string('a host address (string)'), v.minLength(1, 'a host address')), '0.0.0.0'),
+    port: v.optional(v.custom<number>(isInteger(0, 65535), 'an integer 0-65535'), 7788),
+    to: v.optional(v.pipe(v.string('a contact name or HOST:PORT'), v.minLength(1, 'a contact name or HOST:PORT'))),
+    peers: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), HostPortSchema), {}),
+    plugins: v.optional(v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], 'a plugin object')), []),
+    recvBufferSize: v.optional(v.custom<number>(isInteger(0, 2 ** 31 - 1), 'a size in bytes'), 4 * 1024 * 1024),
+  },
+  'an object (`export default defineConfig({ ... })`)',
+)
+
+/**
+ * Validates a loaded config and each plugin's options.
+ * @throws ChatError `E_CONFIG` naming the file, the option path, what was expected and what was found.
+ */
+export function resolveConfig(input: unknown, file?: string): ResolvedConfig {
+  const parsed = v.safeParse(ConfigSchema, input)
+  if (!parsed.success) throw configError(file, parsed.issues)
+  const config = parsed.output
+  const plugins: ResolvedPlugin[] = []
+  config.plugins.forEach((entry, index) => {
+    if (!entry) return
+    const plugin = entry as Plugin
+    let options = plugin.options
+    if (plugin.schema) {
+      const result = v.safeParse(plugin.schema, plugin.options)
+      if (!result.success) throw configError(file, result.issues, ['plugins', index])
+      options = result.output
+    }
+    plugins.push({ plugin, options })
+  })
+  if (config.to !== undefined && parseHostPort(config.to) === undefined && !(config.to in config.peers)) {
+    throw new ChatError('E_CONFIG', `${file ?? 'config'}: to: expected a contact name from \`peers\` or HOST:PORT, got \`${config.to}\``)
+  }
+  return { ...config, file, plugins }
+}
+
+type Issue = v.BaseIssue<unknown>
+
+function configError(file: string | undefined, issues: [Issue, ...Issue[]], prefix: Array<string | number> = []): ChatError {
+  const lines = issues.slice(0, 5).map((issue) => formatIssue(issue, prefix))
+  if (issues.length > 5) lines.push(`... and ${issues.length - 5} more`)
+  const where = file ?? 'config'
+  return new ChatError('E_CONFIG', lines.map((line) => `${where}: ${line}`).join('\n'))
+}
+
+/** `plugins[2].rules[0]: expected a string or RegExp, got `42` (number)` */
+export function formatIssue(issue: Issue, prefix: Array<string | number> = []): string {
+  // A union reports each branch; the deepest branch issue says most about what went wrong.
+  const inner = issue.issues?.length ? deepest(issue.issues) : undefined
+  if (inner && (inner.path?.length ?? 0) > (issue.path?.length ?? 0)) return formatIssue(inner, prefix)
+  const keys = [...prefix, ...(issue.path ?? []).map((item) => item.key as string | number)]
+  const path = keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('') || '(top level)'
+  const expected = issue.message.startsWith('Invalid ') ? (issue.expected ?? issue.message) : issue.message
+  return `${path}: expected ${expected}, got ${describeValue(issue.input)}`
+}
+
+function deepest(issues: Issue[]): Issue {
+  return issues.reduce((best, issue) => ((issue.path?.length ?? 0) > (best.path?.length ?? 0) ? issue : best))
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  if (value === null) return '`null`'
+  if (typeof value === 'string') return `\`${JSON.stringify(value)}\` (string)`
+  if (typeof value === 'function') return 'a function'
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  if (value instanceof RegExp) return `\`${value}\` (RegExp)`
+  if (typeof value === 'object') return 'an object'
+  return `\`${String(value)}\` (${typeof value})`
+}

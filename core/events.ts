@@ -1,0 +1,13 @@
+import type { Address } from './runtime/types.ts'
+import type { Message } from './types.ts'
+
+/** Everything a chat reports, for the CLI's terminal and `--json` output or a host program. */
+export type ChatEvent =
+  | { type: 'listening'; address: Address }
+  | { type: 'message'; message: Message }
+  | { type: 'sent'; to: Address; peer?: string; text: string; bytes: number; plugin?: string }
+  | { type: 'drop'; plugin: string; reason: string; direction: 'inbound' | 'outbound'; peer: Address; text: string }
+  | { type: 'error'; error: Error; plugin?: string; hook?: string; peer?: Address }
+  | { type: 'closed' }
+
+export type ChatEventHandler = (event: ChatEvent) => void

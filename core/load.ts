@@ -1,0 +1,27 @@
+import { resolveConfig, type ResolvedConfig } from './config.ts'
+import { ChatError, describeError } from './errors.ts'
+import { getModuleLoader } from './runtime/index.ts'
+import type { ModuleLoader } from './runtime/types.ts'
+
+/**
+ * Imports a config file and validates it.
+ * @param file an absolute path
+ * @param label how the file is named in errors (the path as the user gave it)
+ * @throws ChatError `E_CONFIG` when it does not load or does not validate
+ */
+export async function loadConfig(file: string, options: { label?: string; fresh?: boolean; loader?: ModuleLoader } = {}): Promise<ResolvedConfig> {
+  const label = options.label ?? file
+  const loader = options.loader ?? getModuleLoader()
+  let module: Record<string, unknown>
+  try {
+    module = await loader.import(file, { fresh: options.fresh })
+  } catch (error) {
+    throw new ChatError('E_CONFIG', `${label}: cannot load the config: ${describeError(error)}`, { cause: error })
+  }
+  let config = 'default' in module ? module.default : undefined
+  if (config === undefined) {
+    throw new ChatError('E_CONFIG', `${label}: expected a default export (\`export default defineConfig({ ... })\`), got none`)
+  }
+  if (typeof config === 'function') config = await (config as () => unknown)()
+  return resolveConfig(config, label)
+}

@@ -1,0 +1,51 @@
+import { formatAddress, parseHostPort } from './address.ts'
+import { ChatError } from './errors.ts'
+import type { Address, UdpTransport } from './runtime/types.ts'
+import type { Peers } from './types.ts'
+
+const key = (address: Pick<Address, 'host' | 'port'>) => `${address.host}|${address.port}`
+
+/** Builds the contact list from the config's `peers`, resolving host names once. */
+export async function createPeers(entries: Record<string, string>, transport: UdpTransport): Promise<Peers> {
+  const byName = new Map<string, Address>()
+  const byAddress = new Map<string, string>()
+  const peers: Peers = {
+    get: (name) => byName.get(name),
+    nameOf: (address) => (byAddress.size === 0 ? undefined : byAddress.get(key(address))),
+    set(name, address) {
+      const old = byName.get(name)
+      if (old) byAddress.delete(key(old))
+      byName.set(name, address)
+      byAddress.set(key(address), name)
+    },
+    entries: () => [...byName],
+  }
+  for (const [name, text] of Object.entries(entries)) {
+    peers.set(name, await resolveTarget(text, peers, transport))
+  }
+  return peers
+}
+
+/**
+ * A target as a user types it: a contact name, `HOST:PORT`, `[IPV6]:PORT` or a bare port.
+ * @throws ChatError `E_TARGET` when it is none of those, `E_RESOLVE` when the host is unknown.
+ */
+export async function resolveTarget(target: string | Address, peers: Peers, transport: UdpTransport): Promise<Address> {
+  if (typeof target !== 'string') return target
+  const named = peers.get(target)
+  if (named) return named
+  const hostPort = parseHostPort(target)
+  if (!hostPort) {
+    const known = peers.entries().map(([name]) => name)
+    const hint = known.length ? `; contacts: ${known.join(', ')}` : ''
+    throw new ChatError('E_TARGET', `Unknown target \`${target}\`: expected a contact name or HOST:PORT${hint}`)
+  }
+  const resolved = await transport.lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
+  return { host: resolved.host, port: hostPort.port, family: resolved.family }
+}
+
+/** `alice (192.168.1.20:7788)` or just the address. */
+export function describePeer(address: Address, peers: Peers): string {
+  const name = peers.nameOf(address)
+  return name ? `${name} (${formatAddress(address)})` : formatAddress(address)
+}

@@ -1,0 +1,131 @@
+import type { ResolvedPlugin } from './config.ts'
+import { ChatError } from './errors.ts'
+import { isDrop } from './types.ts'
+import type { Decoded, Message, Outgoing, Plugin, PluginContext } from './types.ts'
+
+/** One plugin as the pipeline runs it: the plugin and its context. */
+export interface Slot {
+  readonly plugin: Plugin
+  readonly ctx: PluginContext
+}
+
+/** What the hook runner reports to: the chat that owns the pipeline. */
+export interface HookHost {
+  /** How long an async hook may take before it is given up. */
+  readonly hookTimeout: number
+  failed(slot: Slot, hook: string, error: unknown, subject: Message | Outgoing): void
+  dropped(slot: Slot, reason: string, subject: Message | Outgoing): void
+}
+
+/** The plugins in effect, ordered, with each hook's slots picked out once. */
+export interface Pipeline {
+  readonly slots: readonly Slot[]
+  readonly decoders: readonly Slot[]
+  readonly encoders: readonly Slot[]
+  readonly inbound: readonly Slot[]
+  readonly outbound: readonly Slot[]
+}
+
+/** Config order, with `enforce: 'pre'` plugins first and `'post'` last (stable). */
+export function orderPlugins(plugins: readonly ResolvedPlugin[]): ResolvedPlugin[] {
+  const rank = (p: ResolvedPlugin) => (p.plugin.enforce === 'pre' ? 0 : p.plugin.enforce === 'post' ? 2 : 1)
+  return [...plugins].sort((a, b) => rank(a) - rank(b))
+}
+
+export function createPipeline(slots: readonly Slot[]): Pipeline {
+  const having = (hook: 'decode' | 'encode' | 'inbound' | 'outbound') => slots.filter((slot) => typeof slot.plugin[hook] === 'function')
+  return { slots, decoders: having('decode'), encoders: having('encode'), inbound: having('inbound'), outbound: having('outbound') }
+}
+
+const FAILED = Symbol('failed')
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+}
+
+/**
+ * Runs a waterfall of `inbound` or `outbound` hooks. Stays synchronous until a hook returns a
+ * promise, so a pipeline of plain hooks costs no promise per message.
+ */
+export function runChain<T extends Message | Outgoing>(
+  slots: readonly Slot[],
+  hook: T extends Message ? 'inbound' : 'outbound',
+  value: T,
+  host: HookHost,
+  done: (value: T) => void,
+  start = 0,
+): void {
+  for (let i = start; i < slots.length; i++) {
+    const slot = slots[i]!
+    let result: unknown
+    try {
+      result = (slot.plugin[hook] as (value: T, ctx: PluginContext) => unknown)(value, slot.ctx)
+    } catch (error) {
+      host.failed(slot, hook, error, value)
+      if (slot.plugin.onError === 'drop') return host.dropped(slot, `its ${hook} hook failed (the plugin fails closed)`, value)
+      continue
+    }
+    if (result === undefined || result === null) continue
+    if (isThenable(result)) {
+      const next = i + 1
+      settle(result, slot, hook, host, value).then((outcome) => {
+        if (outcome === FAILED) {
+          if (slot.plugin.onError === 'drop') return host.dropped(slot, `its ${hook} hook failed (the plugin fails closed)`, value)
+          return runChain(slots, hook, value, host, done, next)
+        }
+        if (isDrop(outcome)) return host.dropped(slot, outcome.drop, value)
+        runChain(slots, hook, (outcome ?? value) as T, host, done, next)
+      })
+      return
+    }
+    if (isDrop(result)) return host.dropped(slot, result.drop, value)
+    value = result as T
+  }
+  done(value)
+}
+
+function settle(promise: PromiseLike<unknown>, slot: Slot, hook: string, host: HookHost, subject: Message | Outgoing): Promise<unknown> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      host.failed(slot, hook, new ChatError('E_PLUGIN', `its ${hook} hook did not finish within ${host.hookTimeout} ms`), subject)
+      resolve(FAILED)
+    }, host.hookTimeout)
+    promise.then(
+      (value) => {
+        clearTimeout(timer)
+        resolve(value)
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        host.failed(slot, hook, error, subject)
+        resolve(FAILED)
+      },
+    )
+  })
+}
+
+/** The first decoder that answers; a decoder that throws is reported and the next one asked. */
+export function runDecode(slots: readonly Slot[], bytes: Uint8Array, report: (slot: Slot, error: unknown) => void): Decoded | undefined {
+  for (const slot of slots) {
+    try {
+      const decoded = slot.plugin.decode!(bytes, slot.ctx)
+      if (decoded) return decoded
+    } catch (error) {
+      report(slot, error)
+    }
+  }
+  return undefined
+}
+
+/** The first encoder that answers; an encoder that throws is reported and the next one asked. */
+export function runEncode(slots: readonly Slot[], text: string, report: (slot: Slot, error: unknown) => void): Uint8Array | undefined {
+  for (const slot of slots) {
+    try {
+      const bytes = slot.plugin.encode!(text, slot.ctx)
+      if (bytes) return bytes
+    } catch (error) {
+      report(slot, error)
+    }
+  }
+  return undefined
+}

@@ -1,0 +1,84 @@
+import dgram from 'node:dgram'
+import { lookup as dnsLookup } from 'node:dns/promises'
+import { networkInterfaces } from 'node:os'
+import { ipFamily, unmapAddress, formatAddress } from '../address.ts'
+import { ChatError, describeError } from '../errors.ts'
+import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
+import { sendError } from './_errors.ts'
+
+/** The transport on Node: `node:dgram`. Deno and Bun can use it too, through their Node compatibility. */
+export const nodeTransport: UdpTransport = {
+  runtime: 'node',
+  bind: bindNode,
+  async lookup(host) {
+    const family = ipFamily(host)
+    if (family) return { host, family }
+    try {
+      const found = await dnsLookup(host)
+      return { host: found.address, family: found.family === 6 ? 'IPv6' : 'IPv4' }
+    } catch (error) {
+      throw new ChatError('E_RESOLVE', `Cannot resolve host \`${host}\` (${(error as NodeJS.ErrnoException).code ?? describeError(error)})`, { cause: error })
+    }
+  },
+  localHosts() {
+    return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
+  },
+}
+
+function bindNode(options: BindOptions): Promise<UdpSocket> {
+  const family = ipFamily(options.host) === 'IPv6' ? 'udp6' : 'udp4'
+  const socket = dgram.createSocket({ type: family, recvBufferSize: options.recvBufferSize })
+  const { onDatagram, onError } = options
+
+  return new Promise((resolve, reject) => {
+    const failBind = (error: NodeJS.ErrnoException) => {
+      socket.close()
+      reject(bindError(error, options))
+    }
+    socket.once('error', failBind)
+    socket.bind(options.port, options.host, () => {
+      socket.off('error', failBind)
+      socket.on('error', (error) => onError(error))
+      socket.on('message', (data, rinfo) => onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family)))
+      const bound = socket.address()
+      const local: Address = { host: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' }
+      resolve(createNodeSocket(socket, local))
+    })
+  })
+}
+
+function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
+  const v6 = local.family === 'IPv6'
+  let closed = false
+  return {
+    local,
+    send(data, to, done) {
+      if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
+      // A udp6 socket reaches IPv4 peers through their v4-mapped address.
+      const host = v6 && to.family === 'IPv4' ? `::ffff:${to.host}` : to.host
+      socket.send(data, to.port, host, (error) => done(error ? sendError(error, data.byteLength, to) : undefined))
+    },
+    close() {
+      if (closed) return Promise.resolve()
+      closed = true
+      return new Promise((resolve) => socket.close(() => resolve()))
+    },
+  }
+}
+
+function bindError(error: NodeJS.ErrnoException, options: BindOptions): ChatError {
+  const where = formatAddress(options)
+  if (error.code === 'EADDRINUSE') {
+    return new ChatError('E_ADDR_IN_USE', `Port ${options.port} on ${options.host} is already in use (${where}); choose another with --port, or --port 0 for any free port`, { cause: error })
+  }
+  if (error.code === 'EADDRNOTAVAIL') {
+    return new ChatError('E_BIND', `Cannot bind ${where}: ${options.host} is not an address of this machine`, { cause: error })
+  }
+  if (error.code === 'EACCES') {
+    return new ChatError('E_BIND', `Cannot bind ${where}: permission denied (ports below 1024 need privileges)`, { cause: error })
+  }
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+    return new ChatError('E_RESOLVE', `Cannot bind ${where}: host \`${options.host}\` does not resolve`, { cause: error })
+  }
+  return new ChatError('E_BIND', `Cannot bind ${where}: ${describeError(error)}`, { cause: error })
+}

@@ -1,0 +1,49 @@
+/** An IPv4 or IPv6 socket address. */
+export interface Address {
+  host: string
+  port: number
+  family: 'IPv4' | 'IPv6'
+}
+
+/** Called once per datagram; `data` is owned by the receiver and is not reused by the transport. */
+export type DatagramHandler = (data: Uint8Array, from: Address) => void
+
+/** The outcome of one send: `undefined` when the datagram left, a ChatError when it did not. */
+export type SendCallback = (error?: Error) => void
+
+export interface BindOptions {
+  host: string
+  port: number
+  /** Every datagram arrives here. */
+  onDatagram: DatagramHandler
+  /** Errors that belong to no particular send (the socket failed, an ICMP error came back). */
+  onError: (error: Error) => void
+  /** SO_RCVBUF in bytes, where the runtime honours it. */
+  recvBufferSize?: number
+}
+
+/** A bound UDP socket. */
+export interface UdpSocket {
+  readonly local: Address
+  /** Sends one datagram; `done` always hears the outcome. */
+  send(data: Uint8Array, to: Address, done: SendCallback): void
+  close(): Promise<void>
+}
+
+/** What a runtime must provide: the only code in udpchat that touches sockets or name lookup. */
+export interface UdpTransport {
+  readonly runtime: RuntimeKey
+  bind(options: BindOptions): Promise<UdpSocket>
+  /** Resolves a host name to one address; IP literals come back unchanged. */
+  lookup(host: string): Promise<Pick<Address, 'host' | 'family'>>
+  /** The addresses of this machine's interfaces, to recognise our own datagrams. */
+  localHosts(): string[]
+}
+
+export type RuntimeKey = 'node' | 'deno' | 'bun'
+
+/** Imports a TypeScript module (a config file) at run time. */
+export interface ModuleLoader {
+  /** The module's namespace; with `fresh`, the file and the local files it imports are read again. */
+  import(file: string, options?: { fresh?: boolean }): Promise<Record<string, unknown>>
+}

@@ -1,0 +1,138 @@
+import type { ConsolaInstance } from 'consola'
+import type * as v from 'valibot'
+import type { Address } from './runtime/types.ts'
+
+export type { Address }
+
+/** One received datagram, decoded. */
+export interface Message {
+  /** The decoded text. */
+  text: string
+  /** Who sent it. */
+  from: Address
+  /** Where it was received (our socket). */
+  to?: Address
+  /** When it arrived, in milliseconds since the epoch. */
+  at: number
+  /** The raw datagram, as it came off the wire (after any wire hooks). */
+  bytes: Uint8Array
+  /** The encoding `text` was decoded with. */
+  encoding: string
+  /** True when some bytes did not decode and became U+FFFD. */
+  malformed?: boolean
+  /** Free annotations of plugins, e.g. `meta.peer`: the sender's contact name. */
+  meta: Record<string, unknown>
+}
+
+/** A message on its way out, before it is encoded. */
+export interface Outgoing {
+  text: string
+  to: Address
+  /** Free annotations of plugins; `meta.peer` holds the recipient's contact name if it has one. */
+  meta: Record<string, unknown>
+}
+
+/** What a decoder answers: the text and whether any bytes were undecodable. */
+export interface Decoded {
+  text: string
+  encoding: string
+  malformed?: boolean
+}
+
+/** Returned by a hook to stop a message; `reason` is shown in traces and `--json`. */
+export interface Drop {
+  readonly drop: string
+}
+
+/** Stops the message here, with a reason for whoever is watching. */
+export function drop(reason: string): Drop {
+  return { drop: reason }
+}
+
+export function isDrop(value: unknown): value is Drop {
+  return typeof value === 'object' && value !== null && typeof (value as Drop).drop === 'string'
+}
+
+type MaybePromise<T> = T | Promise<T>
+
+/** What an `inbound` hook may return: nothing (unchanged), a changed message, or a drop. */
+export type InboundResult = MaybePromise<void | Message | Drop>
+/** What an `outbound` hook may return: nothing (unchanged), a changed outgoing message, or a drop. */
+export type OutboundResult = MaybePromise<void | Outgoing | Drop>
+
+/** Contacts: names and addresses, both ways. */
+export interface Peers {
+  /** The address of a contact, if the name is known. */
+  get(name: string): Address | undefined
+  /** The contact name of an address, if it has one. */
+  nameOf(address: Pick<Address, 'host' | 'port'>): string | undefined
+  /** Adds or replaces a contact. */
+  set(name: string, address: Address): void
+  /** Every contact, in the order they were added. */
+  entries(): Array<[name: string, address: Address]>
+}
+
+/** Where a message can go: a contact name, `HOST:PORT`, or an address. */
+export type Target = string | Address
+
+/** What each hook and `setup` receive: the chat as one plugin sees it. */
+export interface PluginContext<Options = unknown> {
+  /** The plugin's name. */
+  readonly name: string
+  /** The plugin's options, validated by its schema. */
+  readonly options: Options
+  /** Our socket's address. */
+  readonly local: Address
+  /** The contact list. */
+  readonly peers: Peers
+  /** A logger tagged with the plugin's name. */
+  readonly logger: ConsolaInstance
+  /** Aborted when the plugin is disposed. */
+  readonly signal: AbortSignal
+  /** State that survives a reload of this plugin (keyed by the plugin's name). */
+  readonly store: Map<string, unknown>
+  /** Sends text through the outbound chain; failures are reported, never thrown. */
+  send(text: string, to: Target): void
+  /** Answers a message: sends `text` to its sender. */
+  reply(message: Message, text: string): void
+  /** `setTimeout` cleared when the plugin is disposed. */
+  setTimeout(fn: () => void, ms: number): ReturnType<typeof setTimeout>
+  /** `setInterval` cleared when the plugin is disposed. */
+  setInterval(fn: () => void, ms: number): ReturnType<typeof setInterval>
+}
+
+/** The hooks of a plugin. Each is optional; each receives the plugin's context last. */
+export interface PluginHooks<Options = unknown> {
+  /** Runs once when the plugin starts, in config order. */
+  setup?(ctx: PluginContext<Options>): void | Promise<void>
+  /** Runs once when the plugin stops, in reverse config order. */
+  dispose?(ctx: PluginContext<Options>): void | Promise<void>
+  /** Bytes to text. The first plugin that returns something decodes the datagram. */
+  decode?(bytes: Uint8Array, ctx: PluginContext<Options>): Decoded | undefined
+  /** Text to bytes. The first plugin that returns something encodes the message. */
+  encode?(text: string, ctx: PluginContext<Options>): Uint8Array | undefined
+  /** A received message, in order: return a changed message, a `drop()`, or nothing. */
+  inbound?(message: Message, ctx: PluginContext<Options>): InboundResult
+  /** A message about to be sent, in order: return a changed one, a `drop()`, or nothing. */
+  outbound?(message: Outgoing, ctx: PluginContext<Options>): OutboundResult
+}
+
+export type HookName = 'decode' | 'encode' | 'inbound' | 'outbound'
+
+/** A plugin: a name, optional options with their schema, and hooks. */
+export interface Plugin<Options = unknown> extends PluginHooks<Options> {
+  /** Shown in logs, traces and `/plugins`; also the key of the plugin's store. */
+  name: string
+  /** Runs before (`pre`) or after (`post`) the plugins without it; config order otherwise. */
+  enforce?: 'pre' | 'post'
+  /**
+   * What happens to a message when one of this plugin's hooks throws: `skip` passes it on
+   * unchanged, `drop` stops it (a filter such as auth must fail closed).
+   * @default 'skip'
+   */
+  onError?: 'skip' | 'drop'
+  /** A valibot schema for `options`; checked with the rest of the config, before any setup. */
+  schema?: v.GenericSchema<unknown, Options>
+  /** The options as the user wrote them. */
+  options?: unknown
+}

@@ -1,0 +1,18 @@
+import type { Decoded } from './types.ts'
+
+const strict = new TextDecoder('utf-8', { fatal: true })
+const lenient = new TextDecoder('utf-8')
+const encoder = new TextEncoder()
+
+/** UTF-8 bytes to text; bytes that do not decode become U+FFFD and the result is flagged. */
+export function decodeUtf8(bytes: Uint8Array): Decoded {
+  try {
+    return { text: strict.decode(bytes), encoding: 'utf-8' }
+  } catch {
+    return { text: lenient.decode(bytes), encoding: 'utf-8', malformed: true }
+  }
+}
+
+export function encodeUtf8(text: string): Uint8Array {
+  return encoder.encode(text)
+}

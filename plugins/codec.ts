@@ -1,0 +1,47 @@
+import iconv from 'iconv-lite'
+import * as v from 'valibot'
+import { decodeUtf8, definePlugin, encodeUtf8 } from '../core/index.ts'
+
+const UTF8 = new Set(['utf-8', 'utf8'])
+const NON_ASCII = /[^\x00-\x7f]/
+
+/** True for `utf-8` and every encoding iconv-lite knows (gbk, gb18030, big5, shift_jis, latin1, ...). */
+export function isSupportedEncoding(name: string): boolean {
+  return UTF8.has(name.toLowerCase()) || iconv.encodingExists(name)
+}
+
+const Encoding = v.pipe(
+  v.string('an encoding name (string)'),
+  v.transform((name) => name.trim().toLowerCase()),
+  v.check(isSupportedEncoding, 'an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1'),
+  v.transform((name) => (UTF8.has(name) ? 'utf-8' : name)),
+)
+
+/**
+ * Text on the wire in one encoding, nothing added: what plain-socket peers send and expect.
+ * Bytes that do not decode become U+FFFD and the message is flagged `malformed`; characters
+ * the encoding cannot write are sent as `?`, with a warning.
+ * @param encoding @default 'utf-8'
+ */
+export function codec(encoding: string = 'utf-8') {
+  return definePlugin({
+    name: 'codec',
+    enforce: 'pre',
+    schema: Encoding,
+    options: encoding,
+    decode(bytes, ctx) {
+      if (ctx.options === 'utf-8') return decodeUtf8(bytes)
+      const text = iconv.decode(bytes as Buffer, ctx.options)
+      // No legacy encoding can carry U+FFFD itself, so any in the text marks undecodable bytes.
+      return text.includes('\uFFFD') ? { text, encoding: ctx.options, malformed: true } : { text, encoding: ctx.options }
+    },
+    encode(text, ctx) {
+      if (ctx.options === 'utf-8') return encodeUtf8(text)
+      const bytes: Uint8Array = iconv.encode(text, ctx.options)
+      if (NON_ASCII.test(text) && iconv.decode(bytes as Buffer, ctx.options) !== text) {
+        ctx.logger.warn(`Some characters cannot be written in ${ctx.options}; they were sent as "?"`)
+      }
+      return bytes
+    },
+  })
+}

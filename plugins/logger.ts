@@ -1,0 +1,80 @@
+import { open, type FileHandle } from 'node:fs/promises'
+import * as v from 'valibot'
+import { definePlugin, formatAddress, type Address } from '../core/index.ts'
+
+const Options = v.optional(
+  v.object({
+    /** A JSONL transcript: one line per message received or sent. */
+    file: v.optional(v.pipe(v.string('a file path'), v.minLength(1, 'a file path'))),
+    /** Log each message through the console logger too. @default true without `file`, false with it */
+    console: v.optional(v.boolean('true or false')),
+    /** Write the transcript at least this often, in ms (lines are batched). @default 200 */
+    flushInterval: v.optional(v.pipe(v.number(), v.minValue(1)), 200),
+  }),
+  {},
+)
+
+export type LoggerOptions = v.InferInput<typeof Options>
+
+const BATCH_BYTES = 64 * 1024
+
+/** Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on shutdown). */
+export function logger(options?: LoggerOptions) {
+  let handle: FileHandle | undefined
+  let lines: string[] = []
+  let size = 0
+  let writing: Promise<void> = Promise.resolve()
+
+  function record(entry: Record<string, unknown>) {
+    const line = JSON.stringify(entry)
+    lines.push(line)
+    size += line.length
+    if (size >= BATCH_BYTES) flush()
+  }
+
+  function flush(): Promise<void> {
+    if (!handle || lines.length === 0) return writing
+    const chunk = lines.join('\n') + '\n'
+    const file = handle
+    lines = []
+    size = 0
+    writing = writing.then(() => file.write(chunk)).then(() => undefined)
+    return writing
+  }
+
+  return definePlugin({
+    name: 'logger',
+    schema: Options,
+    options,
+    async setup(ctx) {
+      if (!ctx.options.file) return
+      handle = await open(ctx.options.file, 'a')
+      ctx.setInterval(() => {
+        flush().catch((error: unknown) => ctx.logger.error(`Cannot write ${ctx.options.file}: ${String(error)}`))
+      }, ctx.options.flushInterval)
+    },
+    inbound(message, ctx) {
+      const { file, console = !file } = ctx.options
+      const peer = message.meta.peer as string | undefined
+      if (console) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
+      if (file) {
+        record({ at: new Date(message.at).toISOString(), dir: 'in', from: formatAddress(message.from), peer, text: message.text, bytes: message.bytes.byteLength, encoding: message.encoding, malformed: message.malformed || undefined })
+      }
+    },
+    outbound(message, ctx) {
+      const { file, console = !file } = ctx.options
+      const peer = message.meta.peer as string | undefined
+      if (console) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
+      if (file) record({ at: new Date().toISOString(), dir: 'out', to: formatAddress(message.to), peer, text: message.text })
+    },
+    async dispose() {
+      await flush()
+      await handle?.close()
+      handle = undefined
+    },
+  })
+}
+
+function label(address: Address, peer: string | undefined): string {
+  return peer ? `${peer} (${formatAddress(address)})` : formatAddress(address)
+}

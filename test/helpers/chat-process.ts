@@ -1,0 +1,145 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** The runtime the end-to-end tests run `chat` under: `CHAT_RUNTIME=node|deno|bun` (default node). */
+export const runtime = (process.env.CHAT_RUNTIME ?? 'node') as 'node' | 'deno' | 'bun'
+
+/** The command line that starts `chat` as a user of `runtime` would. */
+export function chatCommand(which: 'node' | 'deno' | 'bun' = runtime): [string, string[]] {
+  switch (which) {
+    case 'node':
+      return [process.execPath, [`${root}bin/chat.mjs`]]
+    default:
+      throw new Error(`CHAT_RUNTIME=${which} is not supported yet`)
+  }
+}
+
+export interface Exit {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** A spawned `chat`, with ways to wait for what it prints. */
+export interface ChatProcess {
+  readonly child: ChildProcessWithoutNullStreams
+  readonly stdout: string[]
+  readonly stderr: string[]
+  /** Resolves with the first stdout line (or stderr line with `stream: 'stderr'`) that matches. */
+  waitFor(match: RegExp | ((line: string) => boolean), options?: { stream?: 'stdout' | 'stderr'; timeout?: number }): Promise<string>
+  /** The next `--json` event of a kind (after those already taken). */
+  event(name: string, options?: { timeout?: number }): Promise<Record<string, any>>
+  /** The `listening` event's port (needs `--json`). */
+  port(): Promise<number>
+  write(line: string): void
+  end(): void
+  kill(signal?: NodeJS.Signals): void
+  exited: Promise<Exit>
+}
+
+const running = new Set<ChatProcess>()
+
+/** Starts `chat ARGS...`. Every process still running when the test file ends is killed (see `stopAll`). */
+export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: 'node' | 'deno' | 'bun' } = {}): ChatProcess {
+  const [command, prefix] = chatCommand(options.runtime)
+  const child = spawn(command, [...prefix, ...args], {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: 'pipe',
+  })
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const waiters = new Set<() => void>()
+  const taken = new Map<string, number>()
+  const collect = (into: string[]) => {
+    let partial = ''
+    return (chunk: Buffer) => {
+      const parts = (partial + chunk.toString('utf8')).split('\n')
+      partial = parts.pop()!
+      into.push(...parts)
+      for (const wake of waiters) wake()
+    }
+  }
+  child.stdout.on('data', collect(stdout))
+  child.stderr.on('data', collect(stderr))
+  const exited = new Promise<Exit>((resolve) => {
+    child.on('close', (code, signal) => {
+      running.delete(handle)
+      for (const wake of waiters) wake()
+      resolve({ code, signal, stdout: stdout.join('\n'), stderr: stderr.join('\n') })
+    })
+  })
+  let done = false
+  void exited.then(() => (done = true))
+
+  function waitFor(match: RegExp | ((line: string) => boolean), { stream = 'stdout', timeout = 10_000, from = 0 }: { stream?: 'stdout' | 'stderr'; timeout?: number; from?: number } = {}): Promise<string> {
+    const test = typeof match === 'function' ? match : (line: string) => match.test(line)
+    const lines = stream === 'stdout' ? stdout : stderr
+    return new Promise((resolve, reject) => {
+      let index = from
+      const check = () => {
+        for (; index < lines.length; index++) {
+          if (test(lines[index]!)) {
+            cleanup()
+            return resolve(lines[index]!)
+          }
+        }
+        if (done) {
+          cleanup()
+          reject(new Error(`chat exited before printing ${match} on ${stream}\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`))
+        }
+      }
+      const timer = setTimeout(() => {
+        cleanup()
+        reject(new Error(`timed out after ${timeout} ms waiting for ${match} on ${stream}\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`))
+      }, timeout)
+      const cleanup = () => {
+        clearTimeout(timer)
+        waiters.delete(check)
+      }
+      waiters.add(check)
+      check()
+    })
+  }
+
+  const handle: ChatProcess = {
+    child,
+    stdout,
+    stderr,
+    waitFor: (match, options) => waitFor(match, options),
+    async event(name, options) {
+      const from = taken.get(name) ?? 0
+      const line = await waitFor((l) => l.startsWith('{') && JSON.parse(l).event === name, { ...options, from })
+      taken.set(name, stdout.indexOf(line, from) + 1)
+      return JSON.parse(line)
+    },
+    async port() {
+      const line = await waitFor((l) => l.startsWith('{') && JSON.parse(l).event === 'listening')
+      return JSON.parse(line).port as number
+    },
+    write: (line) => void child.stdin.write(line + '\n'),
+    end: () => void child.stdin.end(),
+    kill: (signal = 'SIGTERM') => void child.kill(signal),
+    exited,
+  }
+  running.add(handle)
+  return handle
+}
+
+/** Runs `chat ARGS...` to the end. */
+export function runChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; runtime?: 'node' | 'deno' | 'bun' } = {}): Promise<Exit> {
+  const chat = startChat(args, options)
+  if (options.input !== undefined) chat.child.stdin.end(options.input)
+  else chat.end()
+  return chat.exited
+}
+
+/** Kills whatever a test left running; use in `afterEach`. */
+export async function stopAll(): Promise<void> {
+  const left = [...running]
+  for (const chat of left) chat.kill('SIGKILL')
+  await Promise.all(left.map((chat) => chat.exited))
+}

@@ -1,0 +1,48 @@
+import dgram from 'node:dgram'
+
+export interface Received {
+  data: Buffer
+  from: { address: string; port: number }
+}
+
+/** A plain `node:dgram` socket on 127.0.0.1:0, the way a tutorial script would use one. */
+export interface PlainSocket {
+  readonly port: number
+  send(data: string | Uint8Array, port: number, host?: string): Promise<void>
+  /** The next datagram (queued ones first); rejects after `timeout` ms. */
+  next(timeout?: number): Promise<Received>
+  close(): Promise<void>
+}
+
+export async function plainSocket(): Promise<PlainSocket> {
+  const socket = dgram.createSocket('udp4')
+  const queue: Received[] = []
+  const waiting: Array<(r: Received) => void> = []
+  socket.on('message', (data, rinfo) => {
+    const received = { data, from: { address: rinfo.address, port: rinfo.port } }
+    const wake = waiting.shift()
+    if (wake) wake(received)
+    else queue.push(received)
+  })
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  return {
+    port: socket.address().port,
+    send: (data, port, host = '127.0.0.1') => new Promise((resolve, reject) => socket.send(data, port, host, (error) => (error ? reject(error) : resolve()))),
+    next(timeout = 5000) {
+      const queued = queue.shift()
+      if (queued) return Promise.resolve(queued)
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(onMessage), 1)
+          reject(new Error(`no datagram within ${timeout} ms`))
+        }, timeout)
+        const onMessage = (r: Received) => {
+          clearTimeout(timer)
+          resolve(r)
+        }
+        waiting.push(onMessage)
+      })
+    },
+    close: () => new Promise((resolve) => socket.close(() => resolve())),
+  }
+}
