@@ -46,8 +46,13 @@ const isInteger = (min: number, max: number) => (x: unknown) => typeof x === 'nu
 
 const HostPortSchema = v.custom<string>((x) => typeof x === 'string' && parseHostPort(x) !== undefined, 'HOST:PORT (e.g. 192.168.1.20:7788)')
 
+function pluginExpected(issue: { input: unknown }): string {
+  const input = issue.input
+  return typeof input === 'function' ? `a plugin object (call the plugin factory: \`${input.name}()\`, not \`${input.name}\`)` : 'a plugin object'
+}
+
 const PluginSchema = v.pipe(
-  v.custom<Plugin>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'a plugin object (call the plugin factory: `codec()`, not `codec`)'),
+  v.custom<Plugin>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), pluginExpected),
   v.looseObject({
     name: v.pipe(v.string('a plugin name (string)'), v.minLength(1, 'a non-empty plugin name')),
     enforce: v.optional(v.picklist(['pre', 'post'], '`pre` or `post`')),
@@ -62,7 +67,7 @@ const ConfigSchema = v.object(
     port: v.optional(v.custom<number>(isInteger(0, 65535), 'an integer 0-65535'), 7788),
     to: v.optional(v.pipe(v.string('a contact name or HOST:PORT'), v.minLength(1, 'a contact name or HOST:PORT'))),
     peers: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), HostPortSchema), {}),
-    plugins: v.optional(v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], 'a plugin object')), []),
+    plugins: v.optional(v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], pluginExpected)), []),
     recvBufferSize: v.optional(v.custom<number>(isInteger(0, 2 ** 31 - 1), 'a size in bytes'), 4 * 1024 * 1024),
   },
   'an object (`export default defineConfig({ ... })`)',

@@ -1,0 +1,185 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import pkg from '../package.json' with { type: 'json' }
+import { root, runChat, startChat, stopAll } from './helpers/chat-process.ts'
+import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+
+const local = ['--host', '127.0.0.1', '--port', '0', '--json']
+const sockets: PlainSocket[] = []
+afterEach(async () => {
+  await stopAll()
+  await Promise.all(sockets.splice(0).map((s) => s.close()))
+})
+
+async function peer() {
+  const socket = await plainSocket()
+  sockets.push(socket)
+  return socket
+}
+
+/** Runs python3 with a script, the way the tutorials talk UDP: its first line, and all it printed. */
+function python(script: string): { firstLine: Promise<string>; done: Promise<string> } {
+  const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  let first!: (line: string) => void
+  const firstLine = new Promise<string>((resolve) => (first = resolve))
+  child.stdout.on('data', (d: Buffer) => {
+    out += d
+    if (out.includes('\n')) first(out.slice(0, out.indexOf('\n')))
+  })
+  child.stderr.on('data', (d: Buffer) => (err += d))
+  const done = new Promise<string>((resolve, reject) => {
+    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`python3 exited ${code}: ${err}`))))
+  })
+  return { firstLine, done }
+}
+
+describe('chat --version and --help', () => {
+  it('prints the version', async () => {
+    const exit = await runChat(['--version'])
+    expect(exit).toMatchObject({ code: 0, stdout: pkg.version })
+  })
+
+  it.each([[[]], [['send']], [['listen']], [['serve']]])('prints usage for %j', async (command) => {
+    const exit = await runChat([...command, '--help'])
+    expect(exit.code).toBe(0)
+    expect(exit.stdout).toMatch(/^(chat \S+: a scriptable UDP chat|Usage: chat)/)
+    expect(exit.stdout).toContain('--config FILE')
+  })
+
+  it('exits 2 on an unknown flag, naming it', async () => {
+    const exit = await runChat(['listen', '--bogus'])
+    expect(exit.code).toBe(2)
+    expect(exit.stderr).toContain("Unknown option '--bogus'")
+  })
+})
+
+describe('chat send and chat listen', () => {
+  it('delivers one datagram from send to listen --once, as JSON', async () => {
+    const listener = startChat(['listen', '--once', ...local])
+    const port = await listener.port()
+    const sent = await runChat(['send', `127.0.0.1:${port}`, 'hello', 'there'])
+    expect(sent.code).toBe(0)
+    expect(sent.stderr).toMatch(/^sent 11 bytes to 127\.0\.0\.1:\d+$/m)
+    const exit = await listener.exited
+    expect(exit.code).toBe(0)
+    const message = JSON.parse(exit.stdout.split('\n')[1]!)
+    expect(message).toMatchObject({ event: 'message', peer: null, text: 'hello there', bytes: 11, encoding: 'utf-8', malformed: false })
+    expect(message.from).toMatch(/^127\.0\.0\.1:\d+$/)
+    expect(new Date(message.at).getTime()).not.toBeNaN()
+  })
+
+  it('sends one datagram per stdin line with `-` and listen --count stops after N', async () => {
+    const listener = startChat(['listen', '--count', '3', ...local])
+    const port = await listener.port()
+    expect((await runChat(['send', String(port), '-'], { input: 'one\ntwo\nthree\n' })).code).toBe(0)
+    const exit = await listener.exited
+    const texts = exit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.event === 'message').map((e) => e.text)
+    expect(texts).toEqual(['one', 'two', 'three'])
+  })
+
+  it('prints plain lines without --json', async () => {
+    const listener = startChat(['listen', '--once', '--host', '127.0.0.1', '--port', '0'])
+    const port = Number((await listener.waitFor(/^listening on/, { stream: 'stderr' })).match(/:(\d+)/)![1])
+    await runChat(['send', String(port), 'plain'])
+    expect(await listener.waitFor(/plain/)).toMatch(/^\d\d:\d\d:\d\d 127\.0\.0\.1:\d+: plain$/)
+  })
+
+  it('sends gbk bytes that a strict Python gbk decoder reads', async () => {
+    const receiver = python(
+      `import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',0))\nprint(s.getsockname()[1],flush=True)\ns.settimeout(10)\nd,a=s.recvfrom(2048)\nprint(d.decode('gbk','strict'))`,
+    )
+    const port = await receiver.firstLine
+    expect((await runChat(['send', '--encoding', 'gbk', `127.0.0.1:${port}`, '你好，世界'])).code).toBe(0)
+    expect((await receiver.done).split('\n')[1]).toBe('你好，世界')
+  })
+
+  it('shows gbk bytes sent by a Python script with --encoding gbk', async () => {
+    const listener = startChat(['listen', '--once', '--encoding', 'gbk', ...local])
+    const port = await listener.port()
+    await python(`import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.sendto('你好，世界'.encode('gbk'),('127.0.0.1',${port}))`).done
+    expect(await listener.event('message')).toMatchObject({ text: '你好，世界', bytes: 10, encoding: 'gbk', malformed: false })
+  })
+
+  it('flags bytes that do not decode instead of failing', async () => {
+    const listener = startChat(['listen', '--once', '--encoding', 'gbk', ...local])
+    const port = await listener.port()
+    const alice = await peer()
+    await alice.send(Buffer.from([0xc4, 0xe3, 0xff]), port)
+    expect(await listener.event('message')).toMatchObject({ text: '你\uFFFD', malformed: true })
+    expect((await listener.exited).code).toBe(0)
+  })
+
+  it('exits 1 when the port is in use, naming the address and port', async () => {
+    const taken = await peer()
+    const exit = await runChat(['listen', '--host', '127.0.0.1', '--port', String(taken.port)])
+    expect(exit.code).toBe(1)
+    expect(exit.stderr.trim()).toBe(`chat: Port ${taken.port} on 127.0.0.1 is already in use (127.0.0.1:${taken.port}); choose another with --port, or --port 0 for any free port`)
+  })
+
+  it('exits 2 for a target that is neither a contact nor HOST:PORT', async () => {
+    const exit = await runChat(['send', 'nobody', 'hi'], { cwd: mkdtempSync(join(tmpdir(), 'udpchat-')) })
+    expect(exit.code).toBe(2)
+    expect(exit.stderr.trim()).toBe('chat: Unknown target `nobody`: expected a contact name or HOST:PORT')
+    const withContacts = await runChat(['send', 'nobody', 'hi'])
+    expect(withContacts.stderr.trim()).toBe('chat: Unknown target `nobody`: expected a contact name or HOST:PORT; contacts: me')
+  })
+
+  it('exits 1 with one line when the text is too large for a datagram', async () => {
+    const alice = await peer()
+    const exit = await runChat(['send', String(alice.port), 'x'.repeat(65_508)])
+    expect(exit.code).toBe(1)
+    expect(exit.stderr.trim()).toBe(`error Not sent to 127.0.0.1:${alice.port}: 65508 bytes is more than one UDP datagram can carry (65507)`)
+  })
+})
+
+describe('chat (full duplex, piped stdin)', () => {
+  it('lets two peers talk both ways', async () => {
+    const a = startChat([...local])
+    const portA = await a.port()
+    const b = startChat([...local, '--to', `127.0.0.1:${portA}`])
+    const portB = await b.port()
+    b.write('hello from b')
+    expect(await a.event('message')).toMatchObject({ text: 'hello from b', from: `127.0.0.1:${portB}` })
+    // a answers whoever wrote first.
+    a.write('hello from a')
+    expect(await b.event('message')).toMatchObject({ text: 'hello from a', from: `127.0.0.1:${portA}` })
+    b.write('/quit')
+    a.end()
+    expect((await b.exited).code).toBe(0)
+    expect((await a.exited).code).toBe(0)
+  })
+})
+
+describe('chat serve', () => {
+  it('keeps answering while one plugin throws on every message, naming that plugin', async () => {
+    const server = startChat(['serve', '--config', 'test/fixtures/throwing-plugin/chat.config.ts', '--json'])
+    const port = await server.port()
+    const alice = await peer()
+    await alice.send('hi', port)
+    expect((await alice.next()).data.toString()).toBe('[SEEN] HI')
+    expect(await server.event('error')).toMatchObject({ plugin: 'broken', hook: 'inbound', message: 'broken on purpose' })
+    await alice.send('again', port)
+    expect((await alice.next()).data.toString()).toBe('[SEEN] AGAIN')
+  })
+
+  it('answers gbk in gbk, and disposes plugins on SIGTERM, flushing the transcript', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'udpchat-'))
+    const server = startChat(['serve', '--config', join(root, 'test/fixtures/transcript/chat.config.ts'), '--json'], { cwd })
+    const port = await server.port()
+    const alice = await peer()
+    await alice.send('ping', port)
+    expect((await alice.next()).data.toString()).toBe('PING')
+    server.kill('SIGTERM')
+    expect((await server.exited).code).toBe(0)
+    const lines = readFileSync(join(cwd, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines).toMatchObject([
+      { dir: 'in', from: `127.0.0.1:${alice.port}`, text: 'ping', bytes: 4, encoding: 'utf-8' },
+      { dir: 'out', to: `127.0.0.1:${alice.port}`, text: 'PING' },
+    ])
+  })
+})

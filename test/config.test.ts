@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { defineConfig, isChatError, loadConfig, resolveConfig } from '../core/index.ts'
+import { autoReply, codec } from '../plugins/index.ts'
+import { runChat, stopAll } from './helpers/chat-process.ts'
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}/chat.config.ts`, import.meta.url))
+
+async function configError(name: string): Promise<string> {
+  try {
+    await loadConfig(fixture(name), { label: `${name}/chat.config.ts` })
+  } catch (error) {
+    if (isChatError(error) && error.code === 'E_CONFIG') return error.message
+    throw error
+  }
+  throw new Error(`${name} loaded without an error`)
+}
+
+afterEach(stopAll)
+
+describe('loadConfig()', () => {
+  it('names the file, the option, what was expected and what was found', async () => {
+    expect(await configError('bad-port')).toBe('bad-port/chat.config.ts: port: expected an integer 0-65535, got `"7788x"` (string)')
+  })
+
+  it('reports a plugin option by its path in the plugins array', async () => {
+    expect(await configError('bad-plugin-option')).toBe(
+      'bad-plugin-option/chat.config.ts: plugins[2].rules[0][0]: expected a string or RegExp to match, got `42` (number)',
+    )
+  })
+
+  it('says to call a plugin factory that was passed uncalled', async () => {
+    expect(await configError('plugin-not-called')).toMatch(/plugins\[0\]: expected a plugin object \(call the plugin factory: `codec\(\)`, not `codec`\), got a function/)
+  })
+
+  it('asks for a default export', async () => {
+    expect(await configError('no-default')).toMatch(/no-default\/chat.config.ts: expected a default export/)
+  })
+
+  it('reports a syntax error as a config that cannot load', async () => {
+    expect(await configError('syntax-error')).toMatch(/^syntax-error\/chat.config.ts: cannot load the config: /)
+  })
+
+  it('rejects an encoding that no codec knows', async () => {
+    expect(await configError('bad-encoding')).toMatch(/plugins\[0\]: expected an encoding such as utf-8, gbk.*, got `"klingon"` \(string\)/)
+  })
+})
+
+describe('resolveConfig()', () => {
+  it('fills in the defaults', () => {
+    const config = resolveConfig(defineConfig({}))
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 7788, peers: {}, plugins: [] })
+  })
+
+  it('validates each plugin with its schema and keeps the output', () => {
+    const config = resolveConfig(defineConfig({ plugins: [codec('GBK'), false, autoReply({ rules: [['ping', 'pong']] })] }))
+    expect(config.plugins.map((p) => p.plugin.name)).toEqual(['codec', 'autoReply'])
+    expect(config.plugins[0]!.options).toBe('gbk')
+    expect(config.plugins[1]!.options).toMatchObject({ maxReplies: 10, window: 1000 })
+  })
+
+  it('rejects a peer that is not HOST:PORT', () => {
+    expect(() => resolveConfig({ peers: { alice: 'somewhere' } }, 'x.ts')).toThrow('x.ts: peers.alice: expected HOST:PORT (e.g. 192.168.1.20:7788), got `"somewhere"` (string)')
+  })
+
+  it('rejects a default target that is neither a contact nor HOST:PORT', () => {
+    expect(() => resolveConfig({ to: 'bob', peers: { alice: '127.0.0.1:1' } }, 'x.ts')).toThrow(/x.ts: to: expected a contact name from `peers` or HOST:PORT, got `bob`/)
+  })
+})
+
+describe('chat with a bad config', () => {
+  it('exits 2 with one line naming the file and the option, and no stack trace', async () => {
+    const exit = await runChat(['listen', '--config', 'test/fixtures/bad-plugin-option/chat.config.ts'])
+    expect(exit.code).toBe(2)
+    expect(exit.stderr.trim()).toBe('chat: test/fixtures/bad-plugin-option/chat.config.ts: plugins[2].rules[0][0]: expected a string or RegExp to match, got `42` (number)')
+    expect(exit.stdout).toBe('')
+  })
+
+  it('exits 2 when the --config file does not exist', async () => {
+    const exit = await runChat(['serve', '--config', 'nope.config.ts'])
+    expect(exit.code).toBe(2)
+    expect(exit.stderr.trim()).toBe('chat: Config file not found: nope.config.ts')
+  })
+})

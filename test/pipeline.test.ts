@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createChat, definePlugin, drop, isChatError, resolveConfig, type Chat, type ChatEvent, type Plugin } from '../core/index.ts'
+import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+
+const open: Array<Chat | PlainSocket> = []
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((x) => x.close()))
+})
+
+/** A chat on 127.0.0.1:0 with the given plugins, and every event it reports. */
+async function start(plugins: Plugin<any>[]) {
+  const events: ChatEvent[] = []
+  const waiters: Array<() => void> = []
+  const chat = await createChat({
+    config: resolveConfig({ host: '127.0.0.1', port: 0, plugins }),
+    onEvent(event) {
+      events.push(event)
+      for (const wake of waiters.splice(0)) wake()
+    },
+    hookTimeout: 500,
+  })
+  open.push(chat)
+  /** Waits for the first event that matches (those already seen included). */
+  function next<T extends ChatEvent['type']>(type: T, where: (e: Extract<ChatEvent, { type: T }>) => boolean = () => true) {
+    return new Promise<Extract<ChatEvent, { type: T }>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${type} event; saw ${events.map((e) => e.type).join(', ')}`)), 5000)
+      const check = () => {
+        const found = events.find((e): e is Extract<ChatEvent, { type: T }> => e.type === type && where(e as Extract<ChatEvent, { type: T }>))
+        if (found) {
+          clearTimeout(timer)
+          resolve(found)
+        } else waiters.push(check)
+      }
+      check()
+    })
+  }
+  return { chat, events, next }
+}
+
+async function peer() {
+  const socket = await plainSocket()
+  open.push(socket)
+  return socket
+}
+
+describe('createChat() pipeline', () => {
+  it('runs inbound hooks in config order, pre first and post last, and delivers the result', async () => {
+    const steps: string[] = []
+    const step = (name: string, enforce?: 'pre' | 'post') =>
+      definePlugin({ name, enforce, inbound: (m) => (steps.push(name), { ...m, text: `${m.text}>${name}` }) })
+    const { chat, next } = await start([step('a'), step('last', 'post'), step('b'), step('first', 'pre')])
+    const alice = await peer()
+    await alice.send('hi', chat.local.port)
+    const { message } = await next('message')
+    expect(steps).toEqual(['first', 'a', 'b', 'last'])
+    expect(message.text).toBe('hi>first>a>b>last')
+    expect(message).toMatchObject({ from: { host: '127.0.0.1', port: alice.port, family: 'IPv4' }, encoding: 'utf-8', bytes: Buffer.from('hi') })
+  })
+
+  it('stops a message dropped by a hook and reports the plugin and the reason', async () => {
+    const seen: string[] = []
+    const { chat, next, events } = await start([
+      definePlugin({ name: 'filter', inbound: (m) => (m.text.includes('spam') ? drop('looks like spam') : undefined) }),
+      definePlugin({ name: 'after', inbound: (m) => void seen.push(m.text) }),
+    ])
+    const alice = await peer()
+    await alice.send('buy spam', chat.local.port)
+    await alice.send('hello', chat.local.port)
+    const dropped = await next('drop')
+    await next('message')
+    expect(dropped).toMatchObject({ plugin: 'filter', reason: 'looks like spam', direction: 'inbound', text: 'buy spam' })
+    expect(seen).toEqual(['hello'])
+    expect(events.filter((e) => e.type === 'message')).toHaveLength(1)
+  })
+
+  it('reports a hook that throws with the plugin name and sender, and the others go on', async () => {
+    const { chat, next } = await start([
+      definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }),
+      definePlugin({ name: 'shout', inbound: (m) => ({ ...m, text: m.text.toUpperCase() }) }),
+    ])
+    const alice = await peer()
+    await alice.send('still here', chat.local.port)
+    const error = await next('error')
+    expect(error).toMatchObject({ plugin: 'broken', hook: 'inbound', peer: { port: alice.port } })
+    expect(error.error.message).toBe('boom')
+    expect((await next('message')).message.text).toBe('STILL HERE')
+  })
+
+  it("drops the message when a failing plugin's policy is to fail closed", async () => {
+    const { chat, next, events } = await start([
+      definePlugin({ name: 'auth', onError: 'drop', inbound: () => { throw new Error('no key') } }),
+    ])
+    const alice = await peer()
+    await alice.send('let me in', chat.local.port)
+    expect(await next('drop')).toMatchObject({ plugin: 'auth', reason: 'its inbound hook failed (the plugin fails closed)' })
+    expect(events.some((e) => e.type === 'message')).toBe(false)
+  })
+
+  it('waits for async hooks and gives up on one that hangs', async () => {
+    const { chat, next } = await start([
+      definePlugin({ name: 'slow', inbound: async (m) => ({ ...m, text: `${m.text} (slow)` }) }),
+      definePlugin({ name: 'stuck', inbound: () => new Promise<void>(() => {}) }),
+    ])
+    const alice = await peer()
+    await alice.send('hi', chat.local.port)
+    expect((await next('error')).error.message).toBe('its inbound hook did not finish within 500 ms')
+    expect((await next('message')).message.text).toBe('hi (slow)')
+  })
+
+  it('sends a reply through the outbound chain, and the reply never re-enters inbound', async () => {
+    const inbound: string[] = []
+    const outbound: string[] = []
+    const { chat } = await start([
+      definePlugin({ name: 'echo', inbound: (m, ctx) => (inbound.push(m.text), ctx.reply(m, `re: ${m.text}`)) }),
+      definePlugin({ name: 'sign', outbound: (m) => (outbound.push(m.text), { ...m, text: `${m.text} --bot` }) }),
+    ])
+    const alice = await peer()
+    await alice.send('hello', chat.local.port)
+    expect((await alice.next()).data.toString()).toBe('re: hello --bot')
+    expect(inbound).toEqual(['hello'])
+    expect(outbound).toEqual(['re: hello'])
+  })
+
+  it('ignores datagrams from its own socket, so it never answers itself', async () => {
+    const { chat, next, events } = await start([definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, m.text) })])
+    await chat.send('to myself', chat.local)
+    const alice = await peer()
+    await alice.send('from alice', chat.local.port)
+    await next('message')
+    expect(events.filter((e) => e.type === 'message').map((e) => (e as { message: { text: string } }).message.text)).toEqual(['from alice'])
+  })
+
+  it('labels messages from contacts with their name', async () => {
+    const alice = await peer()
+    const chat = await createChat({
+      config: resolveConfig({ host: '127.0.0.1', port: 0, peers: { alice: `127.0.0.1:${alice.port}` } }),
+      onEvent: (e) => e.type === 'message' && received(e.message.meta.peer),
+    })
+    open.push(chat)
+    let received!: (name: unknown) => void
+    const name = new Promise((resolve) => (received = resolve))
+    await alice.send('hi', chat.local.port)
+    expect(await name).toBe('alice')
+    expect(await chat.resolve('alice')).toEqual({ host: '127.0.0.1', port: alice.port, family: 'IPv4' })
+  })
+
+  it('rejects a send larger than one datagram with a clear error', async () => {
+    const { chat } = await start([])
+    const error = await chat.send('x'.repeat(70_000), '127.0.0.1:9').catch((e: unknown) => e)
+    expect(isChatError(error) && error.code).toBe('E_MSG_SIZE')
+    expect((error as Error).message).toBe('Not sent to 127.0.0.1:9: 70000 bytes is more than one UDP datagram can carry (65507)')
+  })
+})
+
+describe('createChat() lifecycle', () => {
+  it('sets plugins up in order and disposes them in reverse, aborting their signal', async () => {
+    const steps: string[] = []
+    let signal: AbortSignal | undefined
+    const plugin = (name: string) =>
+      definePlugin({
+        name,
+        setup: (ctx) => void (steps.push(`setup ${name}`), (signal ??= ctx.signal)),
+        dispose: () => void steps.push(`dispose ${name}`),
+      })
+    const { chat } = await start([plugin('a'), plugin('b'), plugin('c')])
+    expect(signal?.aborted).toBe(false)
+    await chat.close()
+    expect(steps).toEqual(['setup a', 'setup b', 'setup c', 'dispose c', 'dispose b', 'dispose a'])
+    expect(signal?.aborted).toBe(true)
+  })
+
+  it('fails to start when a setup throws, after disposing the plugins already set up', async () => {
+    const steps: string[] = []
+    const error = await start([
+      definePlugin({ name: 'ok', setup: () => void steps.push('setup ok'), dispose: () => void steps.push('dispose ok') }),
+      definePlugin({ name: 'bad', setup: () => { throw new Error('no database') } }),
+    ]).catch((e: unknown) => e)
+    expect(isChatError(error) && error.code).toBe('E_PLUGIN')
+    expect((error as Error).message).toBe('Plugin "bad" failed to start: no database')
+    expect(steps).toEqual(['setup ok', 'dispose ok'])
+  })
+
+  it('lets datagrams sent while plugins dispose leave before the socket closes', async () => {
+    const alice = await peer()
+    const { chat } = await start([definePlugin({ name: 'bye', dispose: (ctx) => ctx.send('Bye!', `127.0.0.1:${alice.port}`) })])
+    await chat.close()
+    expect((await alice.next()).data.toString()).toBe('Bye!')
+  })
+})
