@@ -12,8 +12,10 @@ export interface OutputOptions {
 export interface Output {
   readonly logger: ConsolaInstance
   readonly options: OutputOptions
-  /** Writes a line to stdout; the interactive chat replaces it to keep the prompt intact. */
-  line: (text: string) => void
+  /** Writes to a stream; the interactive chat replaces it to print above its prompt. */
+  write: (stream: NodeJS.WriteStream, text: string) => void
+  /** Writes a line to stdout. */
+  line(text: string): void
   /** Prints a JSON event line (only with --json). */
   event(name: string, fields: Record<string, unknown>): void
   /** The handler to give `createChat`: prints each event as the flags ask. */
@@ -30,27 +32,25 @@ const errColor = !process.env.NO_COLOR && process.stderr.isTTY === true && proce
 const PREFIX: Record<string, [string, number]> = { error: ['error', 31], fatal: ['error', 31], warn: ['warning', 33], debug: ['debug', 2], trace: ['trace', 2] }
 
 /** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */
-const lineReporter: ConsolaReporter = {
-  log(entry) {
-    const text = formatWithOptions({ colors: errColor }, ...entry.args)
-    const [word, code] = PREFIX[entry.type] ?? ['', 0]
-    const head = word ? (errColor ? `\x1b[${code}m${word}\x1b[0m ` : `${word} `) : ''
-    const tag = entry.tag ? `[${entry.tag}] ` : ''
-    process.stderr.write(`${head}${tag}${text}\n`)
-  },
+function lineReporter(write: Output['write']): ConsolaReporter {
+  return {
+    log(entry) {
+      const text = formatWithOptions({ colors: errColor }, ...entry.args)
+      const [word, code] = PREFIX[entry.type] ?? ['', 0]
+      const head = word ? (errColor ? `\x1b[${code}m${word}\x1b[0m ` : `${word} `) : ''
+      const tag = entry.tag ? `[${entry.tag}] ` : ''
+      write(process.stderr, `${head}${tag}${text}\n`)
+    },
+  }
 }
 
 export function createOutput(options: OutputOptions): Output {
-  const logger = createConsola({
-    level: options.quiet ? 1 : options.verbose ? 4 : 3,
-    stdout: process.stderr,
-    stderr: process.stderr,
-    reporters: [lineReporter],
-  })
   const output: Output = {
-    logger,
+    // The reporter calls through `output`, so a replaced `write` applies to log lines too.
+    logger: createConsola({ level: options.quiet ? 1 : options.verbose ? 4 : 3, reporters: [lineReporter((stream, text) => output.write(stream, text))] }),
     options,
-    line: (text) => void process.stdout.write(text + '\n'),
+    write: (stream, text) => void stream.write(text),
+    line: (text) => output.write(process.stdout, text + '\n'),
     event(name, fields) {
       if (options.json) output.line(JSON.stringify({ event: name, ...fields }))
     },

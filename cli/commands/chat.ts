@@ -39,9 +39,10 @@ export async function chat(argv: string[]): Promise<number> {
 
   if (interactive) {
     // Print above the prompt, then redraw the prompt with whatever was being typed.
-    output.line = (text) => {
-      if (!rl) return void process.stdout.write(text + '\n')
-      process.stdout.write('\r\x1b[2K' + text + '\n')
+    output.write = (stream, text) => {
+      if (!rl) return void stream.write(text)
+      process.stdout.write('\r\x1b[2K')
+      stream.write(text)
       rl.prompt(true)
     }
   }
@@ -95,6 +96,7 @@ export async function chat(argv: string[]): Promise<number> {
   await queue
   if (!interactive && !quit && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger))
   rl.close()
+  if (interactive) process.stdout.write('\n')
   await session.close()
   return 0
 }
