@@ -27,8 +27,9 @@ export async function readConfig(flags: SessionFlags, defaults: { port?: number 
     if (!isSupportedEncoding(flags.encoding)) {
       throw new ChatError('E_USAGE', `Expected --encoding to name an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1, got \`${flags.encoding}\``)
     }
-    // Placed first, so it answers before any codec of the config.
-    config.plugins.unshift(resolveConfig({ plugins: [codec(flags.encoding)] }).plugins[0]!)
+    // It replaces the config's codec rather than sitting beside it.
+    const others = config.plugins.filter((p) => p.plugin.name !== 'codec')
+    config.plugins = [...resolveConfig({ plugins: [codec(flags.encoding)] }).plugins, ...others]
   }
   return config
 }

@@ -100,6 +100,8 @@ describe('chat send and chat listen', () => {
 
   it('shows gbk bytes sent by a Python script with --encoding gbk', async () => {
     const listener = startChat(['listen', '--once', '--encoding', 'gbk', ...local])
+    // --encoding replaces the codec of the root chat.config.ts instead of adding a second one.
+    expect((await listener.event('listening')).plugins).toEqual(['codec', 'logger'])
     const port = await listener.port()
     await python(`import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.sendto('你好，世界'.encode('gbk'),('127.0.0.1',${port}))`).done
     expect(await listener.event('message')).toMatchObject({ text: '你好，世界', bytes: 10, encoding: 'gbk', malformed: false })
