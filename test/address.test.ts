@@ -1,0 +1,48 @@
+import dgram from 'node:dgram'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createChat, parseHostPort, resolveConfig, type Chat, type Message } from '../core/index.ts'
+
+describe('parseHostPort()', () => {
+  it.each([
+    ['192.168.1.20:7788', { host: '192.168.1.20', port: 7788 }],
+    ['localhost:9', { host: 'localhost', port: 9 }],
+    ['[::1]:7788', { host: '::1', port: 7788 }],
+    ['7788', { host: '127.0.0.1', port: 7788 }],
+    ['alice', undefined],
+    ['::1', undefined],
+    ['host:port', undefined],
+  ])('reads %s', (text, expected) => {
+    expect(parseHostPort(text)).toEqual(expected)
+  })
+
+  it('rejects a port out of range with the value it got', () => {
+    expect(() => parseHostPort('1.2.3.4:70000')).toThrow('Expected the target port to be an integer 0-65535, got `70000`')
+  })
+})
+
+describe('createChat() over IPv6', () => {
+  let chat: Chat | undefined
+  let socket: dgram.Socket | undefined
+  afterEach(async () => {
+    await chat?.close()
+    socket?.close()
+  })
+
+  it('binds ::1, receives from an IPv6 peer and answers it', async () => {
+    let received!: (m: Message) => void
+    const message = new Promise<Message>((resolve) => (received = resolve))
+    chat = await createChat({
+      config: resolveConfig({ host: '::1', port: 0 }),
+      onEvent: (e) => e.type === 'message' && received(e.message),
+    })
+    expect(chat.local).toMatchObject({ host: '::1', family: 'IPv6' })
+    const peer = dgram.createSocket('udp6')
+    socket = peer
+    await new Promise<void>((resolve) => peer.bind(0, '::1', resolve))
+    const reply = new Promise<string>((resolve) => peer.once('message', (data) => resolve(data.toString())))
+    peer.send('hi over v6', chat.local.port, '::1')
+    expect(await message).toMatchObject({ text: 'hi over v6', from: { host: '::1', port: peer.address().port, family: 'IPv6' } })
+    await chat.send('hello v6', `[::1]:${peer.address().port}`)
+    expect(await reply).toBe('hello v6')
+  })
+})
