@@ -1,6 +1,13 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly: jiti compiles them once and keeps the result on disk.
-import { createJiti } from 'jiti'
+// The Node entry: runs the TypeScript sources directly through jiti, which compiles each file
+// once and keeps the result on disk (node_modules/.cache/jiti), so later starts skip the compile.
+import { readFileSync } from 'node:fs'
 
-const jiti = createJiti(import.meta.url, { fsCache: true })
-await jiti.import('../cli/bin.ts')
+const [first] = process.argv.slice(2)
+if ((first === '--version' || first === '-v') && process.argv.length === 3) {
+  // Answered here so that `chat --version` loads no TypeScript at all (cli/main.ts does the same on Deno and Bun).
+  console.log(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
+} else {
+  const { createJiti } = await import('jiti')
+  await createJiti(import.meta.url, { fsCache: true }).import('../cli/bin.ts')
+}
