@@ -42,6 +42,11 @@ export interface Chat {
   send(text: string, to: Target): Promise<Address>
   /** A contact name or HOST:PORT, as an address. */
   resolve(target: Target): Promise<Address>
+  /**
+   * Resolves once no message is being handled: every hook has finished with every datagram
+   * received so far, and every send they made has left. The test kit waits on it.
+   */
+  idle(): Promise<void>
   /** Disposes the plugins (in reverse order), lets their last datagrams leave, closes the socket. */
   close(): Promise<void>
 }
@@ -64,6 +69,9 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   let closing = false
   let inflight = 0
   let drained: (() => void) | undefined
+  // Messages and sends still in a hook chain or on their way out; `idle()` waits for 0.
+  let busy = 0
+  let idlers: Array<() => void> = []
   const early: Array<[Uint8Array, Address]> = []
 
   const host: HookHost & ContextHost = {
@@ -74,12 +82,20 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     dropped(slot, reason, subject) {
       const inbound = 'from' in subject
       emit({ type: 'drop', plugin: slot.plugin.name, reason, direction: inbound ? 'inbound' : 'outbound', peer: inbound ? subject.from : subject.to, text: subject.text })
+      settled()
     },
     send(text, to, plugin) {
       if (typeof to !== 'string') return transmit(text, to, plugin, reportSendError(plugin, to))
+      busy++
       resolveTarget(to, peers, transport).then(
-        (address) => transmit(text, address, plugin, reportSendError(plugin, address)),
-        (error: unknown) => emit({ type: 'error', error: asError(error), plugin }),
+        (address) => {
+          transmit(text, address, plugin, reportSendError(plugin, address))
+          settled()
+        },
+        (error: unknown) => {
+          emit({ type: 'error', error: asError(error), plugin })
+          settled()
+        },
       )
     },
     store(name) {
@@ -113,11 +129,17 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     if (decoded.malformed) message.malformed = true
     const peer = peers.nameOf(from)
     if (peer !== undefined) message.meta.peer = peer
+    busy++
     runChain(p.inbound, 'inbound', message, host, deliver)
   }
 
   function deliver(message: Message): void {
     emit({ type: 'message', message })
+    settled()
+  }
+
+  function settled(): void {
+    if (--busy === 0 && idlers.length) for (const wake of idlers.splice(0)) wake()
   }
 
   function transmit(text: string, to: Address, plugin: string | undefined, done: (error?: Error) => void): void {
@@ -126,6 +148,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     const outgoing: Outgoing = { text, to, meta: {} }
     const peer = peers.nameOf(to)
     if (peer !== undefined) outgoing.meta.peer = peer
+    busy++
     runChain(p.outbound, 'outbound', outgoing, host, (out) => {
       const bytes = (p.encoders.length && runEncode(p.encoders, out.text, (slot, error) => host.failed(slot, 'encode', error, out))) || encodeUtf8(out.text)
       inflight++
@@ -133,6 +156,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
         if (!error) emit({ type: 'sent', to: out.to, peer: out.meta.peer as string | undefined, text: out.text, bytes: bytes.byteLength, plugin })
         if (--inflight === 0 && drained) drained()
         done(error)
+        settled()
       })
     })
   }
@@ -172,6 +196,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       options: ctx.options,
     })),
     resolve: (target) => resolveTarget(target, peers, transport),
+    idle: () => (busy === 0 ? Promise.resolve() : new Promise<void>((resolve) => idlers.push(resolve))),
     async send(text, target) {
       const to = await resolveTarget(target, peers, transport)
       await new Promise<void>((resolve, reject) => transmit(text, to, undefined, (error) => (error ? reject(error) : resolve())))

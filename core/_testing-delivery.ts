@@ -1,0 +1,106 @@
+import { describeEvent } from './chat.ts'
+import type { ChatEvent } from './events.ts'
+import type { Message } from './types.ts'
+
+/** A line a plugin logged through `ctx.logger`. */
+export interface LogEntry {
+  /** `info`, `warn`, `error`, `debug`... */
+  level: string
+  /** The plugin's name. */
+  tag: string
+  text: string
+}
+
+type Drop = Extract<ChatEvent, { type: 'drop' }>
+type Failure = Extract<ChatEvent, { type: 'error' }>
+
+/** What happened while one message was handled (from the send until every hook was done). */
+export interface Delivery {
+  /** The message as it came out of the inbound chain, if no hook dropped it. */
+  readonly message: Message | undefined
+  /** The drop, if a hook dropped the message (or a reply on its way out). */
+  readonly drop: Drop | undefined
+  /** What the peer received meanwhile (replies), decoded. */
+  readonly replies: string[]
+  /** Everything the chat sent meanwhile, to anyone. */
+  readonly sent: Array<{ to: string; text: string; plugin?: string }>
+  /** Errors reported meanwhile (a hook that threw or timed out). */
+  readonly errors: Failure[]
+  /** What the plugins logged meanwhile. */
+  readonly logs: LogEntry[]
+  /** Every event meanwhile. */
+  readonly events: ChatEvent[]
+  /** Expects a reply (equal to a string, or matching a RegExp); returns it. */
+  expectReply(expected?: string | RegExp): string
+  /** Expects no reply at all. */
+  expectNoReply(): void
+  /** Expects the message dropped (with a reason equal to a string, or matching a RegExp); returns the drop. */
+  expectDrop(reason?: string | RegExp): Drop
+  /** Expects the message delivered (with this text, if given); returns it. */
+  expectDelivered(text?: string | RegExp): Message
+}
+
+const matches = (value: string, expected: string | RegExp) => (typeof expected === 'string' ? value === expected : expected.test(value))
+const show = (expected: string | RegExp) => (typeof expected === 'string' ? JSON.stringify(expected) : String(expected))
+
+/** Throws an `Error` any test runner reports: the kit does not depend on one. */
+export class Expectations implements Delivery {
+  readonly message: Message | undefined
+  readonly drop: Drop | undefined
+  readonly sent: Delivery['sent']
+  readonly errors: Failure[]
+
+  constructor(
+    private readonly who: string,
+    readonly events: ChatEvent[],
+    readonly logs: LogEntry[],
+    readonly replies: string[],
+  ) {
+    this.message = events.findLast((e): e is Extract<ChatEvent, { type: 'message' }> => e.type === 'message')?.message
+    this.drop = events.find((e): e is Drop => e.type === 'drop')
+    this.errors = events.filter((e): e is Failure => e.type === 'error')
+    this.sent = events.flatMap((e) => (e.type === 'sent' ? [{ to: `${e.peer ?? ''}${e.peer ? ' ' : ''}${e.to.host}:${e.to.port}`, text: e.text, plugin: e.plugin }] : []))
+  }
+
+  expectReply(expected?: string | RegExp): string {
+    const found = expected === undefined ? this.replies[0] : this.replies.find((reply) => matches(reply, expected))
+    if (found === undefined) this.fail(`expected ${this.who} to get a reply${expected === undefined ? '' : ` ${show(expected)}`}`)
+    return found
+  }
+
+  expectNoReply(): void {
+    if (this.replies.length) this.fail(`expected no reply to ${this.who}`)
+  }
+
+  expectDrop(reason?: string | RegExp): Drop {
+    const drop = this.drop
+    if (!drop || (reason !== undefined && !matches(drop.reason, reason))) {
+      this.fail(`expected the message to be dropped${reason === undefined ? '' : ` with reason ${show(reason)}`}`)
+    }
+    return drop
+  }
+
+  expectDelivered(text?: string | RegExp): Message {
+    const message = this.message
+    if (!message || (text !== undefined && !matches(message.text, text))) {
+      this.fail(`expected the message to be delivered${text === undefined ? '' : ` as ${show(text)}`}`)
+    }
+    return message
+  }
+
+  /** What happened, for the failure message. */
+  describe(): string {
+    const lines = [
+      `replies: ${this.replies.length ? this.replies.map((r) => JSON.stringify(r)).join(', ') : 'none'}`,
+      `delivered: ${this.message ? JSON.stringify(this.message.text) : 'no'}`,
+    ]
+    if (this.drop) lines.push(`dropped by ${this.drop.plugin}: ${this.drop.reason}`)
+    for (const error of this.errors) lines.push(`error: ${describeEvent(error)}`)
+    for (const sent of this.sent) lines.push(`sent to ${sent.to}: ${JSON.stringify(sent.text)}`)
+    return lines.join('\n  ')
+  }
+
+  private fail(what: string): never {
+    throw new Error(`${what}; got\n  ${this.describe()}`)
+  }
+}

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { definePlugin, drop } from '../core/index.ts'
+import { createMemoryNetwork, createTestChat, type TestChat } from '../core/testing.ts'
+
+const open: TestChat[] = []
+async function start(...args: Parameters<typeof createTestChat>) {
+  const t = await createTestChat(...args)
+  open.push(t)
+  return t
+}
+afterEach(async () => {
+  vi.useRealTimers()
+  await Promise.all(open.splice(0).map((t) => t.close()))
+})
+
+const echo = definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, `echo: ${m.text}`) })
+
+describe('createTestChat()', () => {
+  it('peer.send() resolves with the reply once every hook is done', async () => {
+    const t = await start([echo])
+    const alice = t.peer('alice')
+    const delivery = await alice.send('hi')
+    expect(delivery.expectReply('echo: hi')).toBe('echo: hi')
+    expect(delivery.expectDelivered('hi').from).toEqual(alice.address)
+    expect(alice.inbox).toEqual(['echo: hi'])
+    expect(t.messages.map((m) => m.text)).toEqual(['hi'])
+  })
+
+  it('waits for async hooks and for replies that go through async outbound hooks', async () => {
+    const t = await start([
+      definePlugin({ name: 'slow', inbound: async (m, ctx) => { await Promise.resolve(); ctx.reply(m, m.text.toUpperCase()) } }),
+      definePlugin({ name: 'sign', outbound: async (m) => ({ ...m, text: `${m.text} --bot` }) }),
+    ])
+    ;(await t.peer().send('hey')).expectReply('HEY --bot')
+  })
+
+  it('expectDrop() reports the plugin and reason; expectNoReply() passes when nothing came back', async () => {
+    const t = await start([definePlugin({ name: 'filter', inbound: (m) => (m.text.includes('spam') ? drop('spam') : undefined) }), echo])
+    const bob = t.peer('bob')
+    const dropped = await bob.send('cheap spam')
+    expect(dropped.expectDrop('spam').plugin).toBe('filter')
+    dropped.expectNoReply()
+    expect(dropped.message).toBeUndefined()
+  })
+
+  it('explains a failed expectation with what did happen', async () => {
+    const t = await start([definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }), echo])
+    const delivery = await t.peer().send('x')
+    expect(() => delivery.expectReply('nope')).toThrow(/expected peer1 to get a reply "nope"; got\n {2}replies: "echo: x"[\s\S]*plugin "broken" \(inbound, 127.0.0.1:\d+\): boom/)
+    expect(() => delivery.expectDrop()).toThrow(/expected the message to be dropped/)
+  })
+
+  it('works with fake timers: interval sends show up after the clock advances', async () => {
+    vi.useFakeTimers()
+    const t = await start([
+      definePlugin({ name: 'beat', setup: (ctx) => void ctx.setInterval(() => ctx.send('^hb^', 'relay'), 1000) }),
+    ])
+    const relay = t.peer('relay', { contact: true })
+    await vi.advanceTimersByTimeAsync(3000)
+    await t.settle()
+    expect(relay.take()).toEqual(['^hb^', '^hb^', '^hb^'])
+    await t.close()
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(relay.inbox).toEqual([])
+  })
+
+  it('a hook that hangs is given up after hookTimeout, on the fake clock', async () => {
+    vi.useFakeTimers()
+    const t = await start({ plugins: [definePlugin({ name: 'stuck', inbound: () => new Promise<void>(() => {}) })], hookTimeout: 100 })
+    const sending = t.peer().send('hi')
+    await vi.advanceTimersByTimeAsync(100)
+    const delivery = await sending
+    expect(delivery.errors.map((e) => e.error.message)).toEqual(['its inbound hook did not finish within 100 ms'])
+    delivery.expectDelivered('hi')
+  })
+
+  it('t.send() sends as the chat; logs are captured per delivery', async () => {
+    const t = await start([definePlugin({ name: 'tell', outbound: (m, ctx) => void ctx.logger.info(`to ${m.to.port}`) })])
+    const carol = t.peer('carol')
+    const delivery = await t.send('hello', carol)
+    expect(carol.inbox).toEqual(['hello'])
+    expect(delivery.replies).toEqual(['hello'])
+    expect(delivery.logs).toEqual([{ level: 'info', tag: 'tell', text: `to ${carol.address.port}` }])
+  })
+
+  it('two chats on one network talk to each other', async () => {
+    const network = createMemoryNetwork()
+    const server = await start({ network, plugins: [echo] })
+    const client = await start({ network, config: { peers: { server: `127.0.0.1:${server.address.port}` } } })
+    await client.send('ping', 'server')
+    expect(client.messages.map((m) => [m.text, m.meta.peer])).toEqual([['echo: ping', 'server']])
+  })
+})
