@@ -13,6 +13,8 @@ export interface ContextHost {
 /** A plugin's slot, and how to end its lifetime (abort its signal, clear its timers). */
 export interface Lifetime {
   slot: Slot
+  /** Set before `dispose` when a reload replaces the plugin with a new instance of the same name. */
+  replaced: boolean
   end(): void
 }
 
@@ -32,6 +34,9 @@ export function createContext(
     logger: chat.logger.withTag(name),
     signal: controller.signal,
     store: host.store(name),
+    get reloading() {
+      return lifetime.replaced
+    },
     send: (text, to) => host.send(text, to, name),
     reply: (message, text) => host.send(text, message.from, name),
     setTimeout(fn, ms) {
@@ -48,12 +53,14 @@ export function createContext(
       return timer
     },
   }
-  return {
+  const lifetime: Lifetime = {
     slot: { plugin, ctx },
+    replaced: false,
     end() {
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
       controller.abort()
     },
   }
+  return lifetime
 }

@@ -10,6 +10,8 @@ import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
 import type { Message, Outgoing, Peers, Target } from './types.ts'
 import { decodeUtf8, encodeUtf8 } from './utf8.ts'
 import { createContext, type ContextHost, type Lifetime } from './_context.ts'
+import { asError, disposeAll, setupAll } from './_lifecycle.ts'
+import { compareSlots, type ReloadReport } from './_reload.ts'
 
 export interface ChatOptions {
   /** A validated config (see `resolveConfig`). */
@@ -47,6 +49,14 @@ export interface Chat {
    * received so far, and every send they made has left. The test kit waits on it.
    */
   idle(): Promise<void>
+  /**
+   * Swaps in the plugins of a new config, as a transaction: sets the new plugins up, swaps the
+   * pipeline in one step, then disposes the old ones in reverse. If a setup fails, the new ones
+   * are disposed, the old ones keep running and it rejects (ChatError `E_PLUGIN`). The socket
+   * stays bound: a datagram is handled by the old pipeline or the new one, never lost.
+   * Reloads run one at a time. Contacts of the new config are added; host and port are not applied.
+   */
+  reload(config: ResolvedConfig): Promise<ReloadReport>
   /** Disposes the plugins (in reverse order), lets their last datagrams leave, closes the socket. */
   close(): Promise<void>
 }
@@ -167,24 +177,48 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     }
   }
 
-  const lifetimes: Lifetime[] = []
-  const ordered = orderPlugins(config.plugins)
+  const start = (resolved: ResolvedPlugin) => createContext(resolved, { local, peers, logger, host })
+  let lifetimes: Lifetime[]
   try {
-    for (const resolved of ordered) {
-      const lifetime = createContext(resolved, { local, peers, logger, host })
-      lifetimes.push(lifetime)
-      await withTimeout(lifetime.slot.plugin.setup?.(lifetime.slot.ctx), hookTimeout, `plugin "${resolved.plugin.name}": setup`)
-    }
+    lifetimes = await setupAll(orderPlugins(config.plugins), start, hookTimeout, emit)
   } catch (error) {
     closing = true
-    await disposeAll(lifetimes, hookTimeout, emit)
     await socket.close()
-    throw new ChatError('E_PLUGIN', `Plugin "${ordered[lifetimes.length - 1]?.plugin.name}" failed to start: ${describeError(error)}`, { cause: error })
+    throw error
   }
   pipeline = createPipeline(lifetimes.map((l) => l.slot))
   emit({ type: 'listening', address: local })
   for (const [data, from] of early.splice(0)) receive(pipeline, data, from)
 
+  async function swap(next: ResolvedConfig): Promise<ReloadReport> {
+    const began = performance.now()
+    if (closing) throw new ChatError('E_PLUGIN', 'Cannot reload: the chat is closed')
+    const notes: string[] = []
+    if (next.host !== config.host || next.port !== config.port) notes.push(`the socket stays on ${formatAddress(local)}: a new host or port needs a restart`)
+    for (const [name, text] of Object.entries(next.peers)) {
+      try {
+        peers.set(name, await resolveTarget(text, peers, transport))
+      } catch (error) {
+        notes.push(`contact ${name}: ${describeError(error)}`)
+      }
+    }
+    const fresh = await setupAll(orderPlugins(next.plugins), start, hookTimeout, emit, true).catch((error: unknown) => {
+      throw new ChatError('E_PLUGIN', `${describeError(error)}; the old plugins keep running`, { cause: error })
+    })
+    const old = lifetimes
+    // The swap: one assignment; datagrams already in the old chain finish there.
+    pipeline = createPipeline(fresh.map((l) => l.slot))
+    lifetimes = fresh
+    const swapMs = performance.now() - began
+    const kept = new Set(fresh.map((l) => l.slot.plugin.name))
+    for (const lifetime of old) lifetime.replaced = kept.has(lifetime.slot.plugin.name)
+    const errors = await disposeAll(old, hookTimeout, emit)
+    for (const lifetime of old) if (!lifetime.replaced) stores.delete(lifetime.slot.plugin.name)
+    const changes = compareSlots(old.map((l) => l.slot), fresh.map((l) => l.slot))
+    return { ...changes, swapMs, ms: performance.now() - began, errors, notes }
+  }
+
+  let reloads: Promise<unknown> = Promise.resolve()
   let closed: Promise<void> | undefined
   return {
     local,
@@ -202,8 +236,14 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       await new Promise<void>((resolve, reject) => transmit(text, to, undefined, (error) => (error ? reject(error) : resolve())))
       return to
     },
+    reload(next) {
+      const done = reloads.then(() => swap(next))
+      reloads = done.catch(() => undefined)
+      return done
+    },
     close() {
       closed ??= (async () => {
+        await reloads
         closing = true
         await disposeAll(lifetimes, hookTimeout, emit)
         pipeline = undefined
@@ -219,33 +259,6 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       return closed
     },
   }
-}
-
-/** Disposes in reverse order; every failure is reported, none stops the others. */
-async function disposeAll(lifetimes: Lifetime[], timeout: number, emit: ChatEventHandler): Promise<void> {
-  for (const lifetime of [...lifetimes].reverse()) {
-    const { plugin, ctx } = lifetime.slot
-    try {
-      await withTimeout(plugin.dispose?.(ctx), timeout, `plugin "${plugin.name}": dispose`)
-    } catch (error) {
-      emit({ type: 'error', error: asError(error), plugin: plugin.name, hook: 'dispose' })
-    } finally {
-      lifetime.end()
-    }
-  }
-}
-
-function withTimeout(work: void | Promise<void>, ms: number, what: string): Promise<void> | void {
-  if (!work) return
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ChatError('E_PLUGIN', `${what} did not finish within ${ms} ms`)), ms)
-  })
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
 }
 
 /** One line for an error event: `plugin "x" (inbound, from 1.2.3.4:5): boom`. */

@@ -15,6 +15,7 @@ import { resolveConfig, type ChatConfig } from './config.ts'
 import type { ChatEvent } from './events.ts'
 import type { Address } from './runtime/types.ts'
 import type { Message, Plugin } from './types.ts'
+import type { ReloadReport } from './_reload.ts'
 import { createMemoryNetwork, type MemoryNetwork } from './_memory-transport.ts'
 import { Expectations, type Delivery, type LogEntry } from './_testing-delivery.ts'
 
@@ -70,6 +71,8 @@ export interface TestChat {
   send(text: string, to: TestPeer | string): Promise<Delivery>
   /** Resolves once nothing is in flight: every hook finished, every datagram handed over. */
   settle(): Promise<void>
+  /** Reloads the chat with new plugins (the same config otherwise), as `--watch` would. */
+  reload(plugins: readonly PluginEntry[]): Promise<ReloadReport>
   close(): Promise<void>
 }
 
@@ -177,6 +180,7 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
       return observe(peer, () => chat.send(text, peer ? peer.address : (to as string)))
     },
     settle,
+    reload: (plugins) => chat.reload(resolveConfig({ host: '127.0.0.1', port: 0, ...options.config, plugins }, 'test config')),
     async close() {
       await chat.close()
       chatsOf.get(network)?.delete(chat)

@@ -91,6 +91,11 @@ export interface PluginContext<Options = unknown> {
   readonly signal: AbortSignal
   /** State that survives a reload of this plugin (keyed by the plugin's name). */
   readonly store: Map<string, unknown>
+  /**
+   * True in `dispose` when a reload replaces this plugin with a new instance of the same name
+   * (its `store` lives on): skip goodbyes then. False when the chat closes or a reload removes it.
+   */
+  readonly reloading: boolean
   /** Sends text through the outbound chain; failures are reported, never thrown. */
   send(text: string, to: Target): void
   /** Answers a message: sends `text` to its sender. */

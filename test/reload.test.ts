@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { definePlugin, describeReload, isChatError, type Plugin } from '../core/index.ts'
+import { createTestChat, type TestChat } from '../core/testing.ts'
+
+const open: TestChat[] = []
+async function start(plugins: Plugin<any>[]) {
+  const t = await createTestChat(plugins)
+  open.push(t)
+  return t
+}
+afterEach(async () => {
+  vi.useRealTimers()
+  await Promise.all(open.splice(0).map((t) => t.close()))
+})
+
+const say = (name: string, prefix: string, options: unknown = { prefix }) =>
+  definePlugin({ name, options, inbound: (m, ctx) => ctx.reply(m, `${prefix}${m.text}`) })
+
+/** A plugin that records its lifecycle in `steps`. */
+const traced = (steps: string[], name: string, tag: string) =>
+  definePlugin({
+    name,
+    setup: () => void steps.push(`setup ${name} ${tag}`),
+    dispose: (ctx) => void steps.push(`dispose ${name} ${tag}${ctx.reloading ? ' (reloading)' : ''}`),
+  })
+
+describe('chat.reload()', () => {
+  it('swaps the plugins and reports what changed', async () => {
+    const t = await start([say('echo', 'echo: '), say('keep', '', 1), say('gone', 'x')])
+    const alice = t.peer('alice')
+    ;(await alice.send('a')).expectReply('echo: a')
+    const report = await t.reload([say('echo', 'ECHO: '), say('keep', '', 1), say('time', 't')])
+    expect(report).toMatchObject({ added: ['time'], removed: ['gone'], changed: ['echo'], unchanged: ['keep'], errors: [], notes: [] })
+    expect(report.swapMs).toBeGreaterThanOrEqual(0)
+    expect(describeReload(report)).toMatch(/^reloaded in \d+\.\d ms: \+time, -gone, ~echo \(1 unchanged\)$/)
+    const after = await alice.send('b')
+    expect(after.replies).toEqual(['ECHO: b', 'b', 'tb'])
+    expect(t.chat.plugins().map((p) => p.name)).toEqual(['echo', 'keep', 'time'])
+  })
+
+  it('sets the new plugins up before the swap, then disposes the old ones in reverse', async () => {
+    const steps: string[] = []
+    const t = await start([traced(steps, 'a', 'v1'), traced(steps, 'b', 'v1')])
+    await t.reload([traced(steps, 'a', 'v2'), traced(steps, 'c', 'v2')])
+    expect(steps).toEqual(['setup a v1', 'setup b v1', 'setup a v2', 'setup c v2', 'dispose b v1', 'dispose a v1 (reloading)'])
+  })
+
+  it('aborts the old signal and clears the old timers', async () => {
+    vi.useFakeTimers()
+    let signal: AbortSignal | undefined
+    let ticks = 0
+    const ticker = (every: number) => definePlugin({ name: 'ticker', setup: (ctx) => void ((signal ??= ctx.signal), ctx.setInterval(() => ticks++, every)) })
+    const t = await start([ticker(100)])
+    await vi.advanceTimersByTimeAsync(250)
+    expect(ticks).toBe(2)
+    await t.reload([definePlugin({ name: 'other' })])
+    expect(signal?.aborted).toBe(true)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(ticks).toBe(2)
+  })
+
+  it('keeps the old plugins running when a new setup fails, and disposes the new ones set up so far', async () => {
+    const steps: string[] = []
+    const t = await start([traced(steps, 'a', 'v1'), say('echo', 'v1: ')])
+    const error = await t.reload([traced(steps, 'a', 'v2'), definePlugin({ name: 'bad', setup: () => { throw new Error('no database') } })]).catch((e: unknown) => e)
+    expect(isChatError(error) && error.code).toBe('E_PLUGIN')
+    expect((error as Error).message).toBe('Plugin "bad" failed to start: no database; the old plugins keep running')
+    expect(steps).toEqual(['setup a v1', 'setup a v2', 'dispose a v2 (reloading)'])
+    ;(await t.peer().send('still')).expectReply('v1: still')
+    expect(t.chat.plugins().map((p) => p.name)).toEqual(['a', 'echo'])
+  })
+
+  it('gives up a setup that hangs and keeps the old plugins', async () => {
+    vi.useFakeTimers()
+    const t = await createTestChat({ plugins: [say('echo', 'v1: ')], hookTimeout: 200 })
+    open.push(t)
+    const reloading = t.reload([definePlugin({ name: 'stuck', setup: () => new Promise<void>(() => {}) })]).catch((e: Error) => e.message)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(await reloading).toBe('Plugin "stuck" failed to start: its setup did not finish within 200 ms; the old plugins keep running')
+    ;(await t.peer().send('x')).expectReply('v1: x')
+  })
+
+  it("keeps a plugin's store across reloads of itself, and drops it when the plugin is removed", async () => {
+    const counter = (step: number) =>
+      definePlugin({
+        name: 'counter',
+        inbound(m, ctx) {
+          const n = ((ctx.store.get('n') as number | undefined) ?? 0) + step
+          ctx.store.set('n', n)
+          ctx.reply(m, String(n))
+        },
+      })
+    const t = await start([counter(1)])
+    const alice = t.peer()
+    await alice.send('x')
+    await alice.send('x')
+    await t.reload([counter(10)])
+    ;(await alice.send('x')).expectReply('12')
+    await t.reload([])
+    await t.reload([counter(1)])
+    ;(await alice.send('x')).expectReply('1')
+  })
+
+  it('loses no datagram: those that arrive during a slow setup go to the old plugins, the rest to the new', async () => {
+    let ready!: () => void
+    const t = await start([say('echo', 'old: ')])
+    const alice = t.peer()
+    const slow = definePlugin({ name: 'echo', setup: () => new Promise<void>((resolve) => (ready = resolve)), inbound: (m, ctx) => ctx.reply(m, `new: ${m.text}`) })
+    const reloading = t.reload([slow])
+    const during = [await alice.send('1'), await alice.send('2'), await alice.send('3')]
+    ready()
+    await reloading
+    const after = await alice.send('4')
+    expect([...during, after].flatMap((d) => d.replies)).toEqual(['old: 1', 'old: 2', 'old: 3', 'new: 4'])
+  })
+
+  it('collects dispose errors of the old plugins and still swaps', async () => {
+    const t = await start([definePlugin({ name: 'leaky', dispose: () => { throw new Error('cannot flush') } })])
+    const report = await t.reload([say('echo', '')])
+    expect(report.errors.map((e) => [e.plugin, e.error.message])).toEqual([['leaky', 'cannot flush']])
+    expect(t.events.some((e) => e.type === 'error' && e.hook === 'dispose' && e.plugin === 'leaky')).toBe(true)
+    ;(await t.peer().send('ok')).expectReply('ok')
+  })
+
+  it('runs reloads one at a time, in the order asked', async () => {
+    const steps: string[] = []
+    const t = await start([traced(steps, 'a', 'v1')])
+    await Promise.all([t.reload([traced(steps, 'a', 'v2')]), t.reload([traced(steps, 'a', 'v3')])])
+    expect(steps).toEqual(['setup a v1', 'setup a v2', 'dispose a v1 (reloading)', 'setup a v3', 'dispose a v2 (reloading)'])
+  })
+})
