@@ -16,10 +16,13 @@ export interface SessionFlags {
   encoding?: string
 }
 
-/** Finds, loads and validates the config, then applies the command-line overrides. */
-export async function readConfig(flags: SessionFlags, defaults: { port?: number } = {}): Promise<ResolvedConfig> {
+/**
+ * Finds, loads and validates the config, then applies the command-line overrides.
+ * With `fresh` (a reload), the config and the local files it imports are read again.
+ */
+export async function readConfig(flags: SessionFlags, defaults: { port?: number; fresh?: boolean } = {}): Promise<ResolvedConfig> {
   const file = findConfig(flags.config)
-  const config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file) }) : resolveConfig({})
+  const config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh }) : resolveConfig({})
   if (flags.host !== undefined) config.host = flags.host
   if (flags.port !== undefined) config.port = parsePort(flags.port, '--port')
   else if (defaults.port !== undefined) config.port = defaults.port
@@ -34,7 +37,8 @@ export async function readConfig(flags: SessionFlags, defaults: { port?: number 
   return config
 }
 
-function findConfig(given: string | undefined): string | undefined {
+/** The config file's absolute path: `--config`, else the first `chat.config.*` here. */
+export function findConfig(given: string | undefined): string | undefined {
   if (given !== undefined) {
     const file = resolve(given)
     if (!existsSync(file)) throw new ChatError('E_CONFIG', `Config file not found: ${given}`)

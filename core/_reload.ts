@@ -65,10 +65,13 @@ function same(a: unknown, b: unknown, depth = 0): boolean {
   return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], depth + 1))
 }
 
-/** `+time -echo ~relay` and how long, e.g. `reloaded in 12 ms: +time, ~relay (2 unchanged)`. */
-export function describeReload(report: ReloadReport): string {
+/**
+ * `reloaded in 12.3 ms: +time, -echo, ~relay (2 unchanged)`.
+ * @param loadMs the time spent loading the config before `reload()`, counted in
+ */
+export function describeReload(report: ReloadReport, loadMs = 0): string {
   const parts = [...report.added.map((n) => `+${n}`), ...report.removed.map((n) => `-${n}`), ...report.changed.map((n) => `~${n}`)]
   const what = parts.length ? parts.join(', ') : 'no plugin changed'
   const rest = report.unchanged.length ? ` (${report.unchanged.length} unchanged)` : ''
-  return `reloaded in ${report.swapMs.toFixed(1)} ms: ${what}${rest}`
+  return `reloaded in ${(loadMs + report.swapMs).toFixed(1)} ms: ${what}${rest}`
 }

@@ -16,7 +16,7 @@ export async function loadConfig(file: string, options: { label?: string; fresh?
   try {
     module = await loader.import(file, { fresh: options.fresh })
   } catch (error) {
-    throw new ChatError('E_CONFIG', `${label}: cannot load the config: ${describeError(error)}`, { cause: error })
+    throw new ChatError('E_CONFIG', `${label}: cannot load the config: ${describeLoadError(error)}`, { cause: error })
   }
   let config = 'default' in module ? module.default : undefined
   if (config === undefined) {
@@ -24,4 +24,11 @@ export async function loadConfig(file: string, options: { label?: string; fresh?
   }
   if (typeof config === 'function') config = await (config as () => unknown)()
   return resolveConfig(config, label)
+}
+
+/** The error's first line, and where in the source it is when the loader says (a syntax error). */
+function describeLoadError(error: unknown): string {
+  const first = describeError(error).trim()
+  const where = error instanceof Error ? /^\s*(\S+:\d+:\d+)\s*$/m.exec(error.message.split('\n').slice(1).join('\n'))?.[1] : undefined
+  return where ? `${first} (at ${where})` : first
 }

@@ -1,6 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { definePlugin, describeReload, isChatError, type Plugin } from '../core/index.ts'
 import { createTestChat, type TestChat } from '../core/testing.ts'
+import { root, startChat, stopAll } from './helpers/chat-process.ts'
+import { plainSocket } from './helpers/udp.ts'
 
 const open: TestChat[] = []
 async function start(plugins: Plugin<any>[]) {
@@ -127,5 +132,81 @@ describe('chat.reload()', () => {
     const t = await start([traced(steps, 'a', 'v1')])
     await Promise.all([t.reload([traced(steps, 'a', 'v2')]), t.reload([traced(steps, 'a', 'v3')])])
     expect(steps).toEqual(['setup a v1', 'setup a v2', 'dispose a v1 (reloading)', 'setup a v3', 'dispose a v2 (reloading)'])
+  })
+})
+
+describe('chat serve --watch', () => {
+  afterEach(stopAll)
+
+  /** A config in a temporary folder with a local plugin file, as a user would write one. */
+  function project(suffix: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'udpchat-watch-'))
+    const plugin = (s: string) => `import { definePlugin } from '${root}core/index.ts'
+export const shout = () => definePlugin({ name: 'shout', inbound: (m, ctx) => ctx.reply(m, m.text.toUpperCase() + '${s}') })
+`
+    writeFileSync(join(dir, 'shout.ts'), plugin(suffix))
+    const config = (extra = '') => `import { defineConfig } from '${root}core/index.ts'
+import { uppercaseEcho } from '${root}plugins/index.ts'
+import { shout } from './shout.ts'
+export default defineConfig({ plugins: [shout()${extra}] })
+`
+    writeFileSync(join(dir, 'chat.config.ts'), config())
+    return {
+      dir,
+      editPlugin: (s: string) => writeFileSync(join(dir, 'shout.ts'), plugin(s)),
+      editConfig: (extra: string) => writeFileSync(join(dir, 'chat.config.ts'), config(extra)),
+      breakConfig: () => writeFileSync(join(dir, 'chat.config.ts'), config(', ,,(')),
+    }
+  }
+
+  it('swaps plugins on each save, keeps the old ones on a broken save, and loses no datagram meanwhile', async () => {
+    const p = project('!')
+    const server = startChat(['serve', '--watch', '--json', '--host', '127.0.0.1', '--port', '0'], { cwd: p.dir })
+    const port = await server.port()
+    await server.event('watching')
+    const alice = await plainSocket()
+    const ask = async (text: string) => (await alice.send(text, port), (await alice.next(5000)).data.toString())
+    expect(await ask('a')).toBe('A!')
+
+    // A member that keeps talking through every reload: one datagram at a time, each answered.
+    let talking = true
+    let answered = 0
+    const member = await plainSocket()
+    const chatter = (async () => {
+      while (talking) {
+        await member.send('x', port)
+        await member.next(5000)
+        answered++
+      }
+    })()
+
+    p.editPlugin('?')
+    expect(await server.event('reload')).toMatchObject({ ok: true, changed: ['shout'] })
+    expect(await ask('b')).toBe('B?')
+
+    p.editConfig(', uppercaseEcho()')
+    const added = await server.event('reload')
+    expect(added).toMatchObject({ ok: true, added: ['uppercaseEcho'], unchanged: ['shout'] })
+    expect(typeof added.afterChangeMs).toBe('number')
+    await alice.send('c', port)
+    expect([(await alice.next()).data.toString(), (await alice.next()).data.toString()].sort()).toEqual(['C', 'C?'])
+
+    p.breakConfig()
+    const broken = await server.event('reload')
+    expect(broken).toMatchObject({ ok: false, code: 'E_CONFIG' })
+    expect(broken.message).toMatch(/^chat.config.ts: cannot load the config: .*\nthe old plugins keep running$/)
+    await alice.send('d', port)
+    expect([(await alice.next()).data.toString(), (await alice.next()).data.toString()].sort()).toEqual(['D', 'D?'])
+
+    p.editConfig('')
+    expect(await server.event('reload')).toMatchObject({ ok: true, removed: ['uppercaseEcho'] })
+    expect(await ask('e')).toBe('E?')
+
+    talking = false
+    await chatter
+    expect(answered).toBeGreaterThan(0)
+    await Promise.all([alice.close(), member.close()])
+    server.kill('SIGINT')
+    expect((await server.exited).code).toBe(0)
   })
 })

@@ -3,6 +3,7 @@ import { describeError, describePeer, formatAddress, isChatError, type Address, 
 import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
+import { createReloader, watchConfig, watchHelp, watchOption, type Reloader } from '../_watch.ts'
 
 export const help = `Usage: chat [--to TARGET]
 
@@ -14,17 +15,19 @@ Commands while chatting:
   /to TARGET      talk to a contact name or HOST:PORT from now on
   /peers          list the contacts of the config
   /plugins        list the plugins in effect
+  /reload         load the config again and swap the plugins (the old ones stay on failure)
   /help           this list
   /quit           leave (so do Ctrl-C and Ctrl-D)
   //text          send a line that starts with "/"
 
   -t, --to TARGET       whom to talk to first (default: the config's \`to\`, else whoever writes first)
       --linger MS       with piped stdin: how long to keep receiving after it ends (default 500)
+${watchHelp}
 ${commonHelp}`
 
-const options = { ...commonOptions, to: { type: 'string', short: 't' }, linger: { type: 'string' } } as const
+const options = { ...commonOptions, ...watchOption, to: { type: 'string', short: 't' }, linger: { type: 'string' } } as const
 
-const COMMANDS = `/to TARGET, /peers, /plugins, /help, /quit; //text sends "/text"`
+const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /help, /quit; //text sends "/text"`
 
 export async function chat(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('chat', argv, options)
@@ -59,6 +62,8 @@ export async function chat(argv: string[]): Promise<number> {
   })
   const to = values.to ?? config.to
   if (to !== undefined) target = await session.resolve(to)
+  const reloader = createReloader(output, values, session)
+  const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
 
   function setPrompt() {
     rl?.setPrompt(dim(`${target ? (session.peers.nameOf(target) ?? formatAddress(target)) : '(nobody)'}> `))
@@ -79,7 +84,7 @@ export async function chat(argv: string[]): Promise<number> {
 
   const handle = async (line: string) => {
     if (line.startsWith('/') && !line.startsWith('//')) {
-      quit = await command(line, session, output, (next) => ((target = next), setPrompt()))
+      quit = await command(line, session, output, reloader, (next) => ((target = next), setPrompt()))
       if (quit) return rl!.close()
     } else if (line.length > 0 || !interactive) {
       if (!target) output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
@@ -97,11 +102,12 @@ export async function chat(argv: string[]): Promise<number> {
   if (!interactive && !quit && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger))
   rl.close()
   if (interactive) process.stdout.write('\n')
+  watcher?.close()
   await session.close()
   return 0
 }
 
-async function command(line: string, session: Chat, output: Output, retarget: (to: Address) => void): Promise<boolean> {
+async function command(line: string, session: Chat, output: Output, reloader: Reloader, retarget: (to: Address) => void): Promise<boolean> {
   const [name, ...rest] = line.slice(1).split(/\s+/)
   const arg = rest.join(' ').trim()
   switch (name) {
@@ -131,6 +137,9 @@ async function command(line: string, session: Chat, output: Output, retarget: (t
       output.line(plugins.length ? plugins.map((p) => `  ${p.name}${p.enforce ? ` (${p.enforce})` : ''}  ${dim(p.hooks.join(', '))}`).join('\n') : '  no plugins')
       break
     }
+    case 'reload':
+      await reloader.reload()
+      break
     case 'help':
       output.line(`  ${COMMANDS}`)
       break
