@@ -1,6 +1,7 @@
 import { describeEvent } from './chat.ts'
 import type { ChatEvent } from './events.ts'
 import type { Message } from './types.ts'
+import type { Trace } from './_trace.ts'
 
 /** A line a plugin logged through `ctx.logger`. */
 export interface LogEntry {
@@ -30,6 +31,8 @@ export interface Delivery {
   readonly logs: LogEntry[]
   /** Every event meanwhile. */
   readonly events: ChatEvent[]
+  /** Each message's way through the hooks meanwhile (with `trace: true`). */
+  readonly traces: Trace[]
   /** Expects a reply (equal to a string, or matching a RegExp); returns it. */
   expectReply(expected?: string | RegExp): string
   /** Expects no reply at all. */
@@ -49,6 +52,7 @@ export class Expectations implements Delivery {
   readonly drop: Drop | undefined
   readonly sent: Delivery['sent']
   readonly errors: Failure[]
+  readonly traces: Trace[]
 
   constructor(
     private readonly who: string,
@@ -59,6 +63,7 @@ export class Expectations implements Delivery {
     this.message = events.findLast((e): e is Extract<ChatEvent, { type: 'message' }> => e.type === 'message')?.message
     this.drop = events.find((e): e is Drop => e.type === 'drop')
     this.errors = events.filter((e): e is Failure => e.type === 'error')
+    this.traces = events.flatMap((e) => (e.type === 'trace' ? [e.trace] : []))
     this.sent = events.flatMap((e) => (e.type === 'sent' ? [{ to: `${e.peer ?? ''}${e.peer ? ' ' : ''}${e.to.host}:${e.to.port}`, text: e.text, plugin: e.plugin }] : []))
   }
 

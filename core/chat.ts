@@ -4,7 +4,7 @@ import type { ResolvedConfig, ResolvedPlugin } from './config.ts'
 import { ChatError, describeError } from './errors.ts'
 import type { ChatEvent, ChatEventHandler } from './events.ts'
 import { createPeers, resolveTarget } from './peers.ts'
-import { createPipeline, orderPlugins, runChain, runDecode, runEncode, type HookHost, type Pipeline, type Slot } from './pipeline.ts'
+import { createPipeline, orderPlugins, runChain, runDecode, runEncode, switchOff, type HookHost, type Pipeline, type Slot } from './pipeline.ts'
 import { getTransport } from './runtime/index.ts'
 import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
 import type { Message, Outgoing, Peers, Target } from './types.ts'
@@ -12,6 +12,7 @@ import { decodeUtf8, encodeUtf8 } from './utf8.ts'
 import { createContext, type ContextHost, type Lifetime } from './_context.ts'
 import { asError, disposeAll, setupAll } from './_lifecycle.ts'
 import { compareSlots, type ReloadReport } from './_reload.ts'
+import { Tracer } from './_trace.ts'
 
 export interface ChatOptions {
   /** A validated config (see `resolveConfig`). */
@@ -24,6 +25,14 @@ export interface ChatOptions {
   onEvent?: ChatEventHandler
   /** How long an async hook, `setup` or `dispose` may take before it is given up, in ms. @default 5000 */
   hookTimeout?: number
+  /**
+   * After this many failures in a row (throws or timeouts), a hook is switched off until the
+   * next reload; a plugin that fails closed (`onError: 'drop'`) drops every message instead.
+   * @default 10
+   */
+  maxFailures?: number
+  /** Report each message's way through the hooks as a `trace` event (what each did, how long). @default false */
+  trace?: boolean
 }
 
 /** What `/plugins` and `chat plugins` show of each plugin. */
@@ -72,6 +81,9 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   const logger = options.logger ?? createConsola({ defaults: { tag: 'udpchat' } })
   const emit: ChatEventHandler = options.onEvent ?? ((event) => event.type === 'error' && logger.error(describeEvent(event)))
   const hookTimeout = options.hookTimeout ?? 5000
+  const maxFailures = options.maxFailures ?? 10
+  const tracer = options.trace ? new Tracer() : undefined
+  const build = (slots: readonly Slot[]) => createPipeline(slots, tracer?.wrap)
   const peers = await createPeers(config.peers, transport)
   const stores = new Map<string, Map<string, unknown>>()
 
@@ -88,13 +100,23 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     hookTimeout,
     failed(slot, hook, error, subject) {
       emit({ type: 'error', error: asError(error), plugin: slot.plugin.name, hook, peer: 'from' in subject ? subject.from : subject.to })
+      if (++slot.failures < maxFailures || !pipeline) return
+      const closed = slot.plugin.onError === 'drop'
+      const what = `its ${hook} hook failed ${slot.failures} times in a row`
+      const next = switchOff(pipeline, slot, hook, `its ${hook} hook is off after ${slot.failures} failures in a row (the plugin fails closed)`)
+      if (next === pipeline) return
+      pipeline = next
+      const then = closed && (hook === 'inbound' || hook === 'outbound') ? 'it now drops every message (the plugin fails closed)' : 'switched off'
+      emit({ type: 'error', error: new ChatError('E_PLUGIN', `${what}; ${then} until the next reload`), plugin: slot.plugin.name, hook })
     },
     dropped(slot, reason, subject) {
       const inbound = 'from' in subject
       emit({ type: 'drop', plugin: slot.plugin.name, reason, direction: inbound ? 'inbound' : 'outbound', peer: inbound ? subject.from : subject.to, text: subject.text })
+      if (tracer) trace(subject, 'dropped')
       settled()
     },
     send(text, to, plugin) {
+      if (tracer) tracer.sent(plugin)
       if (typeof to !== 'string') return transmit(text, to, plugin, reportSendError(plugin, to))
       busy++
       resolveTarget(to, peers, transport).then(
@@ -139,13 +161,20 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     if (decoded.malformed) message.malformed = true
     const peer = peers.nameOf(from)
     if (peer !== undefined) message.meta.peer = peer
+    if (tracer) tracer.begin(message)
     busy++
     runChain(p.inbound, 'inbound', message, host, deliver)
   }
 
   function deliver(message: Message): void {
+    if (tracer) trace(message, 'delivered')
     emit({ type: 'message', message })
     settled()
+  }
+
+  function trace(subject: Message | Outgoing, outcome: 'delivered' | 'dropped' | 'sent' | 'failed'): void {
+    const done = tracer!.finish(subject, outcome)
+    if (done) emit({ type: 'trace', trace: done })
   }
 
   function settled(): void {
@@ -158,11 +187,14 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     const outgoing: Outgoing = { text, to, meta: {} }
     const peer = peers.nameOf(to)
     if (peer !== undefined) outgoing.meta.peer = peer
+    if (tracer) tracer.begin(outgoing)
     busy++
     runChain(p.outbound, 'outbound', outgoing, host, (out) => {
       const bytes = (p.encoders.length && runEncode(p.encoders, out.text, (slot, error) => host.failed(slot, 'encode', error, out))) || encodeUtf8(out.text)
+      if (tracer) tracer.encoded(out)
       inflight++
       socket.send(bytes, out.to, (error) => {
+        if (tracer) trace(out, error ? 'failed' : 'sent')
         if (!error) emit({ type: 'sent', to: out.to, peer: out.meta.peer as string | undefined, text: out.text, bytes: bytes.byteLength, plugin })
         if (--inflight === 0 && drained) drained()
         done(error)
@@ -186,7 +218,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     await socket.close()
     throw error
   }
-  pipeline = createPipeline(lifetimes.map((l) => l.slot))
+  pipeline = build(lifetimes.map((l) => l.slot))
   emit({ type: 'listening', address: local })
   for (const [data, from] of early.splice(0)) receive(pipeline, data, from)
 
@@ -207,7 +239,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     })
     const old = lifetimes
     // The swap: one assignment; datagrams already in the old chain finish there.
-    pipeline = createPipeline(fresh.map((l) => l.slot))
+    pipeline = build(fresh.map((l) => l.slot))
     lifetimes = fresh
     const swapMs = performance.now() - began
     const kept = new Set(fresh.map((l) => l.slot.plugin.name))

@@ -1,5 +1,6 @@
 import type { Address } from './runtime/types.ts'
 import type { Message } from './types.ts'
+import type { Trace } from './_trace.ts'
 
 /** Everything a chat reports, for the CLI's terminal and `--json` output or a host program. */
 export type ChatEvent =
@@ -9,5 +10,7 @@ export type ChatEvent =
   | { type: 'drop'; plugin: string; reason: string; direction: 'inbound' | 'outbound'; peer: Address; text: string }
   | { type: 'error'; error: Error; plugin?: string; hook?: string; peer?: Address }
   | { type: 'closed' }
+  /** Only with `trace: true`: each message's way through the hooks. */
+  | { type: 'trace'; trace: Trace }
 
 export type ChatEventHandler = (event: ChatEvent) => void

@@ -2,6 +2,7 @@ export type { Address, BindOptions, DatagramHandler, ModuleLoader, RuntimeKey, S
 export type { ChatConfig, ResolvedConfig, ResolvedPlugin } from './config.ts'
 export type { Chat, ChatOptions, PluginInfo } from './chat.ts'
 export type { ReloadReport } from './_reload.ts'
+export type { Trace, TraceStep } from './_trace.ts'
 export type { DisposeFailure } from './_lifecycle.ts'
 export type { ChatEvent, ChatEventHandler } from './events.ts'
 export type { ChatErrorCode } from './errors.ts'

@@ -1,7 +1,7 @@
 import type { ResolvedPlugin } from './config.ts'
 import { ChatError } from './errors.ts'
-import { isDrop } from './types.ts'
-import type { Decoded, Message, Outgoing, Plugin, PluginContext } from './types.ts'
+import { drop, isDrop } from './types.ts'
+import type { Decoded, HookName, Message, Outgoing, Plugin, PluginContext } from './types.ts'
 
 /** One plugin as the pipeline runs it: the plugin and its context. */
 export interface Slot {
@@ -9,21 +9,26 @@ export interface Slot {
   readonly ctx: PluginContext
 }
 
+/** One plugin in one hook's list, with its failures in a row (the chat switches it off past a limit). */
+export interface HookSlot extends Slot {
+  failures: number
+}
+
 /** What the hook runner reports to: the chat that owns the pipeline. */
 export interface HookHost {
   /** How long an async hook may take before it is given up. */
   readonly hookTimeout: number
-  failed(slot: Slot, hook: string, error: unknown, subject: Message | Outgoing): void
+  failed(slot: HookSlot, hook: HookName, error: unknown, subject: Message | Outgoing): void
   dropped(slot: Slot, reason: string, subject: Message | Outgoing): void
 }
 
 /** The plugins in effect, ordered, with each hook's slots picked out once. */
 export interface Pipeline {
   readonly slots: readonly Slot[]
-  readonly decoders: readonly Slot[]
-  readonly encoders: readonly Slot[]
-  readonly inbound: readonly Slot[]
-  readonly outbound: readonly Slot[]
+  readonly decoders: readonly HookSlot[]
+  readonly encoders: readonly HookSlot[]
+  readonly inbound: readonly HookSlot[]
+  readonly outbound: readonly HookSlot[]
 }
 
 /** Config order, with `enforce: 'pre'` plugins first and `'post'` last (stable). */
@@ -32,10 +37,28 @@ export function orderPlugins(plugins: readonly ResolvedPlugin[]): ResolvedPlugin
   return [...plugins].sort((a, b) => rank(a) - rank(b))
 }
 
-export function createPipeline(slots: readonly Slot[]): Pipeline {
-  const having = (hook: 'decode' | 'encode' | 'inbound' | 'outbound') => slots.filter((slot) => typeof slot.plugin[hook] === 'function')
+/** @param wrap replaces a plugin in the hook lists (tracing times each hook this way). */
+export function createPipeline(slots: readonly Slot[], wrap?: (slot: Slot) => Plugin): Pipeline {
+  const having = (hook: HookName) =>
+    slots.filter((slot) => typeof slot.plugin[hook] === 'function').map((slot): HookSlot => ({ plugin: wrap ? wrap(slot) : slot.plugin, ctx: slot.ctx, failures: 0 }))
   return { slots, decoders: having('decode'), encoders: having('encode'), inbound: having('inbound'), outbound: having('outbound') }
 }
+
+/**
+ * The pipeline without one plugin's hook: what the chat runs once that hook has failed too
+ * often in a row. A plugin that fails closed keeps dropping instead, so a broken filter never
+ * lets everything through.
+ */
+export function switchOff(pipeline: Pipeline, slot: HookSlot, hook: HookName, reason: string): Pipeline {
+  const list = pipeline[LIST[hook]]
+  if (!list.includes(slot)) return pipeline
+  const closed = slot.plugin.onError === 'drop' && (hook === 'inbound' || hook === 'outbound')
+  const replacement: HookSlot = { plugin: { ...slot.plugin, [hook]: () => drop(reason) }, ctx: slot.ctx, failures: 0 }
+  const next = closed ? list.map((s) => (s === slot ? replacement : s)) : list.filter((s) => s !== slot)
+  return { ...pipeline, [LIST[hook]]: next }
+}
+
+const LIST = { decode: 'decoders', encode: 'encoders', inbound: 'inbound', outbound: 'outbound' } as const
 
 const FAILED = Symbol('failed')
 
@@ -48,7 +71,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * promise, so a pipeline of plain hooks costs no promise per message.
  */
 export function runChain<T extends Message | Outgoing>(
-  slots: readonly Slot[],
+  slots: readonly HookSlot[],
   hook: T extends Message ? 'inbound' : 'outbound',
   value: T,
   host: HookHost,
@@ -65,6 +88,7 @@ export function runChain<T extends Message | Outgoing>(
       if (slot.plugin.onError === 'drop') return host.dropped(slot, `its ${hook} hook failed (the plugin fails closed)`, value)
       continue
     }
+    if (slot.failures !== 0) slot.failures = 0
     if (result === undefined || result === null) continue
     if (isThenable(result)) {
       const next = i + 1
@@ -73,6 +97,7 @@ export function runChain<T extends Message | Outgoing>(
           if (slot.plugin.onError === 'drop') return host.dropped(slot, `its ${hook} hook failed (the plugin fails closed)`, value)
           return runChain(slots, hook, value, host, done, next)
         }
+        slot.failures = 0
         if (isDrop(outcome)) return host.dropped(slot, outcome.drop, value)
         runChain(slots, hook, (outcome ?? value) as T, host, done, next)
       })
@@ -84,7 +109,7 @@ export function runChain<T extends Message | Outgoing>(
   done(value)
 }
 
-function settle(promise: PromiseLike<unknown>, slot: Slot, hook: string, host: HookHost, subject: Message | Outgoing): Promise<unknown> {
+function settle(promise: PromiseLike<unknown>, slot: HookSlot, hook: 'inbound' | 'outbound', host: HookHost, subject: Message | Outgoing): Promise<unknown> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       host.failed(slot, hook, new ChatError('E_PLUGIN', `its ${hook} hook did not finish within ${host.hookTimeout} ms`), subject)
@@ -105,10 +130,11 @@ function settle(promise: PromiseLike<unknown>, slot: Slot, hook: string, host: H
 }
 
 /** The first decoder that answers; a decoder that throws is reported and the next one asked. */
-export function runDecode(slots: readonly Slot[], bytes: Uint8Array, report: (slot: Slot, error: unknown) => void): Decoded | undefined {
+export function runDecode(slots: readonly HookSlot[], bytes: Uint8Array, report: (slot: HookSlot, error: unknown) => void): Decoded | undefined {
   for (const slot of slots) {
     try {
       const decoded = slot.plugin.decode!(bytes, slot.ctx)
+      if (slot.failures !== 0) slot.failures = 0
       if (decoded) return decoded
     } catch (error) {
       report(slot, error)
@@ -118,10 +144,11 @@ export function runDecode(slots: readonly Slot[], bytes: Uint8Array, report: (sl
 }
 
 /** The first encoder that answers; an encoder that throws is reported and the next one asked. */
-export function runEncode(slots: readonly Slot[], text: string, report: (slot: Slot, error: unknown) => void): Uint8Array | undefined {
+export function runEncode(slots: readonly HookSlot[], text: string, report: (slot: HookSlot, error: unknown) => void): Uint8Array | undefined {
   for (const slot of slots) {
     try {
       const bytes = slot.plugin.encode!(text, slot.ctx)
+      if (slot.failures !== 0) slot.failures = 0
       if (bytes) return bytes
     } catch (error) {
       report(slot, error)

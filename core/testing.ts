@@ -39,6 +39,10 @@ export interface TestChatOptions {
   hookTimeout?: number
   /** How long `send` and `settle` wait, in real time, before they fail the test. @default 5000 */
   settleTimeout?: number
+  /** Failures in a row before a hook is switched off (see `ChatOptions`). @default 10 */
+  maxFailures?: number
+  /** Report `trace` events (in `events`, and each delivery's `traces`). @default false */
+  trace?: boolean
 }
 
 export interface TestPeer {
@@ -97,6 +101,8 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
     transport: network.transport,
     logger,
     hookTimeout: options.hookTimeout,
+    maxFailures: options.maxFailures,
+    trace: options.trace,
     onEvent(event) {
       events.push(event)
       if (event.type === 'message') messages.push(event.message)

@@ -135,6 +135,47 @@ describe('chat.reload()', () => {
   })
 })
 
+describe('createChat() lifecycle edge cases', () => {
+  it('switches a hook off after maxFailures throws in a row, until the next reload', async () => {
+    let calls = 0
+    const flaky = () => definePlugin({ name: 'flaky', inbound: () => { calls++; throw new Error('bad') } })
+    const t = await createTestChat({ plugins: [flaky(), say('echo', '')], maxFailures: 3 })
+    open.push(t)
+    const alice = t.peer()
+    for (let i = 0; i < 3; i++) (await alice.send('x')).expectReply('x')
+    const off = t.events.findLast((e) => e.type === 'error')
+    expect(off).toMatchObject({ plugin: 'flaky', hook: 'inbound' })
+    expect(off?.type === 'error' && off.error.message).toBe('its inbound hook failed 3 times in a row; switched off until the next reload')
+    const quiet = await alice.send('y')
+    quiet.expectReply('y')
+    expect(quiet.errors).toEqual([])
+    expect(calls).toBe(3)
+    await t.reload([flaky(), say('echo', '')])
+    await alice.send('z')
+    expect(calls).toBe(4)
+  })
+
+  it('counts only failures in a row: a success starts the count again', async () => {
+    let n = 0
+    const t = await createTestChat({ plugins: [definePlugin({ name: 'odd', inbound: () => { if (++n % 2) throw new Error('odd') } })], maxFailures: 2 })
+    open.push(t)
+    for (let i = 0; i < 6; i++) await t.peer().send('x')
+    expect(n).toBe(6)
+  })
+
+  it('keeps dropping, never lets messages through, once a fail-closed hook is switched off', async () => {
+    const t = await createTestChat({ plugins: [definePlugin({ name: 'auth', onError: 'drop', inbound: () => { throw new Error('no key') } }), say('echo', '')], maxFailures: 2 })
+    open.push(t)
+    const alice = t.peer()
+    await alice.send('a')
+    await alice.send('b')
+    const after = await alice.send('c')
+    expect(after.expectDrop().reason).toBe('its inbound hook is off after 2 failures in a row (the plugin fails closed)')
+    after.expectNoReply()
+    expect(after.errors).toEqual([])
+  })
+})
+
 describe('chat serve --watch', () => {
   afterEach(stopAll)
 
