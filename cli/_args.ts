@@ -10,6 +10,7 @@ export const commonOptions = {
   port: { type: 'string', short: 'p' },
   encoding: { type: 'string', short: 'e' },
   json: { type: 'boolean' },
+  trace: { type: 'boolean' },
   verbose: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -21,6 +22,7 @@ export const commonHelp = `Options:
   -p, --port PORT       port to bind; 0 = any free port
   -e, --encoding NAME   text encoding on the wire: utf-8, gbk, gb18030, big5, shift_jis, latin1...
       --json            one JSON object per line on stdout: listening, message, sent, drop, error
+      --trace           for each message, every hook that saw it: what it did, how long it took
       --verbose         more detail: sends, drops, stack traces
   -q, --quiet           only messages and errors
   -h, --help            this help`

@@ -1,6 +1,6 @@
 import { formatWithOptions } from 'node:util'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
-import { describeEvent, describeError, formatAddress, isChatError, type ChatEvent, type ChatEventHandler, type Message } from '../core/index.ts'
+import { describeEvent, describeError, formatAddress, isChatError, type ChatEvent, type ChatEventHandler, type Message, type Trace } from '../core/index.ts'
 
 export interface OutputOptions {
   json?: boolean
@@ -81,10 +81,26 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       output.logger.error(describeEvent(event))
       if (verbose && event.error.stack) output.logger.debug(event.error.stack)
       return
+    case 'trace': {
+      const { trace } = event
+      if (json) return output.line(JSON.stringify({ event: 'trace', direction: trace.direction, peer: formatAddress(trace.peer), text: trace.text, outcome: trace.outcome, steps: trace.steps }))
+      output.write(process.stderr, formatTrace(trace))
+      return
+    }
     case 'listening':
     case 'closed':
       return
   }
+}
+
+/** `trace <- 127.0.0.1:5000 "hi": delivered`, then one aligned line per hook. */
+export function formatTrace(trace: Trace): string {
+  const arrow = trace.direction === 'inbound' ? '<-' : '->'
+  const head = `trace ${arrow} ${formatAddress(trace.peer)} ${JSON.stringify(trace.text)}: ${trace.outcome}`
+  const rows = trace.steps.map((s) => [s.plugin, s.hook, s.detail === undefined ? s.did : `${s.did} ${s.detail}`, `${s.ms.toFixed(3)} ms`])
+  const width = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => r[i]!.length)))
+  const lines = rows.map((r) => `  ${r[0]!.padEnd(width[0]!)}  ${r[1]!.padEnd(width[1]!)}  ${r[2]!.padEnd(width[2]!)}  ${dim(r[3]!)}`)
+  return [trace.steps.length ? head : `${head} (no hooks)`, ...lines].join('\n') + '\n'
 }
 
 export function messageJson(message: Message) {

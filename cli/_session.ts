@@ -14,6 +14,8 @@ export interface SessionFlags {
   host?: string
   port?: string
   encoding?: string
+  /** Report each message's way through the hooks. */
+  trace?: boolean
 }
 
 /**
@@ -51,7 +53,7 @@ export function findConfig(given: string | undefined): string | undefined {
 export async function openChat(output: Output, flags: SessionFlags, options: { port?: number; onEvent?: ChatEventHandler; announce?: boolean } = {}): Promise<{ chat: Chat; config: ResolvedConfig }> {
   const config = await readConfig(flags, { port: options.port })
   const onEvent = options.onEvent ?? output.handler()
-  const chat = await createChat({ config, logger: output.logger, onEvent })
+  const chat = await createChat({ config, logger: output.logger, onEvent, trace: flags.trace })
   const names = chat.plugins().map((p) => p.name)
   output.event('listening', { host: chat.local.host, port: chat.local.port, family: chat.local.family, runtime: getRuntimeKey(), plugins: names })
   if (!output.options.json && options.announce !== false) {

@@ -1,11 +1,12 @@
 import { describeError, isChatError } from '../core/index.ts'
 import { chat, help as chatHelp } from './commands/chat.ts'
 import { listen } from './commands/listen.ts'
+import { plugins } from './commands/plugins.ts'
 import { send } from './commands/send.ts'
 import { serve } from './commands/serve.ts'
 import { version } from './_version.ts'
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { send, listen, serve }
+const commands: Record<string, (argv: string[]) => Promise<number>> = { send, listen, serve, plugins }
 
 const usage = `chat ${version}: a scriptable UDP chat
 
@@ -14,6 +15,7 @@ Usage:
   chat send TARGET TEXT...      send one datagram (or \`-\`: one per stdin line) and exit
   chat listen [--once|--count N] print what arrives
   chat serve                    run the config's plugins headless until SIGINT/SIGTERM
+  chat plugins                  list the config's plugins in the order they run, with hooks and options
 
 TARGET is a contact name from the config's \`peers\`, HOST:PORT, or a bare PORT (127.0.0.1).
 \`chat COMMAND --help\` tells more.

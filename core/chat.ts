@@ -4,7 +4,7 @@ import type { ResolvedConfig, ResolvedPlugin } from './config.ts'
 import { ChatError, describeError } from './errors.ts'
 import type { ChatEvent, ChatEventHandler } from './events.ts'
 import { createPeers, resolveTarget } from './peers.ts'
-import { createPipeline, orderPlugins, runChain, runDecode, runEncode, switchOff, type HookHost, type Pipeline, type Slot } from './pipeline.ts'
+import { createPipeline, describePlugins, orderPlugins, runChain, runDecode, runEncode, switchOff, type HookHost, type Pipeline, type PluginInfo, type Slot } from './pipeline.ts'
 import { getTransport } from './runtime/index.ts'
 import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
 import type { Message, Outgoing, Peers, Target } from './types.ts'
@@ -35,13 +35,7 @@ export interface ChatOptions {
   trace?: boolean
 }
 
-/** What `/plugins` and `chat plugins` show of each plugin. */
-export interface PluginInfo {
-  name: string
-  enforce?: 'pre' | 'post'
-  hooks: string[]
-  options: unknown
-}
+export type { PluginInfo }
 
 /** A bound socket with its plugins running. */
 export interface Chat {
@@ -70,7 +64,6 @@ export interface Chat {
   close(): Promise<void>
 }
 
-const HOOK_NAMES = ['setup', 'dispose', 'decode', 'encode', 'inbound', 'outbound'] as const
 const MAX_EARLY = 4096
 const DRAIN_MS = 1000
 
@@ -255,12 +248,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   return {
     local,
     peers,
-    plugins: () => (pipeline?.slots ?? []).map(({ plugin, ctx }) => ({
-      name: plugin.name,
-      enforce: plugin.enforce,
-      hooks: HOOK_NAMES.filter((hook) => typeof plugin[hook] === 'function'),
-      options: ctx.options,
-    })),
+    plugins: () => (pipeline ? describePlugins(pipeline.slots.map((s) => ({ plugin: s.plugin, options: s.ctx.options, ctx: s.ctx })), pipeline) : []),
     resolve: (target) => resolveTarget(target, peers, transport),
     idle: () => (busy === 0 ? Promise.resolve() : new Promise<void>((resolve) => idlers.push(resolve))),
     async send(text, target) {

@@ -31,6 +31,28 @@ export interface Pipeline {
   readonly outbound: readonly HookSlot[]
 }
 
+/** What `/plugins` and `chat plugins` show of each plugin. */
+export interface PluginInfo {
+  name: string
+  enforce?: 'pre' | 'post'
+  /** The hooks it has, in the order they run in a message's life. */
+  hooks: string[]
+  /** Hooks switched off after failing too often in a row (until the next reload). */
+  off: string[]
+  options: unknown
+}
+
+const HOOKS = ['setup', 'decode', 'inbound', 'outbound', 'encode', 'dispose'] as const
+
+/** The plugins as they run (pass them through `orderPlugins` first); with a pipeline, which hooks are off. */
+export function describePlugins(plugins: ReadonlyArray<{ plugin: Plugin; options: unknown; ctx?: PluginContext }>, pipeline?: Pipeline): PluginInfo[] {
+  return plugins.map(({ plugin, options, ctx }) => {
+    const hooks = HOOKS.filter((hook) => typeof plugin[hook] === 'function')
+    const off = pipeline && ctx ? hooks.filter((hook) => hook in LIST && !pipeline[LIST[hook as HookName]].some((s) => s.ctx === ctx)) : []
+    return { name: plugin.name, ...(plugin.enforce ? { enforce: plugin.enforce } : {}), hooks, off, options }
+  })
+}
+
 /** Config order, with `enforce: 'pre'` plugins first and `'post'` last (stable). */
 export function orderPlugins(plugins: readonly ResolvedPlugin[]): ResolvedPlugin[] {
   const rank = (p: ResolvedPlugin) => (p.plugin.enforce === 'pre' ? 0 : p.plugin.enforce === 'post' ? 2 : 1)

@@ -4,6 +4,7 @@ import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 import { createReloader, watchConfig, watchHelp, watchOption, type Reloader } from '../_watch.ts'
+import { formatPlugins } from './plugins.ts'
 
 export const help = `Usage: chat [--to TARGET]
 
@@ -134,7 +135,7 @@ async function command(line: string, session: Chat, output: Output, reloader: Re
     }
     case 'plugins': {
       const plugins = session.plugins()
-      output.line(plugins.length ? plugins.map((p) => `  ${p.name}${p.enforce ? ` (${p.enforce})` : ''}  ${dim(p.hooks.join(', '))}`).join('\n') : '  no plugins')
+      output.line(plugins.length ? formatPlugins(plugins) : '  no plugins')
       break
     }
     case 'reload':

@@ -1,0 +1,45 @@
+import { inspect } from 'node:util'
+import { describePlugins, orderPlugins, type PluginInfo } from '../../core/index.ts'
+import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { dim } from '../_output.ts'
+import { readConfig } from '../_session.ts'
+
+export const help = `Usage: chat plugins
+
+Lists the plugins the config runs, in the order they run (\`enforce: 'pre'\` first, \`'post'\`
+last), each with its hooks and options. Nothing is bound and no plugin is set up.
+In the interactive chat, /plugins shows the plugins in effect.
+
+${commonHelp}`
+
+export async function plugins(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs('plugins', argv, commonOptions)
+  if (values.help) return void console.log(help), 0
+  const config = await readConfig(values)
+  const list = describePlugins(orderPlugins(config.plugins))
+  if (values.json) {
+    for (const info of list) console.log(JSON.stringify({ event: 'plugin', ...info, options: toJson(info.options) }))
+    return 0
+  }
+  const source = config.file ? ` (${config.file})` : ''
+  console.log(list.length ? `${list.length} plugin${list.length === 1 ? '' : 's'}${source}, in the order they run:\n${formatPlugins(list)}` : `no plugins${source}`)
+  return 0
+}
+
+/** `  1. codec (pre)  decode, encode  "gbk"`: one line per plugin. */
+export function formatPlugins(list: PluginInfo[]): string {
+  const width = Math.max(0, ...list.map((p) => p.name.length + (p.enforce ? p.enforce.length + 3 : 0)))
+  return list
+    .map((p, i) => {
+      const name = `${p.name}${p.enforce ? ` (${p.enforce})` : ''}`.padEnd(width)
+      const hooks = p.hooks.map((h) => (p.off.includes(h) ? `${h} (off)` : h)).join(', ') || 'no hooks'
+      const options = p.options === undefined ? '' : `  ${inspect(p.options, { depth: 4, breakLength: Infinity, colors: false })}`
+      return `  ${i + 1}. ${name}  ${dim(hooks)}${options}`
+    })
+    .join('\n')
+}
+
+/** Options as JSON can carry them: a RegExp as its source, a function by name. */
+function toJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value ?? null, (_key, v: unknown) => (v instanceof RegExp ? String(v) : typeof v === 'function' ? `[function ${v.name || 'anonymous'}]` : v)))
+}
