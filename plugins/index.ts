@@ -1,7 +1,13 @@
 export type { AutoReplyOptions, ReplyFunction } from './auto-reply.ts'
+export type { HeartbeatOptions, RelayStatus } from './heartbeat.ts'
 export type { LoggerOptions } from './logger.ts'
+export type { RelayFormat, RelayOptions } from './relay.ts'
+export type { TimeServerOptions } from './time-server.ts'
 
 export { autoReply } from './auto-reply.ts'
 export { codec, isSupportedEncoding } from './codec.ts'
+export { heartbeat } from './heartbeat.ts'
 export { logger } from './logger.ts'
+export { relay } from './relay.ts'
+export { strftime, timeServer } from './time-server.ts'
 export { uppercaseEcho } from './uppercase-echo.ts'

@@ -1,0 +1,147 @@
+// Python's `datetime.strftime` as it behaves on Linux (glibc, C locale), in local time.
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+/** `%c`, `%x`, `%X` and the other composites, as the C locale spells them. */
+const COMPOSITES: Record<string, string> = {
+  c: '%a %b %e %H:%M:%S %Y',
+  x: '%m/%d/%y',
+  X: '%H:%M:%S',
+  D: '%m/%d/%y',
+  T: '%H:%M:%S',
+  R: '%H:%M',
+  F: '%Y-%m-%d',
+  r: '%I:%M:%S %p',
+}
+
+/** Which directives the `E` and `O` modifiers may precede (others are left as written). */
+const MODIFIABLE: Record<string, string> = { E: 'cCxXyY', O: 'deHImMSuUVwWy' }
+
+const DIRECTIVE = /%([-_0^#]*)(\d*)([EO]?)([\s\S]?)/g
+
+type Field = [value: number, width: number, pad: '0' | ' '] | string
+
+/**
+ * Formats `date` (local time) with a strftime pattern, as Python does on Linux: `%f` is
+ * microseconds, `%z` `+HHMM`, `%Z` the zone's abbreviation; glibc's flags (`%-d`, `%_H`, `%^a`,
+ * `%#b`) and widths (`%10A`) work; an unknown directive is left as written.
+ */
+export function strftime(pattern: string, date: Date): string {
+  return pattern.replace(DIRECTIVE, (whole, flags: string, width: string, modifier: string, letter: string) => {
+    if (letter === '') return whole
+    if (modifier && !MODIFIABLE[modifier]!.includes(letter)) return whole
+    if (letter === '%') return '%'
+    // Python itself formats these three, and only when written bare.
+    if (flags === '' && width === '' && modifier === '') {
+      if (letter === 'f') return String(date.getMilliseconds() * 1000).padStart(6, '0')
+      if (letter === 'z') return offset(date)
+      if (letter === 'Z') return zoneName(date)
+    }
+    const composite = COMPOSITES[letter]
+    const field: Field | undefined = composite === undefined ? directive(letter, date) : strftime(composite, date)
+    if (field === undefined) return whole
+    return applyFlags(field, flags, width === '' ? undefined : Number(width), letter)
+  })
+}
+
+function applyFlags(field: Field, flags: string, width: number | undefined, letter: string): string {
+  if (typeof field === 'string') {
+    let text = field
+    if (flags.includes('^')) text = text.toUpperCase()
+    else if (flags.includes('#')) text = letter === 'p' || letter === 'Z' ? text.toLowerCase() : text.toUpperCase()
+    return width === undefined ? text : text.padStart(width, flags.includes('0') ? '0' : ' ')
+  }
+  const [value, natural, naturalPad] = field
+  const digits = String(Math.abs(value))
+  const sign = value < 0 ? '-' : ''
+  if (flags.includes('-')) return sign + digits
+  const pad = flags.includes('_') ? ' ' : flags.includes('0') ? '0' : naturalPad
+  return sign + digits.padStart((width ?? natural) - sign.length, pad)
+}
+
+function directive(letter: string, date: Date): Field | undefined {
+  const day = date.getDay()
+  const hour = date.getHours()
+  switch (letter) {
+    case 'a': return DAYS[day]!.slice(0, 3)
+    case 'A': return DAYS[day]!
+    case 'b':
+    case 'h': return MONTHS[date.getMonth()]!.slice(0, 3)
+    case 'B': return MONTHS[date.getMonth()]!
+    case 'C': return [Math.floor(date.getFullYear() / 100), 2, '0']
+    case 'd': return [date.getDate(), 2, '0']
+    case 'e': return [date.getDate(), 2, ' ']
+    case 'G': return [isoWeek(date).year, 1, '0']
+    case 'g': return [isoWeek(date).year % 100, 2, '0']
+    case 'H': return [hour, 2, '0']
+    case 'I': return [hour % 12 || 12, 2, '0']
+    case 'j': return [dayOfYear(date) + 1, 3, '0']
+    case 'k': return [hour, 2, ' ']
+    case 'l': return [hour % 12 || 12, 2, ' ']
+    case 'm': return [date.getMonth() + 1, 2, '0']
+    case 'M': return [date.getMinutes(), 2, '0']
+    case 'n': return '\n'
+    case 'p': return hour < 12 ? 'AM' : 'PM'
+    case 'P': return hour < 12 ? 'am' : 'pm'
+    case 's': return [Math.floor(date.getTime() / 1000), 1, '0']
+    case 'S': return [date.getSeconds(), 2, '0']
+    case 't': return '\t'
+    case 'u': return [day || 7, 1, '0']
+    case 'U': return [Math.floor((dayOfYear(date) + 7 - day) / 7), 2, '0']
+    case 'V': return [isoWeek(date).week, 2, '0']
+    case 'w': return [day, 1, '0']
+    case 'W': return [Math.floor((dayOfYear(date) + 7 - ((day + 6) % 7)) / 7), 2, '0']
+    case 'y': return [date.getFullYear() % 100, 2, '0']
+    case 'Y': return [date.getFullYear(), 1, '0']
+    case 'z': return offset(date)
+    case 'Z': return zoneName(date)
+    default: return undefined
+  }
+}
+
+/** Days since 1 January, 0-based, in local time (immune to DST: counted on UTC dates). */
+function dayOfYear(date: Date): number {
+  return (Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) - Date.UTC(date.getFullYear(), 0, 1)) / 86_400_000
+}
+
+/** ISO 8601 week and its year: weeks start on Monday; week 1 holds the year's first Thursday. */
+function isoWeek(date: Date): { year: number; week: number } {
+  const thursday = new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate() + 3 - ((date.getDay() + 6) % 7)))
+  const year = thursday.getUTCFullYear()
+  const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000))
+  return { year, week }
+}
+
+/** `+0800`, `-0230`. */
+function offset(date: Date): string {
+  const minutes = -date.getTimezoneOffset()
+  const abs = Math.abs(minutes)
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`
+}
+
+const zoneNames = new Map<string, string>()
+const ZONE_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU']
+
+/**
+ * The zone's abbreviation (`UTC`, `EST`, `CET`, `CST`...). Intl has no one locale that knows
+ * them all, so several are asked; failing those, the initials of the zone's long name.
+ */
+function zoneName(date: Date): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
+  const key = `${zone}|${date.getTimezoneOffset()}`
+  let name = zoneNames.get(key)
+  if (name === undefined) {
+    name = ZONE_LOCALES.map((locale) => zonePart(locale, 'short', date)).find((short) => short && !/^GMT[+-]/.test(short))
+    if (name === undefined) {
+      const long = zonePart('en-US', 'long', date)
+      name = long === 'Coordinated Universal Time' ? 'UTC' : long.split(/\s+/).map((word) => word[0]).join('').toUpperCase()
+    }
+    zoneNames.set(key, name)
+  }
+  return name
+}
+
+function zonePart(locale: string, style: 'short' | 'long', date: Date): string {
+  return new Intl.DateTimeFormat(locale, { timeZoneName: style }).formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? ''
+}

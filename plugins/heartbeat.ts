@@ -1,0 +1,103 @@
+import * as v from 'valibot'
+import { definePlugin, formatAddress, parseHostPort, type Address, type PluginContext } from '../core/index.ts'
+
+/** What the heartbeat client tells about its relay. */
+export type RelayStatus =
+  | { state: 'silent'; relay: string; seconds: number }
+  | { state: 'answering'; relay: string }
+  | { state: 'bye'; relay: string }
+
+const AddressSchema = v.object({
+  host: v.string(),
+  port: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)),
+  family: v.picklist(['IPv4', 'IPv6']),
+})
+
+const Options = v.object({
+  /** The relay: a contact name, `HOST:PORT`, or an address. */
+  to: v.union([v.pipe(v.string(), v.minLength(1)), AddressSchema], 'a contact name, HOST:PORT, or { host, port, family }'),
+  /** Seconds between heartbeats. @default 10 */
+  interval: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 10),
+  /** The heartbeat datagram. @default '^hb^' */
+  text: v.optional(v.string('a string'), '^hb^'),
+  /** Sent to the relay when the plugin stops; `false` sends nothing. @default 'quit' */
+  quit: v.optional(v.union([v.string(), v.literal(false)], 'a string or false'), 'quit'),
+  /** What the relay says when it closes the room. @default 'Bye!' */
+  bye: v.optional(v.string('a string'), 'Bye!'),
+  /** After this many intervals without a datagram from the relay, it is reported silent. @default 3 */
+  silentAfter: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')), 3),
+  /** Hears when the relay goes silent, answers again, or says `Bye!`; by default they are logged. */
+  onStatus: v.optional(v.custom<(status: RelayStatus) => void>((x) => typeof x === 'function', 'a function')),
+})
+
+export type HeartbeatOptions = v.InferInput<typeof Options>
+type Resolved = v.InferOutput<typeof Options>
+
+/** Where the relay's datagrams come from; `host` is unknown while `to` is a host name (not resolved here). */
+function relayAddress(ctx: PluginContext<Resolved>): { host?: string; port: number } {
+  const { to } = ctx.options
+  if (typeof to !== 'string') return to
+  const named = ctx.peers.get(to)
+  if (named) return named
+  const parsed = parseHostPort(to)
+  if (!parsed) return { port: -1 }
+  const host = parsed.host === 'localhost' ? '127.0.0.1' : parsed.host
+  return /^[\d.]+$|:/.test(host) ? { host, port: parsed.port } : { port: parsed.port }
+}
+
+/**
+ * The group-chat client side: sends `^hb^` to the relay every `interval` seconds (the first at
+ * once, which joins the room), `quit` when it stops, and reports when the relay has sent nothing
+ * for `silentAfter` intervals, when it answers again, and when it says `Bye!`.
+ */
+export function heartbeat(options: HeartbeatOptions) {
+  // Set in setup, where the relay's address and the reporter are known.
+  let heard: (from: Pick<Address, 'host' | 'port'>, text: string) => void = () => {}
+  return definePlugin({
+    name: 'heartbeat',
+    schema: Options,
+    options,
+    setup(ctx) {
+      const { to, interval, text, silentAfter } = ctx.options
+      const relay = relayAddress(ctx)
+      const label = typeof to === 'string' ? to : formatAddress(to)
+      const report = ctx.options.onStatus ?? ((status: RelayStatus) => logStatus(ctx, status, interval * silentAfter))
+      let quietTicks = 0
+      let silent = false
+      heard = (from, message) => {
+        if (from.port !== relay.port || (relay.host !== undefined && from.host !== relay.host)) return
+        quietTicks = 0
+        if (silent) {
+          silent = false
+          report({ state: 'answering', relay: label })
+        }
+        if (message.trim() === ctx.options.bye) report({ state: 'bye', relay: label })
+      }
+      ctx.send(text, to)
+      ctx.setInterval(() => {
+        ctx.send(text, to)
+        if (++quietTicks === silentAfter && !silent) {
+          silent = true
+          report({ state: 'silent', relay: label, seconds: interval * silentAfter })
+        }
+      }, interval * 1000)
+    },
+    inbound(message) {
+      heard(message.from, message.text)
+    },
+    dispose(ctx) {
+      if (ctx.options.quit !== false) ctx.send(ctx.options.quit, ctx.options.to)
+    },
+  })
+}
+
+function logStatus(ctx: PluginContext<Resolved>, status: RelayStatus, seconds: number): void {
+  switch (status.state) {
+    case 'silent':
+      return ctx.logger.warn(`${status.relay} has sent nothing for ${seconds} s: the relay may have stopped (still sending heartbeats)`)
+    case 'answering':
+      return ctx.logger.info(`${status.relay} is answering again`)
+    case 'bye':
+      return ctx.logger.info(`${status.relay} said ${ctx.options.bye}: the relay has closed the room`)
+  }
+}

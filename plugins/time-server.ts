@@ -1,0 +1,38 @@
+import * as v from 'valibot'
+import { definePlugin } from '../core/index.ts'
+import { strftime } from './_strftime.ts'
+
+const Options = v.optional(
+  v.object({
+    /** The pattern used when a request is empty (or only a line ending). @default '%Y-%m-%d %X' */
+    defaultFormat: v.optional(v.string('a strftime pattern'), '%Y-%m-%d %X'),
+    /** Where the time comes from; for tests. @default () => new Date() */
+    clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
+  }),
+  {},
+)
+
+export type TimeServerOptions = v.InferInput<typeof Options>
+
+const LINE_END = /\r?\n$/
+
+/**
+ * The tutorial time server: answers each datagram with the current local time, formatted by the
+ * datagram's text as a Python strftime pattern (`%Y-%m-%d %X` when it is empty). A request that
+ * ends with a line ending (netcat) gets an answer that ends with one.
+ */
+export function timeServer(options?: TimeServerOptions) {
+  return definePlugin({
+    name: 'timeServer',
+    schema: Options,
+    options,
+    inbound(message, ctx) {
+      const ending = LINE_END.exec(message.text)?.[0] ?? ''
+      const pattern = message.text.slice(0, message.text.length - ending.length) || ctx.options.defaultFormat
+      const now = ctx.options.clock?.() ?? new Date()
+      ctx.reply(message, strftime(pattern, now) + ending)
+    },
+  })
+}
+
+export { strftime }
