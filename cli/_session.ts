@@ -22,7 +22,7 @@ export interface SessionFlags {
  * Finds, loads and validates the config, then applies the command-line overrides.
  * With `fresh` (a reload), the config and the local files it imports are read again.
  */
-export async function readConfig(flags: SessionFlags, defaults: { port?: number; fresh?: boolean } = {}): Promise<ResolvedConfig> {
+export async function readConfig(flags: SessionFlags, defaults: { port?: number; fresh?: boolean | readonly string[] } = {}): Promise<ResolvedConfig> {
   const file = findConfig(flags.config)
   const config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh }) : resolveConfig({})
   if (flags.host !== undefined) config.host = flags.host

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import { describeError, describeReload, isChatError, type Chat } from '../core/index.ts'
+import { describeError, describeReload, getModuleLoader, isChatError, type Chat } from '../core/index.ts'
 import type { Output } from './_output.ts'
 import { findConfig, readConfig, type SessionFlags } from './_session.ts'
 
@@ -15,14 +15,18 @@ const EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs', '.cts', '.cjs', '/index.ts
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g
 
 /**
- * The config file and every local file it imports, directly or not (files under node_modules
- * and bare package names are left out). Read from the source text, so it works on every runtime.
+ * The config file and every local file it imports, directly or not, each with the local files
+ * it imports (files under node_modules and bare package names are left out). Read from the
+ * source text, so it works on every runtime.
  */
-export function localImports(entry: string): string[] {
-  const found = new Set<string>([entry])
+export function scanImports(entry: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>()
   const queue = [entry]
-  while (queue.length && found.size < MAX_FILES) {
+  while (queue.length && graph.size < MAX_FILES) {
     const file = queue.shift()!
+    if (graph.has(file)) continue
+    const imports: string[] = []
+    graph.set(file, imports)
     let source: string
     try {
       source = readFileSync(file, 'utf8')
@@ -32,13 +36,28 @@ export function localImports(entry: string): string[] {
     for (const [, specifier] of source.matchAll(SPECIFIER)) {
       if (!specifier!.startsWith('.') && !specifier!.startsWith('/')) continue
       const target = resolveFile(resolve(dirname(file), specifier!))
-      if (target && !target.includes('/node_modules/') && !found.has(target)) {
-        found.add(target)
+      if (target && !/[\\/]node_modules[\\/]/.test(target) && !imports.includes(target)) {
+        imports.push(target)
         queue.push(target)
       }
     }
   }
-  return [...found]
+  return graph
+}
+
+/** The changed files and every module that imports one of them, up to the config: what a reload must read again. */
+export function staleModules(graph: Map<string, string[]>, changed: Iterable<string>): string[] {
+  const importers = new Map<string, string[]>()
+  for (const [file, imports] of graph) for (const target of imports) importers.set(target, [...(importers.get(target) ?? []), file])
+  const stale = new Set<string>()
+  const queue = [...changed]
+  while (queue.length) {
+    const file = queue.shift()!
+    if (stale.has(file)) continue
+    stale.add(file)
+    queue.push(...(importers.get(file) ?? []))
+  }
+  return [...stale]
 }
 
 function resolveFile(base: string): string | undefined {
@@ -51,18 +70,23 @@ function resolveFile(base: string): string | undefined {
 
 /** Reloads a running chat from its config, one reload at a time, printing one line for each. */
 export interface Reloader {
-  /** `changedAt`: when the file event came (performance.now()), to report the delay since. */
-  reload(changedAt?: number): Promise<boolean>
+  /**
+   * @param changedAt when the file event came (performance.now()), to report the delay since
+   * @param changed the files that changed: only they and the modules that import them are read again (default: every local file)
+   */
+  reload(changedAt?: number, changed?: readonly string[]): Promise<boolean>
 }
 
 export function createReloader(output: Output, flags: SessionFlags, chat: Chat, defaults: { port?: number } = {}): Reloader {
   let running: Promise<boolean> | undefined
-  let again: number | undefined
+  let again: { at: number; changed: Set<string> | undefined } | undefined
 
-  async function once(changedAt: number | undefined): Promise<boolean> {
+  async function once(changedAt: number | undefined, changed: readonly string[] | undefined): Promise<boolean> {
     const began = performance.now()
     try {
-      const config = await readConfig(flags, { ...defaults, fresh: true })
+      const file = findConfig(flags.config)
+      const fresh = file ? (changed ? staleModules(scanImports(file), changed) : [...scanImports(file).keys()]) : true
+      const config = await readConfig(flags, { ...defaults, fresh })
       const loadMs = performance.now() - began
       const report = await chat.reload(config)
       const afterChangeMs = changedAt === undefined ? undefined : began + loadMs + report.swapMs - changedAt
@@ -87,17 +111,20 @@ export function createReloader(output: Output, flags: SessionFlags, chat: Chat, 
   }
 
   return {
-    reload(changedAt) {
+    reload(changedAt, changed) {
       if (running) {
-        again ??= changedAt ?? performance.now()
+        // One more reload after this one, for everything that changed meanwhile.
+        again ??= { at: changedAt ?? performance.now(), changed: new Set() }
+        if (!changed) again.changed = undefined
+        else for (const file of changed) again.changed?.add(file)
         return running
       }
-      running = once(changedAt).finally(() => {
+      running = once(changedAt, changed).finally(() => {
         running = undefined
         if (again !== undefined) {
           const next = again
           again = undefined
-          void this.reload(next)
+          void this.reload(next.at, next.changed && [...next.changed])
         }
       })
       return running
@@ -116,20 +143,27 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
   let files = new Set<string>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let firstEvent: number | undefined
+  let changed: Set<string> | undefined = new Set()
 
   function onEvent(dir: string, name: string | null) {
-    if (name !== null && !files.has(join(dir, name))) return
+    const file = name === null ? undefined : join(dir, name)
+    if (file !== undefined && !files.has(file)) return
     firstEvent ??= performance.now()
+    // Without a file name (some platforms), read every local file again.
+    if (file === undefined) changed = undefined
+    else changed?.add(file)
     clearTimeout(timer)
     timer = setTimeout(async () => {
       const at = firstEvent
+      const files = changed && [...changed]
       firstEvent = undefined
-      if (await reloader.reload(at)) update()
+      changed = new Set()
+      if (await reloader.reload(at, files)) update()
     }, DEBOUNCE_MS)
   }
 
   function update() {
-    files = new Set(localImports(config!))
+    files = new Set(scanImports(config!).keys())
     const dirs = new Set([...files].map((file) => dirname(file)))
     for (const [dir, watcher] of watchers) if (!dirs.has(dir)) (watcher.close(), watchers.delete(dir))
     for (const dir of dirs) {
@@ -146,6 +180,7 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
   }
 
   update()
+  getModuleLoader().warm?.()
   output.event('watching', { files: [...files] })
   if (!output.options.json) output.logger.info(`watching ${files.size} file${files.size === 1 ? '' : 's'} for changes`)
   return {

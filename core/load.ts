@@ -6,10 +6,12 @@ import type { ModuleLoader } from './runtime/types.ts'
 /**
  * Imports a config file and validates it.
  * @param file an absolute path
- * @param label how the file is named in errors (the path as the user gave it)
+ * @param options.label how the file is named in errors (the path as the user gave it)
+ * @param options.fresh read the config again (a reload): `true` for it and every local file it
+ *   imports, or the absolute paths of the files that changed and of the modules between them and the config
  * @throws ChatError `E_CONFIG` when it does not load or does not validate
  */
-export async function loadConfig(file: string, options: { label?: string; fresh?: boolean; loader?: ModuleLoader } = {}): Promise<ResolvedConfig> {
+export async function loadConfig(file: string, options: { label?: string; fresh?: boolean | readonly string[]; loader?: ModuleLoader } = {}): Promise<ResolvedConfig> {
   const label = options.label ?? file
   const loader = options.loader ?? getModuleLoader()
   let module: Record<string, unknown>

@@ -44,6 +44,12 @@ export type RuntimeKey = 'node' | 'deno' | 'bun'
 
 /** Imports a TypeScript module (a config file) at run time. */
 export interface ModuleLoader {
-  /** The module's namespace; with `fresh`, the file and the local files it imports are read again. */
-  import(file: string, options?: { fresh?: boolean }): Promise<Record<string, unknown>>
+  /**
+   * The module's namespace. With `fresh: true`, the file and the local files it imports are read
+   * again; with a list of absolute paths, only those need to be (a reload after an edit: the
+   * changed files and the modules that import them). A loader that cannot pick reads all again.
+   */
+  import(file: string, options?: { fresh?: boolean | readonly string[] }): Promise<Record<string, unknown>>
+  /** Gets ready for fresh imports ahead of time (`--watch` calls it once), so the first reload is not slow. */
+  warm?(): void
 }
