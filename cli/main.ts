@@ -1,12 +1,13 @@
 import { describeError, isChatError } from '../core/index.ts'
 import { chat, help as chatHelp } from './commands/chat.ts'
+import { join } from './commands/join.ts'
 import { listen } from './commands/listen.ts'
 import { plugins } from './commands/plugins.ts'
 import { send } from './commands/send.ts'
 import { serve } from './commands/serve.ts'
 import { version } from './_version.ts'
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { send, listen, serve, plugins }
+const commands: Record<string, (argv: string[]) => Promise<number>> = { send, listen, serve, join, plugins }
 
 const usage = `chat ${version}: a scriptable UDP chat
 
@@ -15,6 +16,7 @@ Usage:
   chat send TARGET TEXT...      send one datagram (or \`-\`: one per stdin line) and exit
   chat listen [--once|--count N] print what arrives
   chat serve                    run the config's plugins headless until SIGINT/SIGTERM
+  chat join TARGET [--interval S] join a group-chat relay: heartbeats, broadcasts, \`quit\` on exit
   chat plugins                  list the config's plugins in the order they run, with hooks and options
 
 TARGET is a contact name from the config's \`peers\`, HOST:PORT, or a bare PORT (127.0.0.1).

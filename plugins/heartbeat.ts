@@ -33,16 +33,21 @@ const Options = v.object({
 export type HeartbeatOptions = v.InferInput<typeof Options>
 type Resolved = v.InferOutput<typeof Options>
 
-/** Where the relay's datagrams come from; `host` is unknown while `to` is a host name (not resolved here). */
-function relayAddress(ctx: PluginContext<Resolved>): { host?: string; port: number } {
+/**
+ * The relay as an address when it can be known without a lookup (an address, a contact, an IP
+ * literal), so that every send, the last `quit` included, leaves at once; else the text as given.
+ */
+function relayTarget(ctx: PluginContext<Resolved>): Address | string {
   const { to } = ctx.options
   if (typeof to !== 'string') return to
   const named = ctx.peers.get(to)
   if (named) return named
   const parsed = parseHostPort(to)
-  if (!parsed) return { port: -1 }
+  if (!parsed) return to
   const host = parsed.host === 'localhost' ? '127.0.0.1' : parsed.host
-  return /^[\d.]+$|:/.test(host) ? { host, port: parsed.port } : { port: parsed.port }
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(host)) return { host, port: parsed.port, family: 'IPv4' }
+  if (host.includes(':')) return { host, port: parsed.port, family: 'IPv6' }
+  return to
 }
 
 /**
@@ -53,19 +58,22 @@ function relayAddress(ctx: PluginContext<Resolved>): { host?: string; port: numb
 export function heartbeat(options: HeartbeatOptions) {
   // Set in setup, where the relay's address and the reporter are known.
   let heard: (from: Pick<Address, 'host' | 'port'>, text: string) => void = () => {}
+  let target: Address | string = ''
   return definePlugin({
     name: 'heartbeat',
     schema: Options,
     options,
     setup(ctx) {
-      const { to, interval, text, silentAfter } = ctx.options
-      const relay = relayAddress(ctx)
-      const label = typeof to === 'string' ? to : formatAddress(to)
+      const { interval, text, silentAfter } = ctx.options
+      const to = (target = relayTarget(ctx))
+      // A host name is not looked up here: then any datagram from the relay's port counts.
+      const relay = typeof to === 'string' ? { port: parseHostPort(to)?.port ?? -1 } : to
+      const label = typeof to === 'string' ? to : (ctx.peers.nameOf(to) ?? formatAddress(to))
       const report = ctx.options.onStatus ?? ((status: RelayStatus) => logStatus(ctx, status, interval * silentAfter))
       let quietTicks = 0
       let silent = false
       heard = (from, message) => {
-        if (from.port !== relay.port || (relay.host !== undefined && from.host !== relay.host)) return
+        if (from.port !== relay.port || ('host' in relay && from.host !== relay.host)) return
         quietTicks = 0
         if (silent) {
           silent = false
@@ -86,7 +94,8 @@ export function heartbeat(options: HeartbeatOptions) {
       heard(message.from, message.text)
     },
     dispose(ctx) {
-      if (ctx.options.quit !== false) ctx.send(ctx.options.quit, ctx.options.to)
+      // A reload replaces this instance with one that goes on heartbeating: nobody leaves.
+      if (ctx.options.quit !== false && !ctx.reloading) ctx.send(ctx.options.quit, target)
     },
   })
 }

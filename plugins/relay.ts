@@ -112,6 +112,8 @@ export function relay(options?: RelayOptions) {
       for (const to of members.values()) ctx.send(line, to)
     },
     dispose(ctx) {
+      // A reload hands the members over to the new instance, through the store.
+      if (ctx.reloading) return
       expire(ctx, Date.now())
       for (const to of members.values()) ctx.send(ctx.options.bye, to)
       if (members.size) ctx.logger.info(`said ${ctx.options.bye} to ${members.size} members`)

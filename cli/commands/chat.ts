@@ -151,6 +151,6 @@ async function command(line: string, session: Chat, output: Output, reloader: Re
 }
 
 function unknownCommand(name: string): number {
-  console.error(`Unknown command \`${name}\`. Commands: chat, chat send, chat listen, chat serve (chat --help)`)
+  console.error(`Unknown command \`${name}\`. Commands: chat, chat send, chat listen, chat serve, chat join (chat --help)`)
   return 2
 }

@@ -1,0 +1,163 @@
+import { createInterface, type Interface } from 'node:readline'
+import {
+  ChatError, createChat, describeError, formatAddress, getRuntimeKey, getTransport, parseHostPort, resolveConfig, type Address, type Chat, type Message, type ResolvedConfig,
+} from '../../core/index.ts'
+import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
+import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { createOutput, dim, formatMessage, type Output } from '../_output.ts'
+import { readConfig, untilSignal } from '../_session.ts'
+import { createReloader, watchConfig, watchHelp, watchOption } from '../_watch.ts'
+
+export const help = `Usage: chat join TARGET [--interval S]
+
+The group-chat client: joins the relay at TARGET (a contact name, HOST:PORT or a bare PORT),
+sends it a heartbeat (^hb^) every --interval seconds, prints every broadcast, and sends each
+line you type. On the way out (EOF, /quit, Ctrl-C, SIGTERM) it tells the relay \`quit\`.
+It says so when the relay has sent nothing for 3 intervals, and when the relay says Bye!
+(then it leaves). Binds any free port unless --port says otherwise.
+
+Commands while joined:
+  /quit           leave the room (so do Ctrl-C and Ctrl-D)
+  /help           this list
+  //text          send a line that starts with "/"
+
+  -i, --interval S      seconds between heartbeats (default 10)
+      --linger MS       with piped stdin: how long to keep receiving after it ends (default 500)
+${watchHelp}
+${commonHelp}`
+
+const options = { ...commonOptions, ...watchOption, interval: { type: 'string', short: 'i' }, linger: { type: 'string' } } as const
+
+export async function join(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('join', argv, options)
+  if (values.help) return void console.log(help), 0
+  const [target, ...extra] = positionals
+  if (target === undefined) throw new ChatError('E_USAGE', 'Missing TARGET: chat join TARGET (a contact name or HOST:PORT of the relay; see chat join --help)')
+  if (extra.length) throw new ChatError('E_USAGE', `Unexpected \`${extra.join(' ')}\`: chat join takes one TARGET`)
+  const interval = seconds(values.interval, '--interval') ?? 10
+  const linger = values.linger === undefined ? 500 : Number(values.linger)
+  const output = createOutput(values)
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
+  let rl: Interface | undefined
+  let byeSaid: () => void = () => {}
+  const bye = new Promise<void>((resolve) => (byeSaid = resolve))
+
+  if (interactive) {
+    output.write = (stream, text) => {
+      if (!rl) return void stream.write(text)
+      process.stdout.write('\r\x1b[2K')
+      stream.write(text)
+      rl.prompt(true)
+    }
+  }
+
+  const defaults = { port: 0 }
+  const config = await readConfig(values, defaults)
+  const relay = await resolveRelay(target, config)
+  // One instance for the whole session, so a reload sees it unchanged and keeps it running.
+  const client = resolveConfig({
+    plugins: [heartbeat({ to: relay, interval, onStatus: (status) => report(output, status, byeSaid) })],
+  }).plugins
+  const withClient = (next: ResolvedConfig): ResolvedConfig => ({ ...next, plugins: [...next.plugins, ...client] })
+
+  const print = output.handler()
+  const session = await createChat({
+    config: withClient(config),
+    logger: output.logger,
+    trace: values.trace,
+    onEvent(event) {
+      if (event.type === 'message' && !values.json && isFrom(event.message, relay)) return output.line(formatBroadcast(event.message))
+      print(event)
+    },
+  })
+  announce(output, session, relay, interval)
+  const reloader = createReloader(output, values, { ...session, reload: (next) => session.reload(withClient(next)) }, defaults)
+  const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
+
+  rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity })
+  if (interactive) {
+    rl.setPrompt(dim(`${session.peers.nameOf(relay) ?? formatAddress(relay)}> `))
+    rl.prompt()
+  }
+  let quit = false
+  const stopped = new Promise<void>((resolve) => {
+    rl!.on('close', resolve)
+    rl!.on('SIGINT', () => rl!.close())
+  })
+
+  const handle = async (line: string) => {
+    if (line.startsWith('/') && !line.startsWith('//')) {
+      const name = line.slice(1).trim().split(/\s+/)[0]
+      if (name === 'quit' || name === 'exit') return (quit = true), rl!.close()
+      if (name === 'reload') await reloader.reload()
+      else if (name === 'help') output.line('  /quit, /reload, /help; //text sends "/text"')
+      else output.logger.warn(`Unknown command /${name}: /quit, /reload, /help; //text sends "/text"`)
+    } else if (line.length > 0 || !interactive) {
+      await session.send(line.startsWith('//') ? line.slice(1) : line, relay).catch((error: unknown) => output.logger.error(describeError(error)))
+    }
+    if (interactive) rl!.prompt()
+  }
+  let queue = Promise.resolve()
+  rl.on('line', (line) => (queue = queue.then(() => handle(line))))
+
+  const ended = await Promise.race([stopped.then(() => 'eof' as const), bye.then(() => 'bye' as const), untilSignal(output)])
+  await queue
+  if (ended === 'eof' && !interactive && !quit && linger > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), bye])
+  rl.close()
+  watcher?.close()
+  if (interactive) process.stdout.write('\n')
+  // Disposing the heartbeat plugin sends `quit`; close() waits until it has left.
+  await session.close()
+  return 0
+}
+
+function seconds(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ChatError('E_USAGE', `Expected ${flag} to be a number of seconds above 0, got \`${value}\``)
+  return n
+}
+
+/** The relay's address, looked up before the chat starts so that the heartbeat plugin never waits for it. */
+async function resolveRelay(target: string, config: ResolvedConfig): Promise<Address> {
+  const hostPort = parseHostPort(config.peers[target] ?? target)
+  if (!hostPort) {
+    const known = Object.keys(config.peers)
+    throw new ChatError('E_TARGET', `Unknown target \`${target}\`: expected a contact name or HOST:PORT${known.length ? `; contacts: ${known.join(', ')}` : ''}`)
+  }
+  const found = await getTransport().lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
+  return { host: found.host, port: hostPort.port, family: found.family }
+}
+
+function isFrom(message: Message, relay: Address): boolean {
+  return message.from.port === relay.port && message.from.host === relay.host
+}
+
+/** A broadcast carries its sender in its text already: `12:00:01 alice: hi`. */
+function formatBroadcast(message: Message): string {
+  return `${dim(new Date(message.at).toTimeString().slice(0, 8))} ${message.text}`
+}
+
+function announce(output: Output, session: Chat, relay: Address, interval: number): void {
+  const plugins = session.plugins().map((p) => p.name)
+  output.event('listening', { host: session.local.host, port: session.local.port, family: session.local.family, runtime: getRuntimeKey(), plugins })
+  output.event('joined', { relay: formatAddress(relay), peer: session.peers.nameOf(relay) ?? null, interval })
+  if (!output.options.json) {
+    output.logger.info(`joined ${describe(session, relay)} from ${formatAddress(session.local)}; a heartbeat every ${interval} s; /quit to leave`)
+  }
+}
+
+function describe(session: Chat, relay: Address): string {
+  const name = session.peers.nameOf(relay)
+  return name ? `${name} (${formatAddress(relay)})` : formatAddress(relay)
+}
+
+function report(output: Output, status: RelayStatus, bye: () => void): void {
+  output.event('relay', status)
+  if (!output.options.json) {
+    if (status.state === 'silent') output.logger.warn(`${status.relay} has sent nothing for ${status.seconds} s: the relay may have stopped (still sending heartbeats)`)
+    else if (status.state === 'answering') output.logger.info(`${status.relay} is answering again`)
+    else output.logger.info(`${status.relay} said Bye!: the relay has closed the room; leaving`)
+  }
+  if (status.state === 'bye') bye()
+}
