@@ -250,4 +250,72 @@ export default defineConfig({ plugins: [shout()${extra}] })
     server.kill('SIGINT')
     expect((await server.exited).code).toBe(0)
   })
+
+  it('keeps a relay\'s members through a format change, an added plugin, a broken save and its fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'udpchat-relay-'))
+    const config = (body: string) => writeFileSync(join(dir, 'chat.config.ts'), `import { defineConfig } from '${root}core/index.ts'
+import { logger, relay } from '${root}plugins/index.ts'
+export default defineConfig({ plugins: [${body}] })
+`)
+    config(`relay({ format: '{from}: {text}' })`)
+    const server = startChat(['serve', '--watch', '--json', '--host', '127.0.0.1', '--port', '0'], { cwd: dir })
+    const port = await server.port()
+    await server.event('watching')
+    const [alice, bob, carol] = await Promise.all([plainSocket(), plainSocket(), plainSocket()])
+    for (const member of [alice, bob]) await member.send('^hb^', port)
+    /** Alice says something; both members must get the broadcast. */
+    const say = async (text: string) => {
+      await alice.send(text, port)
+      return Promise.all([alice.next(), bob.next()].map(async (r) => (await r).data.toString()))
+    }
+    expect(await say('one')).toEqual([`127.0.0.1:${alice.port}: one`, `127.0.0.1:${alice.port}: one`])
+
+    // A third member talks the whole time, one datagram after its own broadcast came back.
+    let talking = true
+    let echoed = 0
+    await carol.send('^hb^', port)
+    const chatter = (async () => {
+      while (talking) {
+        await carol.send('.', port)
+        // Its own line, in whichever format is in effect.
+        for (let got = ''; !(got.includes(`:${carol.port}`) && got.endsWith(' .')); got = (await carol.next(5000)).data.toString());
+        echoed++
+      }
+    })()
+    const next = async (member: typeof alice, text: string) => {
+      for (;;) {
+        const got = (await member.next(5000)).data.toString()
+        if (got.endsWith(text)) return got
+      }
+    }
+    const sayOver = async (text: string) => {
+      await alice.send(text, port)
+      return Promise.all([next(alice, text), next(bob, text)])
+    }
+
+    config(`relay({ format: '[{from}] {text}' })`)
+    expect(await server.event('reload')).toMatchObject({ ok: true, changed: ['relay'] })
+    expect(await sayOver('two')).toEqual([`[127.0.0.1:${alice.port}] two`, `[127.0.0.1:${alice.port}] two`])
+
+    config(`relay({ format: '[{from}] {text}' }), logger({ console: false })`)
+    expect(await server.event('reload')).toMatchObject({ ok: true, added: ['logger'], unchanged: ['relay'] })
+    expect(await sayOver('three')).toHaveLength(2)
+
+    config(`relay({ format: '[{from}] {text}' }), logger({ console: false }`)
+    expect(await server.event('reload')).toMatchObject({ ok: false, code: 'E_CONFIG' })
+    expect(await sayOver('four')).toEqual([`[127.0.0.1:${alice.port}] four`, `[127.0.0.1:${alice.port}] four`])
+
+    config(`relay({ format: '<{from}> {text}' }), logger({ console: false })`)
+    expect(await server.event('reload')).toMatchObject({ ok: true, changed: ['relay'] })
+    expect(await sayOver('five')).toEqual([`<127.0.0.1:${alice.port}> five`, `<127.0.0.1:${alice.port}> five`])
+
+    talking = false
+    await chatter
+    expect(echoed).toBeGreaterThan(0)
+    server.kill('SIGINT')
+    expect((await server.exited).code).toBe(0)
+    // Bye! only on the real shutdown, never on a reload.
+    expect(await next(bob, 'Bye!')).toBe('Bye!')
+    await Promise.all([alice, bob, carol].map((s) => s.close()))
+  })
 })
