@@ -1,14 +1,23 @@
 import { formatAddress } from '../address.ts'
 import { ChatError, describeError } from '../errors.ts'
-import type { Address } from './types.ts'
+import type { Address, BindOptions } from './types.ts'
 
 /** The largest UDP payload over IPv4 (65,535 - 8 byte UDP header - 20 byte IP header). */
 export const MAX_DATAGRAM = 65_507
 
+/** A runtime error with a Node-style `code` (Deno and Bun errors carry one too). */
+export type CodedError = Error & { code?: string }
+
+/** Deno reports a failed name lookup without a code; Node and Bun say ENOTFOUND. */
+function codeOf(error: CodedError): string | undefined {
+  return error.code ?? (/failed to lookup address/i.test(error.message) ? 'ENOTFOUND' : undefined)
+}
+
 /** Turns a runtime's send failure into a one-line ChatError that says what to do. */
-export function sendError(error: Error & { code?: string }, size: number, to: Address): ChatError {
+export function sendError(error: CodedError, size: number, to: Address): ChatError {
   const where = formatAddress(to)
-  switch (error.code) {
+  const code = codeOf(error)
+  switch (code) {
     case 'EMSGSIZE':
       return new ChatError('E_MSG_SIZE', `Not sent to ${where}: ${size} bytes is more than one UDP datagram can carry (${MAX_DATAGRAM})`, { cause: error })
     case 'ECONNREFUSED':
@@ -18,11 +27,30 @@ export function sendError(error: Error & { code?: string }, size: number, to: Ad
       return new ChatError('E_RESOLVE', `Not sent: host \`${to.host}\` does not resolve`, { cause: error })
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
-      return new ChatError('E_SEND', `Not sent to ${where}: no route to that network (${error.code})`, { cause: error })
+      return new ChatError('E_SEND', `Not sent to ${where}: no route to that network (${code})`, { cause: error })
     case 'EINVAL':
     case 'EAFNOSUPPORT':
       return new ChatError('E_SEND', `Not sent to ${where}: this socket cannot reach that address family (bind with --host :: for IPv6)`, { cause: error })
     default:
       return new ChatError('E_SEND', `Not sent to ${where}: ${describeError(error)}`, { cause: error })
+  }
+}
+
+/** Turns a runtime's bind failure into a one-line ChatError (the same words on every runtime). */
+export function bindError(error: CodedError, options: Pick<BindOptions, 'host' | 'port'>): ChatError {
+  const where = formatAddress(options)
+  switch (codeOf(error)) {
+    case 'EADDRINUSE':
+      return new ChatError('E_ADDR_IN_USE', `Port ${options.port} on ${options.host} is already in use (${where}); choose another with --port, or --port 0 for any free port`, { cause: error })
+    case 'EADDRNOTAVAIL':
+      return new ChatError('E_BIND', `Cannot bind ${where}: ${options.host} is not an address of this machine`, { cause: error })
+    case 'EACCES':
+      return new ChatError('E_BIND', `Cannot bind ${where}: permission denied (ports below 1024 need privileges)`, { cause: error })
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'ENOENT': // Bun's name for a host that does not resolve
+      return new ChatError('E_RESOLVE', `Cannot bind ${where}: host \`${options.host}\` does not resolve`, { cause: error })
+    default:
+      return new ChatError('E_BIND', `Cannot bind ${where}: ${describeError(error)}`, { cause: error })
   }
 }

@@ -1,6 +1,8 @@
 import type { ModuleLoader, RuntimeKey, UdpTransport } from './types.ts'
+import { bunTransport } from './bun.ts'
+import { denoTransport } from './deno.ts'
+import { nativeLoader } from './native-loader.ts'
 import { nodeTransport } from './node.ts'
-import { nodeLoader } from './node-loader.ts'
 
 /** Which runtime runs us, decided once. */
 export function getRuntimeKey(): RuntimeKey {
@@ -12,22 +14,33 @@ export function getRuntimeKey(): RuntimeKey {
 
 const transports: Record<RuntimeKey, () => UdpTransport> = {
   node: () => nodeTransport,
-  deno: () => nodeTransport,
-  bun: () => nodeTransport,
+  deno: denoTransport,
+  bun: bunTransport,
+}
+const chosen = new Map<RuntimeKey, UdpTransport>()
+
+/** The transport for the running runtime (built once per runtime). */
+export function getTransport(runtime: RuntimeKey = getRuntimeKey()): UdpTransport {
+  let transport = chosen.get(runtime)
+  if (!transport) chosen.set(runtime, (transport = transports[runtime]()))
+  return transport
 }
 
-/** The transport for the running runtime. */
-export function getTransport(runtime: RuntimeKey = getRuntimeKey()): UdpTransport {
-  return transports[runtime]()
+// jiti is imported only where it is used: on Deno it would want to read and write its cache at start-up.
+const loadNode: ModuleLoader = {
+  import: async (file, options) => (await import('./node-loader.ts')).nodeLoader.import(file, options),
 }
 
 const loaders: Record<RuntimeKey, () => ModuleLoader> = {
-  node: () => nodeLoader,
-  deno: () => nodeLoader,
-  bun: () => nodeLoader,
+  node: () => loadNode,
+  deno: () => nativeLoader(),
+  bun: () => nativeLoader({ forget: true }),
 }
+const loaded = new Map<RuntimeKey, ModuleLoader>()
 
-/** How the running runtime imports a TypeScript config. */
+/** How the running runtime imports a TypeScript config: jiti on Node, native `import()` on Deno and Bun. */
 export function getModuleLoader(runtime: RuntimeKey = getRuntimeKey()): ModuleLoader {
-  return loaders[runtime]()
+  let loader = loaded.get(runtime)
+  if (!loader) loaded.set(runtime, (loader = loaders[runtime]()))
+  return loader
 }

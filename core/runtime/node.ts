@@ -1,10 +1,10 @@
 import dgram from 'node:dgram'
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { networkInterfaces } from 'node:os'
-import { ipFamily, unmapAddress, formatAddress } from '../address.ts'
+import { ipFamily, unmapAddress } from '../address.ts'
 import { ChatError, describeError } from '../errors.ts'
 import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
-import { sendError } from './_errors.ts'
+import { bindError, sendError } from './_errors.ts'
 
 /** The transport on Node: `node:dgram`. Deno and Bun can use it too, through their Node compatibility. */
 export const nodeTransport: UdpTransport = {
@@ -64,21 +64,4 @@ function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
       return new Promise((resolve) => socket.close(() => resolve()))
     },
   }
-}
-
-function bindError(error: NodeJS.ErrnoException, options: BindOptions): ChatError {
-  const where = formatAddress(options)
-  if (error.code === 'EADDRINUSE') {
-    return new ChatError('E_ADDR_IN_USE', `Port ${options.port} on ${options.host} is already in use (${where}); choose another with --port, or --port 0 for any free port`, { cause: error })
-  }
-  if (error.code === 'EADDRNOTAVAIL') {
-    return new ChatError('E_BIND', `Cannot bind ${where}: ${options.host} is not an address of this machine`, { cause: error })
-  }
-  if (error.code === 'EACCES') {
-    return new ChatError('E_BIND', `Cannot bind ${where}: permission denied (ports below 1024 need privileges)`, { cause: error })
-  }
-  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
-    return new ChatError('E_RESOLVE', `Cannot bind ${where}: host \`${options.host}\` does not resolve`, { cause: error })
-  }
-  return new ChatError('E_BIND', `Cannot bind ${where}: ${describeError(error)}`, { cause: error })
 }

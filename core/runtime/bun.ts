@@ -1,0 +1,94 @@
+import { unmapAddress } from '../address.ts'
+import { ChatError } from '../errors.ts'
+import type { Address, BindOptions, SendCallback, UdpSocket, UdpTransport } from './types.ts'
+import { bindError, sendError, type CodedError } from './_errors.ts'
+import { nodeTransport } from './node.ts'
+
+/** The part of Bun's UDP API that udpchat uses. */
+interface BunUdpSocket {
+  readonly address: { address: string; port: number; family: string }
+  /** `false` when the kernel buffer is full: nothing was sent; wait for `drain`. */
+  send(data: Uint8Array, port: number, address: string): boolean
+  close(): void
+}
+interface BunUdpHandlers {
+  data(socket: BunUdpSocket, data: Uint8Array, port: number, address: string): void
+  drain(socket: BunUdpSocket): void
+  error(this: BunUdpSocket, error: CodedError): void
+}
+interface BunNet {
+  udpSocket(options: { hostname: string; port: number; binaryType: 'uint8array'; socket: BunUdpHandlers }): Promise<BunUdpSocket>
+}
+
+/** The transport on Bun: its native `Bun.udpSocket`, which outruns Bun's `node:dgram` here. */
+export function bunTransport(): UdpTransport {
+  const bun = (globalThis as unknown as { Bun: BunNet }).Bun
+  return { ...nodeTransport, runtime: 'bun', bind: (options) => bindBun(bun, options) }
+}
+
+async function bindBun(bun: BunNet, options: BindOptions): Promise<UdpSocket> {
+  const waiting: [Uint8Array, Address, SendCallback][] = []
+  let socket: BunUdpSocket
+  try {
+    socket = await bun.udpSocket({
+      hostname: options.host,
+      port: options.port,
+      binaryType: 'uint8array',
+      socket: {
+        data: (_socket, data, port, address) => options.onDatagram(data, unmapAddress(address, port, address.includes(':') ? 'IPv6' : 'IPv4')),
+        drain: () => flush(),
+        error(error) {
+          // Bun reports an ICMP "port unreachable" for an earlier datagram; Node on Linux never does,
+          // and UDP promises nothing about delivery, so it is not an error of this socket.
+          if (error?.code === 'ECONNREFUSED') return
+          options.onError(error instanceof Error ? error : new Error(String(error)))
+        },
+      },
+    })
+  } catch (error) {
+    throw bindError(error as CodedError, options)
+  }
+  const bound = socket.address
+  const local: Address = { host: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' }
+  const v6 = local.family === 'IPv6'
+  let closed = false
+
+  /** Sends one datagram; `false` when the socket is full and it has to wait. */
+  function attempt(data: Uint8Array, to: Address, done: SendCallback): boolean {
+    const host = v6 && to.family === 'IPv4' ? `::ffff:${to.host}` : to.host
+    let error: ChatError | undefined
+    try {
+      if (!socket.send(data, to.port, host)) return false
+    } catch (thrown) {
+      error = sendError(thrown as CodedError, data.byteLength, to)
+    }
+    // Bun sends at once; the outcome is told later, as Node's dgram does, so events keep their order.
+    queueMicrotask(() => done(error))
+    return true
+  }
+
+  function flush(): void {
+    while (waiting.length) {
+      const [data, to, done] = waiting[0]!
+      if (!attempt(data, to, done)) return
+      waiting.shift()
+    }
+  }
+
+  return {
+    local,
+    send(data, to, done) {
+      if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
+      // Behind a full socket, keep the order: queue until `drain`.
+      if (waiting.length || !attempt(data, to, done)) waiting.push([data, to, done])
+    },
+    close() {
+      if (!closed) {
+        closed = true
+        socket.close()
+        for (const [, , done] of waiting.splice(0)) done(new ChatError('E_SEND', 'The socket closed before the datagram left'))
+      }
+      return Promise.resolve()
+    },
+  }
+}
