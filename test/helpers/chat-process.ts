@@ -6,13 +6,16 @@ export const root = fileURLToPath(new URL('../..', import.meta.url))
 /** The runtime the end-to-end tests run `chat` under: `CHAT_RUNTIME=node|deno|bun` (default node). */
 export const runtime = (process.env.CHAT_RUNTIME ?? 'node') as 'node' | 'deno' | 'bun'
 
-/** The command line that starts `chat` as a user of `runtime` would. */
+/** The command line that starts `chat` as a user of `runtime` would (the README's commands). */
 export function chatCommand(which: 'node' | 'deno' | 'bun' = runtime): [string, string[]] {
   switch (which) {
     case 'node':
       return [process.execPath, [`${root}bin/chat.mjs`]]
-    default:
-      throw new Error(`CHAT_RUNTIME=${which} is not supported yet`)
+    case 'deno':
+      // deno.json's `chat` task, with reads and writes anywhere: tests keep their files in temporary folders.
+      return [`${root}node_modules/.bin/deno`, ['run', '--unstable-net', '--allow-net', '--allow-read', '--allow-write', '--allow-env', '--allow-sys=networkInterfaces', `${root}cli/bin.ts`]]
+    case 'bun':
+      return [`${root}node_modules/.bin/bun`, [`${root}cli/bin.ts`]]
   }
 }
 
