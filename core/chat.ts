@@ -88,6 +88,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   let busy = 0
   let idlers: Array<() => void> = []
   const early: Array<[Uint8Array, Address]> = []
+  // Sends made in `setup` before the first pipeline exists; they leave once it does.
+  const queued: Array<() => void> = []
 
   const host: HookHost & ContextHost = {
     hookTimeout,
@@ -176,7 +178,10 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
 
   function transmit(text: string, to: Address, plugin: string | undefined, done: (error?: Error) => void): void {
     const p = pipeline
-    if (!p) return done(new ChatError('E_SEND', 'The chat is not running'))
+    if (!p) {
+      if (closing) return done(new ChatError('E_SEND', 'The chat is not running'))
+      return void queued.push(() => transmit(text, to, plugin, done))
+    }
     const outgoing: Outgoing = { text, to, meta: {} }
     const peer = peers.nameOf(to)
     if (peer !== undefined) outgoing.meta.peer = peer
@@ -213,6 +218,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   }
   pipeline = build(lifetimes.map((l) => l.slot))
   emit({ type: 'listening', address: local })
+  for (const send of queued.splice(0)) send()
   for (const [data, from] of early.splice(0)) receive(pipeline, data, from)
 
   async function swap(next: ResolvedConfig): Promise<ReloadReport> {

@@ -136,6 +136,17 @@ describe('chat.reload()', () => {
 })
 
 describe('createChat() lifecycle edge cases', () => {
+  it('lets a plugin send from setup: the datagram leaves once the chat is up', async () => {
+    const t = await createTestChat()
+    open.push(t)
+    const room = t.peer('room')
+    const greeter = await createTestChat({ network: t.network, plugins: [definePlugin({ name: 'hello', setup: (ctx) => ctx.send('hello', room.address) })] })
+    open.push(greeter)
+    await greeter.settle()
+    expect(room.inbox).toEqual(['hello'])
+    expect(greeter.events.filter((e) => e.type === 'error')).toEqual([])
+  })
+
   it('switches a hook off after maxFailures throws in a row, until the next reload', async () => {
     let calls = 0
     const flaky = () => definePlugin({ name: 'flaky', inbound: () => { calls++; throw new Error('bad') } })

@@ -1,0 +1,50 @@
+import { describe, expect, it, vi } from 'vitest'
+import { createMemoryNetwork } from '../../core/testing.ts'
+import { heartbeat, relay, type RelayStatus } from '../../plugins/index.ts'
+import { kit } from './_kit.ts'
+
+describe('heartbeat()', () => {
+  it('sends ^hb^ at once and every interval, and quit when it stops', async () => {
+    vi.useFakeTimers()
+    const network = createMemoryNetwork()
+    const server = await kit({ network })
+    const room = server.peer('room')
+    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 5 })] })
+    await client.settle()
+    expect(room.take()).toEqual(['^hb^'])
+    await vi.advanceTimersByTimeAsync(15_000)
+    await client.settle()
+    expect(room.take()).toEqual(['^hb^', '^hb^', '^hb^'])
+    await client.close()
+    await client.settle()
+    expect(room.take()).toEqual(['quit'])
+  })
+
+  it('reports a relay that goes silent, answers again, and says Bye!', async () => {
+    vi.useFakeTimers()
+    const statuses: RelayStatus[] = []
+    const network = createMemoryNetwork()
+    const server = await kit({ network })
+    const room = server.peer('room')
+    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 1, silentAfter: 2, onStatus: (s) => statuses.push(s) })] })
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(statuses).toEqual([{ state: 'silent', relay: `127.0.0.1:${room.address.port}`, seconds: 2 }])
+    network.deliver(new TextEncoder().encode('Bye!'), room.address, client.address)
+    await client.settle()
+    expect(statuses.slice(1).map((s) => s.state)).toEqual(['answering', 'bye'])
+  })
+
+  it('joins a relay on the same network and keeps its membership, without quit on a reload', async () => {
+    vi.useFakeTimers()
+    const network = createMemoryNetwork()
+    const server = await kit({ network, plugins: [relay({ format: '{text}', timeout: 3 })] })
+    const alice = server.peer('alice')
+    const to = `127.0.0.1:${server.address.port}`
+    const client = await kit({ network, plugins: [heartbeat({ to, interval: 1 })] })
+    await client.reload([heartbeat({ to, interval: 2 })])
+    await vi.advanceTimersByTimeAsync(10_000)
+    await alice.send('hello')
+    await client.settle()
+    expect(client.messages.map((m) => m.text)).toEqual(['hello'])
+  })
+})
