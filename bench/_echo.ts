@@ -1,0 +1,104 @@
+import { existsSync, truncateSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { LoadResult } from './_load.ts'
+import { bench, chat, root, script, startServer, type Load, type Runtime, type Server } from './_proc.ts'
+import { measured, skipped, type Row, type RowInput } from './_report.ts'
+import { summary } from './_stats.ts'
+import type { BenchOptions } from './_options.ts'
+
+interface EchoServer {
+  id: string
+  label: string
+  command: [string, string[]]
+  /** The transcript the pipeline writes; emptied after each repetition. */
+  log?: string
+  /** What its echo row is compared with, and the target. */
+  row: Omit<RowInput, 'id' | 'group' | 'label' | 'unit'>
+  runtime: Runtime | 'python'
+}
+
+const ECHO = 'echo, 32 outstanding, 64 B'
+const PING = 'ping-pong, 1 outstanding'
+
+function pipeline(runtime: Runtime, tmp: string): EchoServer {
+  const log = join(tmp, `echo-${runtime}.jsonl`)
+  const args = ['serve', '--config', `${bench}configs/echo.config.ts`, '--port', '0', '--host', '127.0.0.1']
+  const row = runtime === 'node'
+    ? { baseline: 'echo.raw.node', target: { kind: 'ratio', min: 0.9 } as const }
+    : { baseline: 'echo.pipeline.node', target: runtime === 'deno' ? ({ kind: 'ratio', min: 0.45 } as const) : undefined, note: 'vs the pipeline on node' }
+  return { id: `echo.pipeline.${runtime}`, label: `udpchat serve: codec + logger(file) + uppercaseEcho (${runtime})`, command: chat(runtime, args), log, row, runtime }
+}
+
+function raw(runtime: Runtime): EchoServer {
+  const row = runtime === 'node' ? {} : { baseline: 'echo.raw.node', note: 'vs raw node' }
+  return { id: `echo.raw.${runtime}`, label: `raw node:dgram echo (${runtime})`, command: script(runtime, '_raw-echo.ts'), row, runtime }
+}
+
+const have = (runtime: Runtime) => runtime === 'node' || existsSync(`${root}node_modules/.bin/${runtime}`)
+
+/**
+ * The echo rows (raw and pipeline on each runtime, Python) and the ping-pong rows. The servers
+ * run side by side, idle until their turn; repetitions go round all of them, so a slow minute
+ * of the machine hits each one alike.
+ */
+export async function echoCases(options: BenchOptions, load: Load, tmp: string): Promise<Row[]> {
+  const wanted: EchoServer[] = []
+  const rows: Row[] = []
+  const { groups } = options
+  // Deno and Bun are compared with the pipeline on Node, so that runs with them.
+  if (groups.has('echo') || groups.has('runtimes') || groups.has('pingpong')) wanted.push(raw('node'), pipeline('node', tmp))
+  if (groups.has('echo')) wanted.push({ id: 'echo.python', label: 'Python tutorial echo: recvfrom, upper(), sendto', command: ['python3', [`${bench}_echo.py`]], row: { baseline: 'echo.raw.node', note: 'reference' }, runtime: 'python' })
+  if (groups.has('runtimes')) {
+    for (const runtime of ['deno', 'bun'] as const) {
+      if (have(runtime)) wanted.push(raw(runtime), pipeline(runtime, tmp))
+      else for (const s of [raw(runtime), pipeline(runtime, tmp)]) rows.push(skipped({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s' }, `node_modules/.bin/${runtime} not installed`))
+    }
+  }
+  const echoing = groups.has('echo') || groups.has('runtimes') ? wanted : []
+  const ping = groups.has('pingpong')
+
+  const servers = new Map<string, Server>()
+  try {
+    for (const s of wanted) {
+      if (s.log) writeFileSync(s.log, '')
+      servers.set(s.id, await startServer(s.command, { env: s.log ? { BENCH_LOG: s.log } : {} }))
+    }
+    const echo = new Map<string, LoadResult[]>()
+    const pong = new Map<string, LoadResult[]>()
+    const measure = async (s: EchoServer, window: number, into: Map<string, LoadResult[]>) => {
+      const server = servers.get(s.id)!
+      const result = await load.run({ port: server.port, host: '127.0.0.1', window, warmupMs: options.warmupMs, durationMs: options.durationMs })
+      if (result.count === 0) throw new Error(`${s.label} answered nothing\n${server.stderr().slice(-2000)}`)
+      into.set(s.id, [...(into.get(s.id) ?? []), result])
+      if (s.log) truncateSync(s.log)
+    }
+    for (let rep = 0; rep < options.reps; rep++) {
+      for (const s of echoing) await measure(s, 32, echo)
+      if (ping) for (const id of ['echo.raw.node', 'echo.pipeline.node']) await measure(wanted.find((s) => s.id === id)!, 1, pong)
+    }
+    for (const s of wanted) {
+      const results = echo.get(s.id)
+      if (results) rows.push(measured({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s', ...s.row, extra: extras(results) }, results.map((r) => r.perSecond)))
+    }
+    if (ping) {
+      for (const [q, key] of [['p50', 'p50'], ['p99', 'p99']] as const) {
+        for (const id of ['echo.raw.node', 'echo.pipeline.node']) {
+          const results = pong.get(id)!
+          const isRaw = id === 'echo.raw.node'
+          rows.push(measured({
+            id: `ping.${q}.${isRaw ? 'raw' : 'pipeline'}`, group: `${PING}, ${q}`, label: isRaw ? 'raw node:dgram echo' : 'udpchat pipeline (node)', unit: 'µs',
+            baseline: isRaw ? undefined : `ping.${q}.raw`, target: !isRaw && q === 'p99' ? { kind: 'delta', max: 50 } : undefined, extra: extras(results),
+          }, results.map((r) => r[key])))
+        }
+      }
+    }
+  } finally {
+    await Promise.all([...servers.values()].map((s) => s.stop()))
+  }
+  return rows
+}
+
+function extras(results: LoadResult[]): Record<string, number> {
+  const med = (pick: (r: LoadResult) => number) => Math.round(summary(results.map(pick)).median * 10) / 10
+  return { p50us: med((r) => r.p50), p99us: med((r) => r.p99), rttPerSec: med((r) => r.perSecond), lost: med((r) => r.lost) }
+}
