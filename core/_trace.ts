@@ -26,7 +26,7 @@ export interface Trace {
 }
 
 type Subject = Message | Outgoing
-type Hook = (value: unknown, ctx: unknown) => unknown
+type Hook = (value: unknown, ctx: unknown, peer?: unknown) => unknown
 
 const MAX_DETAIL = 60
 const clip = (text: string) => JSON.stringify(text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text)
@@ -78,10 +78,10 @@ export class Tracer {
   }
 
   private codec(plugin: Plugin, hook: 'decode' | 'encode', fn: Hook): Hook {
-    return (value, ctx) => {
+    return (value, ctx, peer) => {
       const began = performance.now()
       try {
-        const result = fn.call(plugin, value, ctx) as { encoding?: string; byteLength?: number } | undefined
+        const result = fn.call(plugin, value, ctx, peer) as { encoding?: string; byteLength?: number } | undefined
         const did = result ? (hook === 'decode' ? 'decoded' : 'encoded') : 'passed'
         const detail = result ? (hook === 'decode' ? result.encoding : `${result.byteLength} bytes`) : undefined
         this.codecSteps.push({ plugin: plugin.name, hook, did, detail, ms: performance.now() - began })

@@ -151,7 +151,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
 
   function receive(p: Pipeline, data: Uint8Array, from: Address): void {
     if (isOwn(from)) return
-    const decoded = (p.decoders.length && runDecode(p.decoders, data, (slot, error) => host.failed(slot, 'decode', error, { text: '', to: from, meta: {} }))) || decodeUtf8(data)
+    const decoded = (p.decoders.length && runDecode(p.decoders, data, from, host)) || decodeUtf8(data)
     const message: Message = { text: decoded.text, from, to: local, at: Date.now(), bytes: data, encoding: decoded.encoding, meta: {} }
     if (decoded.malformed) message.malformed = true
     const peer = peers.nameOf(from)
@@ -188,7 +188,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     if (tracer) tracer.begin(outgoing)
     busy++
     runChain(p.outbound, 'outbound', outgoing, host, (out) => {
-      const bytes = (p.encoders.length && runEncode(p.encoders, out.text, (slot, error) => host.failed(slot, 'encode', error, out))) || encodeUtf8(out.text)
+      const bytes = (p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(out.text)
       if (tracer) tracer.encoded(out)
       inflight++
       socket.send(bytes, out.to, (error) => {

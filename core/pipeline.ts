@@ -1,6 +1,7 @@
 import type { ResolvedPlugin } from './config.ts'
 import { ChatError } from './errors.ts'
 import { drop, isDrop } from './types.ts'
+import type { Address } from './runtime/types.ts'
 import type { Decoded, HookName, Message, Outgoing, Plugin, PluginContext } from './types.ts'
 
 /** One plugin as the pipeline runs it: the plugin and its context. */
@@ -152,28 +153,28 @@ function settle(promise: PromiseLike<unknown>, slot: HookSlot, hook: 'inbound' |
 }
 
 /** The first decoder that answers; a decoder that throws is reported and the next one asked. */
-export function runDecode(slots: readonly HookSlot[], bytes: Uint8Array, report: (slot: HookSlot, error: unknown) => void): Decoded | undefined {
+export function runDecode(slots: readonly HookSlot[], bytes: Uint8Array, from: Address, host: HookHost): Decoded | undefined {
   for (const slot of slots) {
     try {
-      const decoded = slot.plugin.decode!(bytes, slot.ctx)
+      const decoded = slot.plugin.decode!(bytes, slot.ctx, from)
       if (slot.failures !== 0) slot.failures = 0
       if (decoded) return decoded
     } catch (error) {
-      report(slot, error)
+      host.failed(slot, 'decode', error, { text: '', to: from, meta: {} })
     }
   }
   return undefined
 }
 
 /** The first encoder that answers; an encoder that throws is reported and the next one asked. */
-export function runEncode(slots: readonly HookSlot[], text: string, report: (slot: HookSlot, error: unknown) => void): Uint8Array | undefined {
+export function runEncode(slots: readonly HookSlot[], message: Outgoing, host: HookHost): Uint8Array | undefined {
   for (const slot of slots) {
     try {
-      const bytes = slot.plugin.encode!(text, slot.ctx)
+      const bytes = slot.plugin.encode!(message.text, slot.ctx, message.to)
       if (slot.failures !== 0) slot.failures = 0
       if (bytes) return bytes
     } catch (error) {
-      report(slot, error)
+      host.failed(slot, 'encode', error, message)
     }
   }
   return undefined

@@ -106,16 +106,19 @@ export interface PluginContext<Options = unknown> {
   setInterval(fn: () => void, ms: number): ReturnType<typeof setInterval>
 }
 
-/** The hooks of a plugin. Each is optional; each receives the plugin's context last. */
+/**
+ * The hooks of a plugin. Each is optional; each receives the plugin's context after its subject
+ * (`decode` and `encode` also get the peer's address last, to pick an encoding per peer).
+ */
 export interface PluginHooks<Options = unknown> {
   /** Runs once when the plugin starts, in config order. */
   setup?(ctx: PluginContext<Options>): void | Promise<void>
   /** Runs once when the plugin stops, in reverse config order. */
   dispose?(ctx: PluginContext<Options>): void | Promise<void>
-  /** Bytes to text. The first plugin that returns something decodes the datagram. */
-  decode?(bytes: Uint8Array, ctx: PluginContext<Options>): Decoded | undefined
-  /** Text to bytes. The first plugin that returns something encodes the message. */
-  encode?(text: string, ctx: PluginContext<Options>): Uint8Array | undefined
+  /** Bytes to text. The first plugin that returns something decodes the datagram; `from` is its sender. */
+  decode?(bytes: Uint8Array, ctx: PluginContext<Options>, from: Address): Decoded | undefined
+  /** Text to bytes. The first plugin that returns something encodes the message; `to` is where it goes. */
+  encode?(text: string, ctx: PluginContext<Options>, to: Address): Uint8Array | undefined
   /** A received message, in order: return a changed message, a `drop()`, or nothing. */
   inbound?(message: Message, ctx: PluginContext<Options>): InboundResult
   /** A message about to be sent, in order: return a changed one, a `drop()`, or nothing. */

@@ -3,14 +3,16 @@ import { createChat, resolveConfig, type Chat, type Message, type PluginContext 
 import { codec } from '../plugins/index.ts'
 import { plainSocket, type PlainSocket } from './helpers/udp.ts'
 
+const PEER = { host: '127.0.0.1', port: 9, family: 'IPv4' } as const
+
 /** The codec's hooks with a context carrying its validated options, as the chat would call them. */
 function hooks(encoding: string) {
   const { plugin, options } = resolveConfig({ plugins: [codec(encoding)] }).plugins[0]!
   const warnings: string[] = []
   const ctx = { options, logger: { warn: (text: string) => warnings.push(text) } } as unknown as PluginContext
   return {
-    decode: (bytes: Uint8Array) => plugin.decode!(bytes, ctx)!,
-    encode: (text: string) => Buffer.from(plugin.encode!(text, ctx)!),
+    decode: (bytes: Uint8Array) => plugin.decode!(bytes, ctx, PEER)!,
+    encode: (text: string) => Buffer.from(plugin.encode!(text, ctx, PEER)!),
     warnings,
   }
 }
