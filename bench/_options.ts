@@ -32,6 +32,7 @@ the JSON result goes to bench/results/<date>-<runtime versions>.json.
   --warmup MS        traffic before measuring (default 1000, quick 200)
   --fanout LIST      relay sizes for fan-out (default 10,100,1000)
   --members LIST     relay sizes for memory (default 10000,100000)
+  --starts N         runs of each start-up command, and reloads (default 10, quick 3)
   --out DIR          where the JSON goes (default bench/results); --no-save: nowhere`
 
 const list = (text: string) => text.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0)
@@ -41,7 +42,7 @@ export function parseOptions(argv: string[], resultsDir: string): BenchOptions |
     args: argv,
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, reps: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
-      fanout: { type: 'string' }, members: { type: 'string' }, out: { type: 'string' }, 'no-save': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      fanout: { type: 'string' }, members: { type: 'string' }, starts: { type: 'string' }, out: { type: 'string' }, 'no-save': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   })
   if (values.help) return undefined
@@ -57,7 +58,7 @@ export function parseOptions(argv: string[], resultsDir: string): BenchOptions |
     durationMs: Number(values.duration ?? (quick ? 800 : 5000)),
     fanout: list(values.fanout ?? '10,100,1000'),
     members: list(values.members ?? '10000,100000'),
-    starts: quick ? 3 : 10,
+    starts: Number(values.starts ?? (quick ? 3 : 10)),
     out: values['no-save'] ? '' : (values.out ?? resultsDir),
   }
 }
