@@ -55,9 +55,9 @@ export function relay(options?: RelayOptions) {
     for (const [key, member] of members) {
       if (member.seen > limit) break
       members.delete(key)
-      if (++count <= EXPIRY_LINES) ctx.logger.info(`${key} expired after ${ctx.options.timeout} s of silence (${members.size} members)`)
+      if (++count <= EXPIRY_LINES) ctx.logger.info(`${key} expired after ${ctx.options.timeout} s of silence (${plural(members.size)})`)
     }
-    if (count > EXPIRY_LINES) ctx.logger.info(`... and ${count - EXPIRY_LINES} more expired (${members.size} members)`)
+    if (count > EXPIRY_LINES) ctx.logger.info(`... and ${count - EXPIRY_LINES} more expired (${plural(members.size)})`)
   }
 
   function refuse(ctx: PluginContext<Resolved>, message: Message, key: string): void {
@@ -89,7 +89,7 @@ export function relay(options?: RelayOptions) {
       const command = message.text.trim()
       let member = members.get(key)
       if (command === options.quit) {
-        if (member && members.delete(key)) ctx.logger.info(`${key} left (${members.size} members)`)
+        if (member && members.delete(key)) ctx.logger.info(`${key} left (${plural(members.size)})`)
         return drop('relay: quit')
       }
       if (member) {
@@ -104,7 +104,7 @@ export function relay(options?: RelayOptions) {
         const { host, port, family } = message.from
         member = { host, port, family, seen: message.at }
         members.set(key, member)
-        ctx.logger.info(`${key} joined (${members.size} members)`)
+        ctx.logger.info(`${key} joined (${plural(members.size)})`)
       }
       if (command === options.heartbeat) return drop('relay: heartbeat')
       const from = (message.meta.peer as string | undefined) ?? key
@@ -116,11 +116,13 @@ export function relay(options?: RelayOptions) {
       if (ctx.reloading) return
       expire(ctx, Date.now())
       for (const to of members.values()) ctx.send(ctx.options.bye, to)
-      if (members.size) ctx.logger.info(`said ${ctx.options.bye} to ${members.size} members`)
+      if (members.size) ctx.logger.info(`said ${ctx.options.bye} to ${plural(members.size)}`)
       members.clear()
     },
   })
 }
+
+const plural = (n: number) => `${n} member${n === 1 ? '' : 's'}`
 
 function fill(template: string, message: Message, from: string): string {
   return template.replace(TEMPLATE, (_, field: string) => {
