@@ -9,7 +9,7 @@ export const watchOption = { watch: { type: 'boolean', short: 'w' } } as const
 export const watchHelp = `  -w, --watch           reload the plugins when the config or a local file it imports changes`
 
 /** Quiet time after the last file event before a reload starts: editors write a file in bursts. */
-const DEBOUNCE_MS = 10
+const DEBOUNCE_MS = 5
 const MAX_FILES = 500
 const EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs', '.cts', '.cjs', '/index.ts', '/index.js']
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g
@@ -72,20 +72,20 @@ function resolveFile(base: string): string | undefined {
 export interface Reloader {
   /**
    * @param changedAt when the file event came (performance.now()), to report the delay since
-   * @param changed the files that changed: only they and the modules that import them are read again (default: every local file)
+   * @param stale the modules to read again: the changed files and those that import them (see `staleModules`); default every local file
    */
-  reload(changedAt?: number, changed?: readonly string[]): Promise<boolean>
+  reload(changedAt?: number, stale?: readonly string[]): Promise<boolean>
 }
 
 export function createReloader(output: Output, flags: SessionFlags, chat: Chat, defaults: { port?: number } = {}): Reloader {
   let running: Promise<boolean> | undefined
   let again: { at: number; changed: Set<string> | undefined } | undefined
 
-  async function once(changedAt: number | undefined, changed: readonly string[] | undefined): Promise<boolean> {
+  async function once(changedAt: number | undefined, stale: readonly string[] | undefined): Promise<boolean> {
     const began = performance.now()
     try {
       const file = findConfig(flags.config)
-      const fresh = file ? (changed ? staleModules(scanImports(file), changed) : [...scanImports(file).keys()]) : true
+      const fresh = stale ?? (file ? [...scanImports(file).keys()] : true)
       const config = await readConfig(flags, { ...defaults, fresh })
       const loadMs = performance.now() - began
       const report = await chat.reload(config)
@@ -140,14 +140,14 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
     return { close() {} }
   }
   const watchers = new Map<string, FSWatcher>()
-  let files = new Set<string>()
+  let graph = new Map<string, string[]>()
   let timer: ReturnType<typeof setTimeout> | undefined
   let firstEvent: number | undefined
   let changed: Set<string> | undefined = new Set()
 
   function onEvent(dir: string, name: string | null) {
     const file = name === null ? undefined : join(dir, name)
-    if (file !== undefined && !files.has(file)) return
+    if (file !== undefined && !graph.has(file)) return
     firstEvent ??= performance.now()
     // Without a file name (some platforms), read every local file again.
     if (file === undefined) changed = undefined
@@ -155,16 +155,19 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
     clearTimeout(timer)
     timer = setTimeout(async () => {
       const at = firstEvent
-      const files = changed && [...changed]
+      // The graph of the last scan says which modules import a changed file, without reading any.
+      const stale = changed && staleModules(graph, changed)
       firstEvent = undefined
       changed = new Set()
-      if (await reloader.reload(at, files)) update()
+      await reloader.reload(at, stale)
+      // Even after a failed reload: a file it newly imports must be watched, to see it fixed.
+      update()
     }, DEBOUNCE_MS)
   }
 
   function update() {
-    files = new Set(scanImports(config!).keys())
-    const dirs = new Set([...files].map((file) => dirname(file)))
+    graph = scanImports(config!)
+    const dirs = new Set([...graph.keys()].map((file) => dirname(file)))
     for (const [dir, watcher] of watchers) if (!dirs.has(dir)) (watcher.close(), watchers.delete(dir))
     for (const dir of dirs) {
       if (watchers.has(dir)) continue
@@ -181,8 +184,8 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
 
   update()
   getModuleLoader().warm?.()
-  output.event('watching', { files: [...files] })
-  if (!output.options.json) output.logger.info(`watching ${files.size} file${files.size === 1 ? '' : 's'} for changes`)
+  output.event('watching', { files: [...graph.keys()] })
+  if (!output.options.json) output.logger.info(`watching ${graph.size} file${graph.size === 1 ? '' : 's'} for changes`)
   return {
     close() {
       clearTimeout(timer)

@@ -29,6 +29,7 @@ export function getTransport(runtime: RuntimeKey = getRuntimeKey()): UdpTranspor
 // jiti is imported only where it is used: on Deno it would want to read and write its cache at start-up.
 const loadNode: ModuleLoader = {
   import: async (file, options) => (await import('./node-loader.ts')).nodeLoader.import(file, options),
+  warm: () => void import('./node-loader.ts').then(({ nodeLoader }) => nodeLoader.warm?.()),
 }
 
 const loaders: Record<RuntimeKey, () => ModuleLoader> = {
