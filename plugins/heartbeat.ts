@@ -69,24 +69,28 @@ export function heartbeat(options: HeartbeatOptions) {
       // A host name is not looked up here: then any datagram from the relay's port counts.
       const relay = typeof to === 'string' ? { port: parseHostPort(to)?.port ?? -1 } : to
       const label = typeof to === 'string' ? to : (ctx.peers.nameOf(to) ?? formatAddress(to))
-      const report = ctx.options.onStatus ?? ((status: RelayStatus) => logStatus(ctx, status, interval * silentAfter))
+      const report = ctx.options.onStatus ?? ((status: RelayStatus) => logStatus(ctx, status))
+      const quietFor = Math.round(interval * silentAfter * 1000) / 1000
       let quietTicks = 0
       let silent = false
       heard = (from, message) => {
         if (from.port !== relay.port || ('host' in relay && from.host !== relay.host)) return
         quietTicks = 0
-        if (silent) {
+        if (message.trim() === ctx.options.bye) {
+          // The room is closed: its silence from now on is no news, its next datagram is.
+          silent = true
+          report({ state: 'bye', relay: label })
+        } else if (silent) {
           silent = false
           report({ state: 'answering', relay: label })
         }
-        if (message.trim() === ctx.options.bye) report({ state: 'bye', relay: label })
       }
       ctx.send(text, to)
       ctx.setInterval(() => {
         ctx.send(text, to)
         if (++quietTicks === silentAfter && !silent) {
           silent = true
-          report({ state: 'silent', relay: label, seconds: interval * silentAfter })
+          report({ state: 'silent', relay: label, seconds: quietFor })
         }
       }, interval * 1000)
     },
@@ -100,10 +104,10 @@ export function heartbeat(options: HeartbeatOptions) {
   })
 }
 
-function logStatus(ctx: PluginContext<Resolved>, status: RelayStatus, seconds: number): void {
+function logStatus(ctx: PluginContext<Resolved>, status: RelayStatus): void {
   switch (status.state) {
     case 'silent':
-      return ctx.logger.warn(`${status.relay} has sent nothing for ${seconds} s: the relay may have stopped (still sending heartbeats)`)
+      return ctx.logger.warn(`${status.relay} has sent nothing for ${status.seconds} s: the relay may have stopped (still sending heartbeats)`)
     case 'answering':
       return ctx.logger.info(`${status.relay} is answering again`)
     case 'bye':
