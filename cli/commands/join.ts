@@ -18,6 +18,7 @@ It says so when the relay has sent nothing for 3 intervals, and when the relay s
 
 Commands while joined:
   /quit           leave the room (so do Ctrl-C and Ctrl-D)
+  /reload         load the config again and swap its plugins (the heartbeat goes on)
   /help           this list
   //text          send a line that starts with "/"
 
