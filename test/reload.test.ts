@@ -262,6 +262,23 @@ export default defineConfig({ plugins: [shout()${extra}] })
     expect((await server.exited).code).toBe(0)
   })
 
+  it('/reload in the chat reloads by hand, and /plugins shows the plugins in effect', async () => {
+    const p = project('!')
+    const chat = startChat(['--json', '--host', '127.0.0.1', '--port', '0'], { cwd: p.dir })
+    const port = await chat.port()
+    p.editPlugin('?')
+    chat.write('/reload')
+    expect(await chat.event('reload')).toMatchObject({ ok: true, changed: ['shout'], afterChangeMs: null })
+    chat.write('/plugins')
+    expect(await chat.waitFor(/^ {2}1\. shout/)).toBe('  1. shout  inbound')
+    const alice = await plainSocket()
+    await alice.send('x', port)
+    expect((await alice.next()).data.toString()).toBe('X?')
+    await alice.close()
+    chat.end()
+    expect((await chat.exited).code).toBe(0)
+  })
+
   it('keeps a relay\'s members through a format change, an added plugin, a broken save and its fix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'udpchat-relay-'))
     const config = (body: string) => writeFileSync(join(dir, 'chat.config.ts'), `import { defineConfig } from '${root}core/index.ts'

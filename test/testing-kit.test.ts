@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { definePlugin, drop } from '../core/index.ts'
-import { createMemoryNetwork, createTestChat, type TestChat } from '../core/testing.ts'
+import * as v from 'valibot'
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
+import { definePlugin, drop, type Address } from '../core/index.ts'
+import { createMemoryNetwork, createTestChat, type Delivery, type TestChat, type TestPeer } from '../core/testing.ts'
 
 const open: TestChat[] = []
 async function start(...args: Parameters<typeof createTestChat>) {
@@ -89,5 +90,32 @@ describe('createTestChat()', () => {
     const client = await start({ network, config: { peers: { server: `127.0.0.1:${server.address.port}` } } })
     await client.send('ping', 'server')
     expect(client.messages.map((m) => [m.text, m.meta.peer])).toEqual([['echo: ping', 'server']])
+  })
+})
+
+describe('plugin API types', () => {
+  it('gives ctx.options the schema output type, and decode/encode the peer address', () => {
+    const plugin = definePlugin({
+      name: 'typed',
+      schema: v.object({ n: v.optional(v.number(), 1) }),
+      options: {},
+      inbound(_m, ctx) {
+        expectTypeOf(ctx.options).toEqualTypeOf<{ n: number }>()
+        expectTypeOf(ctx.reloading).toEqualTypeOf<boolean>()
+        expectTypeOf(ctx.store).toEqualTypeOf<Map<string, unknown>>()
+      },
+      decode(_bytes, _ctx, from) {
+        expectTypeOf(from).toEqualTypeOf<Address>()
+        return undefined
+      },
+    })
+    expectTypeOf(plugin.name).toBeString()
+  })
+
+  it('types what the kit gives back', () => {
+    expectTypeOf<TestPeer['send']>().returns.resolves.toEqualTypeOf<Delivery>()
+    expectTypeOf<Delivery['expectReply']>().returns.toBeString()
+    expectTypeOf<Delivery['expectDrop']>().returns.toMatchTypeOf<{ plugin: string; reason: string }>()
+    expectTypeOf<TestChat['reload']>().returns.resolves.toMatchTypeOf<{ added: string[]; swapMs: number }>()
   })
 })
