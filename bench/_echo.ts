@@ -1,7 +1,7 @@
 import { existsSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LoadResult } from './_load.ts'
-import { bench, chat, root, script, startServer, type Load, type Runtime, type Server } from './_proc.ts'
+import { bench, chat, cpuMs, root, script, startServer, type Load, type Runtime, type Server } from './_proc.ts'
 import { measured, skipped, type Row, type RowInput } from './_report.ts'
 import { summary } from './_stats.ts'
 import type { BenchOptions } from './_options.ts'
@@ -20,13 +20,15 @@ interface EchoServer {
 const ECHO = 'echo, 32 outstanding, 64 B'
 const PING = 'ping-pong, 1 outstanding'
 
-function pipeline(runtime: Runtime, tmp: string): EchoServer {
-  const log = join(tmp, `echo-${runtime}.jsonl`)
+function pipeline(runtime: Runtime, tmp: string, denoNodeDgram = false): EchoServer {
+  const name = denoNodeDgram ? 'deno-node-dgram' : runtime
+  const log = join(tmp, `echo-${name}.jsonl`)
   const args = ['serve', '--config', `${bench}configs/echo.config.ts`, '--port', '0', '--host', '127.0.0.1']
   const row = runtime === 'node'
     ? { baseline: 'echo.raw.node', target: { kind: 'ratio', min: 0.9 } as const }
-    : { baseline: 'echo.pipeline.node', target: runtime === 'deno' ? ({ kind: 'ratio', min: 0.45 } as const) : undefined, note: 'vs the pipeline on node' }
-  return { id: `echo.pipeline.${runtime}`, label: `udpchat serve: codec + logger(file) + uppercaseEcho (${runtime})`, command: chat(runtime, args), log, row, runtime }
+    : { baseline: 'echo.pipeline.node', target: runtime === 'deno' && !denoNodeDgram ? ({ kind: 'ratio', min: 0.45 } as const) : undefined, note: 'vs the pipeline on node' }
+  const how = runtime === 'deno' ? (denoNodeDgram ? ', node:dgram: no --unstable-net' : ', Deno.listenDatagram') : ''
+  return { id: `echo.pipeline.${name}`, label: `udpchat serve: codec + logger(file) + uppercaseEcho (${runtime}${how})`, command: chat(runtime, args, [], denoNodeDgram), log, row, runtime }
 }
 
 function raw(runtime: Runtime): EchoServer {
@@ -50,8 +52,15 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
   if (groups.has('echo')) wanted.push({ id: 'echo.python', label: 'Python tutorial echo: recvfrom, upper(), sendto', command: ['python3', [`${bench}_echo.py`]], row: { baseline: 'echo.raw.node', note: 'reference' }, runtime: 'python' })
   if (groups.has('runtimes')) {
     for (const runtime of ['deno', 'bun'] as const) {
-      if (have(runtime)) wanted.push(raw(runtime), pipeline(runtime, tmp))
-      else for (const s of [raw(runtime), pipeline(runtime, tmp)]) rows.push(skipped({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s' }, `node_modules/.bin/${runtime} not installed`))
+      if (!have(runtime)) continue
+      wanted.push(raw(runtime), pipeline(runtime, tmp))
+      if (runtime === 'deno') {
+        wanted.push({ id: 'echo.raw.deno-listen', label: 'raw Deno.listenDatagram echo (deno)', command: script('deno', '_raw-echo-deno.ts'), row: { baseline: 'echo.raw.node', note: 'vs raw node' }, runtime })
+        wanted.push(pipeline('deno', tmp, true))
+      }
+    }
+    for (const runtime of ['deno', 'bun'] as const) {
+      if (!have(runtime)) for (const s of [raw(runtime), pipeline(runtime, tmp)]) rows.push(skipped({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s' }, `node_modules/.bin/${runtime} not installed`))
     }
   }
   const echoing = groups.has('echo') || groups.has('runtimes') ? wanted : []
@@ -63,13 +72,15 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
       if (s.log) writeFileSync(s.log, '')
       servers.set(s.id, await startServer(s.command, { env: s.log ? { BENCH_LOG: s.log } : {} }))
     }
-    const echo = new Map<string, LoadResult[]>()
-    const pong = new Map<string, LoadResult[]>()
-    const measure = async (s: EchoServer, window: number, into: Map<string, LoadResult[]>) => {
+    const echo = new Map<string, Measured[]>()
+    const pong = new Map<string, Measured[]>()
+    const measure = async (s: EchoServer, window: number, into: Map<string, Measured[]>) => {
       const server = servers.get(s.id)!
+      const cpuBefore = cpuMs(server.child.pid!)
       const result = await load.run({ port: server.port, host: '127.0.0.1', window, warmupMs: options.warmupMs, durationMs: options.durationMs })
+      const cpuUs = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / result.total
       if (result.count === 0) throw new Error(`${s.label} answered nothing\n${server.stderr().slice(-2000)}`)
-      into.set(s.id, [...(into.get(s.id) ?? []), result])
+      into.set(s.id, [...(into.get(s.id) ?? []), { ...result, cpuUs }])
       if (s.log) truncateSync(s.log)
     }
     for (let rep = 0; rep < options.reps; rep++) {
@@ -79,6 +90,13 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
     for (const s of wanted) {
       const results = echo.get(s.id)
       if (results) rows.push(measured({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s', ...s.row, extra: extras(results) }, results.map((r) => r.perSecond)))
+    }
+    // Server CPU per round trip: what the throughput ratio becomes when the machine is shared.
+    for (const id of ['echo.raw.node', 'echo.pipeline.node', 'echo.python']) {
+      const results = echo.get(id)
+      if (!results || results.some((r) => !Number.isFinite(r.cpuUs))) continue
+      const s = wanted.find((w) => w.id === id)!
+      rows.push(measured({ id: `cpu.${id}`, group: `${ECHO}: server CPU per round trip (lower is better)`, label: s.label, unit: 'µs', baseline: id === 'echo.raw.node' ? undefined : 'cpu.echo.raw.node' }, results.map((r) => r.cpuUs)))
     }
     if (ping) {
       for (const [q, key] of [['p50', 'p50'], ['p99', 'p99']] as const) {
@@ -98,7 +116,9 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
   return rows
 }
 
-function extras(results: LoadResult[]): Record<string, number> {
-  const med = (pick: (r: LoadResult) => number) => Math.round(summary(results.map(pick)).median * 10) / 10
-  return { p50us: med((r) => r.p50), p99us: med((r) => r.p99), rttPerSec: med((r) => r.perSecond), lost: med((r) => r.lost) }
+type Measured = LoadResult & { cpuUs: number }
+
+function extras(results: Measured[]): Record<string, number> {
+  const med = (pick: (r: Measured) => number) => Math.round(summary(results.map(pick)).median * 10) / 10
+  return { p50us: med((r) => r.p50), p99us: med((r) => r.p99), rttPerSec: med((r) => r.perSecond), lost: med((r) => r.lost), serverCpuUsPerRt: med((r) => r.cpuUs) }
 }

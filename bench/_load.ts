@@ -30,6 +30,8 @@ export interface LoadCommand {
 export interface LoadResult {
   /** Replies counted while measuring. */
   count: number
+  /** Replies in the whole run, warm-up included. */
+  total: number
   seconds: number
   perSecond: number
   p50: number
@@ -67,6 +69,7 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
   let measuring = false
   let running = true
   let count = 0
+  let total = 0
   let lost = 0
   const lostMs = cmd.lostMs ?? 200
 
@@ -81,6 +84,7 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
     const slot = readInt(buf, offset, offset + 2)
     if (slot >= window || readInt(buf, offset + 2, offset + 12) !== seqs[slot]) return
     const now = performance.now()
+    total++
     if (measuring) {
       count++
       latencies.push((now - sentAt[slot]!) * 1000)
@@ -107,7 +111,7 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
     while (count < window && performance.now() - began < lostMs) await sleep(1)
     socket.off('message', onMessage)
     if (cmd.bye) await new Promise<void>((resolve) => socket.send(cmd.bye!, () => resolve()))
-    return { count, seconds: (performance.now() - began) / 1000, perSecond: NaN, p50: NaN, p99: NaN, lost: window - count }
+    return { count, total, seconds: (performance.now() - began) / 1000, perSecond: NaN, p50: NaN, p99: NaN, lost: window - count }
   }
   for (let slot = 0; slot < window; slot++) send(slot)
 
@@ -124,7 +128,7 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
   socket.off('message', onMessage)
   if (cmd.bye) await new Promise<void>((resolve) => socket.send(cmd.bye!, () => resolve()))
   latencies.sort((a, b) => a - b)
-  return { count, seconds, perSecond: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), lost: lost - lostBefore }
+  return { count, total, seconds, perSecond: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), lost: lost - lostBefore }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

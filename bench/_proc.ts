@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import type { LoadCommand, LoadResult } from './_load.ts'
@@ -18,9 +19,12 @@ export function script(runtime: Runtime, file: string, args: string[] = [], node
   return [process.execPath, [...nodeFlags, jiti, path, ...args]]
 }
 
-/** The `chat` command on a runtime, as a user runs it. */
-export function chat(runtime: Runtime, args: string[], nodeFlags: string[] = []): [string, string[]] {
-  if (runtime === 'deno') return [bin('deno'), ['run', '-A', '--unstable-net', `${root}cli/bin.ts`, ...args]]
+/**
+ * The `chat` command on a runtime, as a user runs it. Deno gets `--unstable-net` (its adapter
+ * then uses Deno.listenDatagram) unless `denoNodeDgram` asks for the node:dgram fallback.
+ */
+export function chat(runtime: Runtime, args: string[], nodeFlags: string[] = [], denoNodeDgram = false): [string, string[]] {
+  if (runtime === 'deno') return [bin('deno'), ['run', '-A', ...(denoNodeDgram ? [] : ['--unstable-net']), `${root}cli/bin.ts`, ...args]]
   if (runtime === 'bun') return [bin('bun'), [`${root}cli/bin.ts`, ...args]]
   return [process.execPath, [...nodeFlags, `${root}bin/chat.mjs`, ...args]]
 }
@@ -119,4 +123,32 @@ export function timed([command, args]: [string, string[]], options: { cwd?: stri
     child.once('error', reject)
     child.once('close', (code) => resolve({ ms: performance.now() - began, code, stdout }))
   })
+}
+
+/** CPU time (user + system, ms) of a process and its descendants so far; NaN without /proc. */
+export function cpuMs(pid: number): number {
+  try {
+    const stats = new Map<number, { ppid: number; ticks: number }>()
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue
+      try {
+        // The fields after the command name, which may itself hold spaces and parentheses.
+        const text = readFileSync(`/proc/${entry}/stat`, 'utf8')
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+        stats.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) })
+      } catch {
+        // gone meanwhile
+      }
+    }
+    let ticks = 0
+    const queue = [pid]
+    while (queue.length) {
+      const current = queue.pop()!
+      ticks += stats.get(current)?.ticks ?? 0
+      for (const [child, stat] of stats) if (stat.ppid === current) queue.push(child)
+    }
+    return ticks * 10 // USER_HZ is 100 on Linux
+  } catch {
+    return NaN
+  }
 }
