@@ -63,9 +63,15 @@ export async function openChat(output: Output, flags: SessionFlags, options: { p
   return { chat, config }
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+let signalled: Promise<NodeJS.Signals> | undefined
+
+/**
+ * Resolves on the first SIGINT or SIGTERM; a second one exits at once. Catching starts at the
+ * first call and every call shares it: call it before announcing "listening", since a runtime
+ * whose stdout writes synchronously (Bun) lets a signal sent on that line arrive before the next one runs.
+ */
 export function untilSignal(output: Output): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
+  return (signalled ??= new Promise((resolve) => {
     let seen = false
     const onSignal = (signal: NodeJS.Signals) => {
       if (seen) {
@@ -77,5 +83,5 @@ export function untilSignal(output: Output): Promise<NodeJS.Signals> {
     }
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
-  })
+  }))
 }

@@ -51,6 +51,7 @@ export async function chat(argv: string[]): Promise<number> {
     }
   }
 
+  void untilSignal(output) // before "listening" is printed
   const { chat: session, config } = await openChat(output, values, {
     onEvent(event) {
       if (event.type === 'message' && !target) {

@@ -71,6 +71,7 @@ export async function join(argv: string[]): Promise<number> {
       print(event)
     },
   })
+  void untilSignal(output) // before "joined" is printed
   announce(output, session, relay, interval)
   const reloader = createReloader(output, values, { ...session, reload: (next) => session.reload(withClient(next)) }, defaults)
   const watcher = values.watch ? watchConfig(output, values, reloader) : undefined

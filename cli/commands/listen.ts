@@ -22,6 +22,7 @@ export async function listen(argv: string[]): Promise<number> {
   let seen = 0
   let enough: () => void = () => {}
   const done = new Promise<void>((resolve) => (enough = resolve))
+  void untilSignal(output) // before "listening" is printed
   const { chat } = await openChat(output, values, {
     onEvent(event) {
       print(event)

@@ -19,6 +19,7 @@ export async function serve(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs('serve', argv, options)
   if (values.help) return void console.log(help), 0
   const output = createOutput(values)
+  void untilSignal(output) // before "listening" is printed
   const { chat } = await openChat(output, values, { onEvent: output.handler({ messages: values.verbose === true }) })
   const watcher = values.watch ? watchConfig(output, values, createReloader(output, values, chat)) : undefined
   const signal = await untilSignal(output)
