@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config'
 
+/**
+ * End-to-end tests (`*.e2e.test.ts`: they spawn the real `chat`) run once per runtime; the
+ * runtime they start `chat` under comes from CHAT_RUNTIME (see test/helpers/chat-process.ts).
+ * Everything else runs once, on Node. `vitest --project deno` runs one runtime alone.
+ */
+const e2e = 'test/**/*.e2e.test.ts'
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // End-to-end tests spawn processes; two cores do not gain from more parallel files.
     maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], env: { CHAT_RUNTIME: 'node' } } },
+      { extends: true, test: { name: 'deno', include: [e2e], env: { CHAT_RUNTIME: 'deno' } } },
+      { extends: true, test: { name: 'bun', include: [e2e], env: { CHAT_RUNTIME: 'bun' } } },
+    ],
   },
 })
