@@ -83,7 +83,10 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       return
     case 'trace': {
       const { trace } = event
-      if (json) return output.line(JSON.stringify({ event: 'trace', direction: trace.direction, peer: formatAddress(trace.peer), text: trace.text, outcome: trace.outcome, steps: trace.steps }))
+      if (json) {
+        const steps = trace.steps.map((step) => ({ ...step, ms: Math.round(step.ms * 1000) / 1000 }))
+        return output.line(JSON.stringify({ event: 'trace', direction: trace.direction, peer: formatAddress(trace.peer), text: trace.text, outcome: trace.outcome, steps }))
+      }
       output.write(process.stderr, formatTrace(trace))
       return
     }

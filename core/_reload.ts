@@ -66,12 +66,15 @@ function same(a: unknown, b: unknown, depth = 0): boolean {
 }
 
 /**
- * `reloaded in 12.3 ms: +time, -echo, ~relay (2 unchanged)`.
+ * `reloaded in 12.3 ms: added time; removed echo; changed relay (options or code); 2 unchanged`.
  * @param loadMs the time spent loading the config before `reload()`, counted in
  */
 export function describeReload(report: ReloadReport, loadMs = 0): string {
-  const parts = [...report.added.map((n) => `+${n}`), ...report.removed.map((n) => `-${n}`), ...report.changed.map((n) => `~${n}`)]
-  const what = parts.length ? parts.join(', ') : 'no plugin changed'
-  const rest = report.unchanged.length ? ` (${report.unchanged.length} unchanged)` : ''
-  return `reloaded in ${(loadMs + report.swapMs).toFixed(1)} ms: ${what}${rest}`
+  const parts: string[] = []
+  if (report.added.length) parts.push(`added ${report.added.join(', ')}`)
+  if (report.removed.length) parts.push(`removed ${report.removed.join(', ')}`)
+  if (report.changed.length) parts.push(`changed ${report.changed.join(', ')} (options or code)`)
+  if (!parts.length) parts.push('no plugin changed')
+  if (report.unchanged.length) parts.push(`${report.unchanged.length} unchanged`)
+  return `reloaded in ${(loadMs + report.swapMs).toFixed(1)} ms: ${parts.join('; ')}`
 }

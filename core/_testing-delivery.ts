@@ -1,3 +1,4 @@
+import { formatAddress } from './address.ts'
 import { describeEvent } from './chat.ts'
 import type { ChatEvent } from './events.ts'
 import type { Message } from './types.ts'
@@ -64,7 +65,7 @@ export class Expectations implements Delivery {
     this.drop = events.find((e): e is Drop => e.type === 'drop')
     this.errors = events.filter((e): e is Failure => e.type === 'error')
     this.traces = events.flatMap((e) => (e.type === 'trace' ? [e.trace] : []))
-    this.sent = events.flatMap((e) => (e.type === 'sent' ? [{ to: `${e.peer ?? ''}${e.peer ? ' ' : ''}${e.to.host}:${e.to.port}`, text: e.text, plugin: e.plugin }] : []))
+    this.sent = events.flatMap((e) => (e.type === 'sent' ? [{ to: e.peer ? `${e.peer} (${formatAddress(e.to)})` : formatAddress(e.to), text: e.text, plugin: e.plugin }] : []))
   }
 
   expectReply(expected?: string | RegExp): string {

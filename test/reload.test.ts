@@ -37,7 +37,7 @@ describe('chat.reload()', () => {
     const report = await t.reload([say('echo', 'ECHO: '), say('keep', '', 1), say('time', 't')])
     expect(report).toMatchObject({ added: ['time'], removed: ['gone'], changed: ['echo'], unchanged: ['keep'], errors: [], notes: [] })
     expect(report.swapMs).toBeGreaterThanOrEqual(0)
-    expect(describeReload(report)).toMatch(/^reloaded in \d+\.\d ms: \+time, -gone, ~echo \(1 unchanged\)$/)
+    expect(describeReload(report)).toMatch(/^reloaded in \d+\.\d ms: added time; removed gone; changed echo \(options or code\); 1 unchanged$/)
     const after = await alice.send('b')
     expect(after.replies).toEqual(['ECHO: b', 'b', 'tb'])
     expect(t.chat.plugins().map((p) => p.name)).toEqual(['echo', 'keep', 'time'])
