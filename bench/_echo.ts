@@ -63,7 +63,15 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
       if (!have(runtime)) for (const s of [raw(runtime), pipeline(runtime, tmp)]) rows.push(skipped({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s' }, `node_modules/.bin/${runtime} not installed`))
     }
   }
-  const echoing = groups.has('echo') || groups.has('runtimes') ? wanted : []
+  if (groups.has('breakdown')) {
+    if (!wanted.length) wanted.push(raw('node'), pipeline('node', tmp))
+    const variant = (name: string, label: string, config: string): EchoServer => ({
+      id: `echo.pipeline.${name}`, label, command: chat('node', ['serve', '--config', `${bench}configs/${config}`, '--port', '0', '--host', '127.0.0.1']), row: { baseline: 'echo.raw.node' }, runtime: 'node',
+    })
+    wanted.push(variant('core', 'udpchat serve: uppercaseEcho only', 'echo-core.config.ts'), variant('codec', 'udpchat serve: codec + uppercaseEcho', 'echo-codec.config.ts'))
+    wanted.push({ id: 'echo.raw.node-sync-lookup', label: 'raw node:dgram echo, synchronous lookup', command: script('node', '_raw-echo.ts', ['--sync-lookup']), row: { baseline: 'echo.raw.node' }, runtime: 'node' })
+  }
+  const echoing = groups.has('echo') || groups.has('runtimes') || groups.has('breakdown') ? wanted : []
   const ping = groups.has('pingpong')
 
   const servers = new Map<string, Server>()
@@ -92,7 +100,7 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
       if (results) rows.push(measured({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s', ...s.row, extra: extras(results) }, results.map((r) => r.perSecond)))
     }
     // Server CPU per round trip: what the throughput ratio becomes when the machine is shared.
-    for (const id of ['echo.raw.node', 'echo.pipeline.node', 'echo.python']) {
+    for (const id of ['echo.raw.node', 'echo.pipeline.node', 'echo.python', 'echo.raw.node-sync-lookup', 'echo.pipeline.core', 'echo.pipeline.codec']) {
       const results = echo.get(id)
       if (!results || results.some((r) => !Number.isFinite(r.cpuUs))) continue
       const s = wanted.find((w) => w.id === id)!

@@ -11,7 +11,7 @@ const MEMORY = 'relay memory'
 const NO_RELAY = 'relay plugin not present (plugins/relay.ts)'
 
 /** A python3 process of bench/_members.py, answering one JSON line per command. */
-function members(mode: 'hold' | 'join', port: number, count: number): { ready: Promise<Record<string, number>>; ask(command: string): Promise<Record<string, number>>; stop(): void } {
+export function members(mode: 'hold' | 'join', port: number, count: number): { ready: Promise<Record<string, number>>; ask(command: string): Promise<Record<string, number>>; stop(): void } {
   const child: ChildProcess = spawn('python3', [`${bench}_members.py`, mode, String(port), String(count)], { stdio: ['pipe', 'pipe', 'inherit'] })
   const lines: Interface = createInterface({ input: child.stdout! })
   const waiting: Array<(value: Record<string, number>) => void> = []
@@ -49,9 +49,15 @@ export async function relayCases(options: BenchOptions, load: Load, tmp: string)
   return rows
 }
 
-async function fanout(options: BenchOptions, load: Load, tmp: string, n: number, base: { group: string; unit: string }): Promise<Row[]> {
-  const config = join(tmp, 'relay.config.ts')
+/** A relay config in `dir` that lets everyone in and expires no one during a run. */
+export function relayConfig(dir: string): string {
+  const config = join(dir, 'relay.config.ts')
   writeFileSync(config, `import { relay } from '${root}plugins/index.ts'\nexport default { plugins: [relay({ maxMembers: 1_000_000, timeout: 3600 })] }\n`)
+  return config
+}
+
+async function fanout(options: BenchOptions, load: Load, tmp: string, n: number, base: { group: string; unit: string }): Promise<Row[]> {
+  const config = relayConfig(tmp)
   const servers: Array<{ id: string; label: string; server: Server }> = []
   const held: Array<ReturnType<typeof members>> = []
   try {

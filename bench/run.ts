@@ -37,7 +37,7 @@ async function main(options: BenchOptions): Promise<void> {
   const load = startLoad()
   try {
     const { groups } = options
-    if (groups.has('echo') || groups.has('pingpong') || groups.has('runtimes')) (step('echo'), rows.push(...(await echoCases(options, load, tmp))))
+    if (groups.has('echo') || groups.has('pingpong') || groups.has('runtimes') || groups.has('breakdown')) (step('echo'), rows.push(...(await echoCases(options, load, tmp))))
     if (groups.has('fanout') || groups.has('memory')) (step('relay'), rows.push(...(await relayCases(options, load, tmp))))
     if (groups.has('startup')) (step('startup'), rows.push(...(await startupCases(options))))
     if (groups.has('reload')) (step('reload'), rows.push(...(await reloadCases(options, tmp))))
