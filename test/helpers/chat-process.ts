@@ -46,8 +46,8 @@ export interface ChatProcess {
 const running = new Set<ChatProcess>()
 
 /** Starts `chat ARGS...`. Every process still running when the test file ends is killed (see `stopAll`). */
-export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: 'node' | 'deno' | 'bun' } = {}): ChatProcess {
-  const [command, prefix] = chatCommand(options.runtime)
+export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: 'node' | 'deno' | 'bun'; command?: [string, string[]] } = {}): ChatProcess {
+  const [command, prefix] = options.command ?? chatCommand(options.runtime)
   const child = spawn(command, [...prefix, ...args], {
     cwd: options.cwd ?? root,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -133,7 +133,7 @@ export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.
 }
 
 /** Runs `chat ARGS...` to the end. */
-export function runChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; runtime?: 'node' | 'deno' | 'bun' } = {}): Promise<Exit> {
+export function runChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; runtime?: 'node' | 'deno' | 'bun'; command?: [string, string[]] } = {}): Promise<Exit> {
   const chat = startChat(args, options)
   if (options.input !== undefined) chat.child.stdin.end(options.input)
   else chat.end()

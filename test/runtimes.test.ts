@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { root, runChat, startChat, stopAll } from './helpers/chat-process.ts'
+import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+
+// What differs between runtimes, each test naming the runtimes it starts (this file runs once, in the node project).
+const runtimes = ['node', 'deno', 'bun'] as const
+const sockets: PlainSocket[] = []
+afterEach(async () => {
+  await stopAll()
+  await Promise.all(sockets.splice(0).map((s) => s.close()))
+})
+
+const bin = (name: string) => `${root}node_modules/.bin/${name}`
+
+describe('the README commands', () => {
+  it.each([
+    ['node bin/chat.mjs', [process.execPath, ['bin/chat.mjs']]],
+    ['deno task chat', [bin('deno'), ['task', '--quiet', 'chat']]],
+    ['bun cli/bin.ts', [bin('bun'), ['cli/bin.ts']]],
+  ] as const)('`%s serve` runs the root chat.config.ts and stops cleanly on SIGINT', async (_name, [command, prefix]) => {
+    const server = startChat(['serve', '--port', '0', '--json'], { command: [command, [...prefix]] })
+    const listening = await server.event('listening')
+    expect(listening).toMatchObject({ host: '0.0.0.0', plugins: ['codec', 'logger'] })
+    const alice = await plainSocket()
+    sockets.push(alice)
+    await alice.send('hello', listening.port)
+    server.kill('SIGINT')
+    expect((await server.exited).code).toBe(0)
+  })
+})
+
+describe('the same answer on every runtime', () => {
+  it.each(['bad-port', 'bad-encoding', 'bad-plugin-option', 'no-default', 'plugin-not-called'])('a config error (%s) prints the same line and exits 2', async (fixture) => {
+    const exits = await Promise.all(runtimes.map((runtime) => runChat(['plugins', '--config', `test/fixtures/${fixture}/chat.config.ts`], { runtime })))
+    for (const exit of exits) expect(exit.code).toBe(2)
+    expect(exits[0]!.stderr).toMatch(/^chat: test\/fixtures\/.*\/chat\.config\.ts: /)
+    expect(exits.map((e) => e.stderr)).toEqual(runtimes.map(() => exits[0]!.stderr))
+  })
+
+  it('a config with a syntax error names the file, line and column on every runtime, and exits 2', async () => {
+    for (const runtime of runtimes) {
+      const exit = await runChat(['plugins', '--config', 'test/fixtures/syntax-error/chat.config.ts'], { runtime })
+      expect(exit.code, runtime).toBe(2)
+      expect(exit.stderr, runtime).toMatch(/^chat: test\/fixtures\/syntax-error\/chat\.config\.ts: cannot load the config: \w+Error: .+ \(at \S+syntax-error\/chat\.config\.ts:4:\d+\)$/)
+    }
+  })
+
+  it('a port in use prints the same line and exits 1', async () => {
+    const taken = await plainSocket()
+    sockets.push(taken)
+    const exits = await Promise.all(runtimes.map((runtime) => runChat(['listen', '--host', '127.0.0.1', '--port', String(taken.port)], { runtime })))
+    for (const exit of exits) expect(exit.code).toBe(1)
+    expect(exits[0]!.stderr).toContain(`Port ${taken.port} on 127.0.0.1 is already in use`)
+    expect(exits.map((e) => e.stderr)).toEqual(runtimes.map(() => exits[0]!.stderr))
+  })
+
+  it('a datagram too large for UDP prints the same line and exits 1', async () => {
+    const exits = await Promise.all(runtimes.map((runtime) => runChat(['send', '127.0.0.1:9', 'x'.repeat(65_508), '--host', '127.0.0.1', '--port', '0'], { runtime })))
+    for (const exit of exits) expect(exit.code).toBe(1)
+    expect(exits[0]!.stderr).toContain('65508 bytes is more than one UDP datagram can carry')
+    expect(exits.map((e) => e.stderr)).toEqual(runtimes.map(() => exits[0]!.stderr))
+  })
+
+  it('bytes that are not gbk become U+FFFD and are flagged malformed on every runtime', async () => {
+    const alice = await plainSocket()
+    sockets.push(alice)
+    for (const runtime of runtimes) {
+      const listener = startChat(['listen', '--once', '--encoding', 'gbk', '--host', '127.0.0.1', '--port', '0', '--json'], { runtime })
+      await alice.send(Buffer.from([0xc4, 0xe3, 0xff, 0x41]), await listener.port())
+      expect(await listener.event('message'), runtime).toMatchObject({ text: '你\uFFFDA', malformed: true, bytes: 4 })
+      expect((await listener.exited).code).toBe(0)
+    }
+  })
+})
+
+describe('Deno without --unstable-net', () => {
+  it('falls back to node:dgram and still chats', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'udpchat-deno-'))
+    writeFileSync(join(dir, 'deno.json'), JSON.stringify({ nodeModulesDir: 'manual', lock: false }))
+    const permissions = ['--allow-net', '--allow-read', '--allow-env', '--allow-sys=networkInterfaces']
+    const server = startChat(['serve', '--config', 'test/fixtures/gbk-echo/chat.config.ts', '--json'], {
+      command: [bin('deno'), ['run', '--config', join(dir, 'deno.json'), ...permissions, `${root}cli/bin.ts`]],
+    })
+    const port = await server.port()
+    const alice = await plainSocket()
+    sockets.push(alice)
+    await alice.send('hi', port)
+    expect((await alice.next()).data.toString()).toBe('HI')
+  })
+})
