@@ -39,7 +39,7 @@ describe('chat across runtimes', () => {
   ] as const)('relay() served on %s broadcasts between members on %s and %s (chat join)', async (relayOn, firstOn, secondOn) => {
     const relay = startChat(['serve', '--config', `${root}test/fixtures/relay/chat.config.ts`, '--json'], { runtime: relayOn })
     const port = String(await relay.port())
-    const join = (runtime: typeof firstOn) => startChat(['join', `127.0.0.1:${port}`, ...local, '--linger', '0'], { runtime })
+    const join = (runtime: 'node' | 'deno' | 'bun') => startChat(['join', `127.0.0.1:${port}`, ...local, '--linger', '0'], { runtime })
     const alice = join(firstOn)
     await alice.event('joined')
     const bob = join(secondOn)
