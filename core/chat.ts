@@ -86,7 +86,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   let drained: (() => void) | undefined
   // Messages and sends still in a hook chain or on their way out; `idle()` waits for 0.
   let busy = 0
-  let idlers: Array<() => void> = []
+  const idlers: Array<() => void> = []
   const early: Array<[Uint8Array, Address]> = []
   // Sends made in `setup` before the first pipeline exists; they leave once it does.
   const queued: Array<() => void> = []
