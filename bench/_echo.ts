@@ -27,7 +27,7 @@ function pipeline(runtime: Runtime, tmp: string, denoNodeDgram = false): EchoSer
   const row = runtime === 'node'
     ? { baseline: 'echo.raw.node', target: { kind: 'ratio', min: 0.9 } as const }
     : { baseline: 'echo.pipeline.node', target: runtime === 'deno' && !denoNodeDgram ? ({ kind: 'ratio', min: 0.45 } as const) : undefined, note: 'vs the pipeline on node' }
-  const how = runtime === 'deno' ? (denoNodeDgram ? ', node:dgram: no --unstable-net' : ', Deno.listenDatagram') : ''
+  const how = runtime === 'deno' ? (denoNodeDgram ? ', node:dgram fallback: no unstable net' : ', Deno.listenDatagram') : ''
   return { id: `echo.pipeline.${name}`, label: `udpchat serve: codec + logger(file) + uppercaseEcho (${runtime}${how})`, command: chat(runtime, args, [], denoNodeDgram), log, row, runtime }
 }
 

@@ -21,10 +21,13 @@ export function script(runtime: Runtime, file: string, args: string[] = [], node
 
 /**
  * The `chat` command on a runtime, as a user runs it. Deno gets `--unstable-net` (its adapter
- * then uses Deno.listenDatagram) unless `denoNodeDgram` asks for the node:dgram fallback.
+ * then uses Deno.listenDatagram) unless `denoNodeDgram` asks for the node:dgram fallback
+ * (bench/configs/deno-node-dgram.json: the project's deno.json without `unstable: ["net"]`).
  */
 export function chat(runtime: Runtime, args: string[], nodeFlags: string[] = [], denoNodeDgram = false): [string, string[]] {
-  if (runtime === 'deno') return [bin('deno'), ['run', '-A', ...(denoNodeDgram ? [] : ['--unstable-net']), `${root}cli/bin.ts`, ...args]]
+  // The project's deno.json turns unstable net on; a config without it leaves node:dgram.
+  const denoFlags = denoNodeDgram ? ['--config', `${bench}configs/deno-node-dgram.json`] : ['--unstable-net']
+  if (runtime === 'deno') return [bin('deno'), ['run', '-A', ...denoFlags, `${root}cli/bin.ts`, ...args]]
   if (runtime === 'bun') return [bin('bun'), [`${root}cli/bin.ts`, ...args]]
   return [process.execPath, [...nodeFlags, `${root}bin/chat.mjs`, ...args]]
 }
