@@ -20,6 +20,8 @@ interface BunNet {
   udpSocket(options: { hostname: string; port: number; binaryType: 'uint8array'; socket: BunUdpHandlers }): Promise<BunUdpSocket>
 }
 
+const QUEUED_ERRORS = new Set(['ECONNREFUSED', 'EMSGSIZE', 'EHOSTUNREACH', 'ENETUNREACH'])
+
 /** The transport on Bun: its native `Bun.udpSocket`, which outruns Bun's `node:dgram` here. */
 export function bunTransport(): UdpTransport {
   const bun = (globalThis as unknown as { Bun: BunNet }).Bun
@@ -38,9 +40,9 @@ async function bindBun(bun: BunNet, options: BindOptions): Promise<UdpSocket> {
         data: (_socket, data, port, address) => options.onDatagram(data, unmapAddress(address, port, address.includes(':') ? 'IPv6' : 'IPv4')),
         drain: () => flush(),
         error(error) {
-          // Bun reports an ICMP "port unreachable" for an earlier datagram; Node on Linux never does,
-          // and UDP promises nothing about delivery, so it is not an error of this socket.
-          if (error?.code === 'ECONNREFUSED') return
+          // Bun reads the socket's error queue: an ICMP report about an earlier datagram, or a send
+          // failure its callback already reported. Node on Linux reports neither on an unconnected socket.
+          if (QUEUED_ERRORS.has(error?.code ?? '')) return
           options.onError(error instanceof Error ? error : new Error(String(error)))
         },
       },
