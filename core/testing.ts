@@ -93,7 +93,7 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
   const peers: TestPeer[] = []
   const logger = createConsola({
     level: 5,
-    reporters: [{ log: (entry) => void logs.push({ level: entry.type, tag: entry.tag, text: entry.args.map(String).join(' ') }) }],
+    reporters: [{ log: (entry) => void logs.push({ level: entry.type, tag: entry.tag, text: entry.args.map(show).join(' ') }) }],
   })
   const config = resolveConfig({ host: '127.0.0.1', port: 0, ...options.config, plugins: options.plugins ?? [] }, 'test config')
   const chat = await createChat({
@@ -194,6 +194,17 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
     },
   }
   return t
+}
+
+/** A logged value as text: strings as they are, errors by message, the rest as JSON. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return value
+  if (value instanceof Error) return value.message
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
 }
 
 function isPluginList(input: readonly PluginEntry[] | TestChatOptions): input is readonly PluginEntry[] {
