@@ -78,7 +78,7 @@ export function relay(options?: RelayOptions) {
       // Kept in the plugin's store so that a reload of the relay can keep its members.
       const kept = ctx.store.get('members')
       if (kept instanceof Map) members = kept as Map<string, Member>
-      else ctx.store.set('members', members)
+      else ctx.store.set('members', (members = new Map()))
       const every = Math.min(5000, Math.max(100, (ctx.options.timeout * 1000) / 2))
       ctx.setInterval(() => expire(ctx, Date.now()), every)
     },
