@@ -7,6 +7,7 @@ import type { Peers, PluginContext, Target } from './types.ts'
 /** What a plugin context needs from its chat. */
 export interface ContextHost {
   send(text: string, to: Target, plugin: string): void
+  broadcast(text: string, to: Iterable<Address>, plugin: string): void
   store(name: string): Map<string, unknown>
 }
 
@@ -38,6 +39,7 @@ export function createContext(
       return lifetime.replaced
     },
     send: (text, to) => host.send(text, to, name),
+    broadcast: (text, to) => host.broadcast(text, to, name),
     reply: (message, text) => host.send(text, message.from, name),
     setTimeout(fn, ms) {
       const timer = setTimeout(() => {

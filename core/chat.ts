@@ -125,6 +125,27 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
         },
       )
     },
+    broadcast(text, targets, plugin) {
+      const p = pipeline
+      // Outbound hooks or a trace may treat each copy differently: each takes the full way out.
+      if (!p || p.outbound.length !== 0 || tracer) {
+        for (const to of targets) host.send(text, to, plugin)
+        return
+      }
+      // Nothing can change the text on its way out, so each copy skips the chain (and the utf-8 default encodes once).
+      const utf8 = p.encoders.length === 0 ? encodeUtf8(text) : undefined
+      for (const to of targets) {
+        const bytes = utf8 ?? ((p.encoders.length && runEncode(p.encoders, { text, to, meta: {} }, host)) || encodeUtf8(text))
+        inflight++
+        busy++
+        socket.send(bytes, to, (error) => {
+          if (error) emit({ type: 'error', error, plugin, peer: to })
+          else emit({ type: 'sent', to, peer: peers.nameOf(to), text, bytes: bytes.byteLength, plugin })
+          if (--inflight === 0 && drained) drained()
+          settled()
+        })
+      }
+    },
     store(name) {
       let store = stores.get(name)
       if (!store) stores.set(name, (store = new Map()))

@@ -98,6 +98,11 @@ export interface PluginContext<Options = unknown> {
   readonly reloading: boolean
   /** Sends text through the outbound chain; failures are reported, never thrown. */
   send(text: string, to: Target): void
+  /**
+   * Sends the same text to many addresses, as `send` would to each; cheaper than a loop of
+   * `send` when no plugin has an `outbound` hook (each copy then skips the chain).
+   */
+  broadcast(text: string, to: Iterable<Address>): void
   /** Answers a message: sends `text` to its sender. */
   reply(message: Message, text: string): void
   /** `setTimeout` cleared when the plugin is disposed. */

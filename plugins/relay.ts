@@ -109,13 +109,13 @@ export function relay(options?: RelayOptions) {
       if (command === options.heartbeat) return drop('relay: heartbeat')
       const from = (message.meta.peer as string | undefined) ?? key
       const line = typeof options.format === 'function' ? options.format(message, from) : fill(options.format, message, from)
-      for (const to of members.values()) ctx.send(line, to)
+      ctx.broadcast(line, members.values())
     },
     dispose(ctx) {
       // A reload hands the members over to the new instance, through the store.
       if (ctx.reloading) return
       expire(ctx, Date.now())
-      for (const to of members.values()) ctx.send(ctx.options.bye, to)
+      ctx.broadcast(ctx.options.bye, members.values())
       if (members.size) ctx.logger.info(`said ${ctx.options.bye} to ${plural(members.size)}`)
       members.clear()
     },

@@ -121,6 +121,22 @@ describe('createChat() pipeline', () => {
     expect(outbound).toEqual(['re: hello'])
   })
 
+  it.each([
+    ['without outbound hooks (each copy skips the chain)', []],
+    ['with an outbound hook (each copy takes the full way out)', [definePlugin({ name: 'sign', outbound: (m) => ({ ...m, text: `${m.text}!` }) })]],
+  ])('broadcast() sends one copy to each address %s', async (_, extra) => {
+    const bob = await peer()
+    const carol = await peer()
+    const targets = [bob, carol].map((s) => ({ host: '127.0.0.1', port: s.port, family: 'IPv4' as const }))
+    const { chat, next } = await start([definePlugin({ name: 'fan', inbound: (m, ctx) => ctx.broadcast(`all: ${m.text}`, targets) }), ...extra])
+    const alice = await peer()
+    await alice.send('hi', chat.local.port)
+    const expected = extra.length ? 'all: hi!' : 'all: hi'
+    expect([(await bob.next()).data.toString(), (await carol.next()).data.toString()]).toEqual([expected, expected])
+    await next('sent', (e) => e.to.port === bob.port)
+    expect(await next('sent', (e) => e.to.port === carol.port)).toMatchObject({ plugin: 'fan', text: expected, bytes: expected.length })
+  })
+
   it('ignores datagrams from its own socket, so it never answers itself', async () => {
     const { chat, next, events } = await start([definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, m.text) })])
     await chat.send('to myself', chat.local)
