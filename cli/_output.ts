@@ -69,10 +69,13 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       if (messages) output.line(formatMessage(event.message))
       return
     case 'sent':
+      // A relay sends one per member per message: nothing is built unless it is shown.
+      if (!json && !verbose) return
       output.event('sent', { to: formatAddress(event.to), peer: event.peer ?? null, text: event.text, bytes: event.bytes, plugin: event.plugin })
       if (verbose && !json) output.logger.debug(`sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}${event.plugin ? ` (by ${event.plugin})` : ''}`)
       return
     case 'drop':
+      if (!json && !verbose) return
       output.event('drop', { plugin: event.plugin, reason: event.reason, direction: event.direction, peer: formatAddress(event.peer), text: event.text })
       output.logger.debug(`${event.plugin} dropped a message ${event.direction === 'inbound' ? 'from' : 'to'} ${formatAddress(event.peer)}: ${event.reason}`)
       return
