@@ -1,5 +1,6 @@
 import * as v from 'valibot'
-import { definePlugin, formatAddress, type Message } from '../core/index.ts'
+import { definePlugin, type Message } from '../core/index.ts'
+import { ReplyLimit, replyBudget } from './_reply-budget.ts'
 
 /** Makes the reply from the message and, for a RegExp rule, its match. */
 export type ReplyFunction = (message: Message, match: RegExpExecArray | undefined) => string | undefined | void
@@ -15,38 +16,21 @@ const Rule = v.tuple(
 const Options = v.object({
   /** `[match, reply]` pairs, first match wins. A string matches the whole (trimmed) text; a RegExp anywhere. `$1`, `$&` in a reply string expand from the match. */
   rules: v.array(Rule, 'an array of [match, reply] rules'),
-  /**
-   * At most this many replies to one peer per `window` ms; past it the peer is not answered until
-   * the window ends. Stops two bots from answering each other forever.
-   * @default 10
-   */
-  maxReplies: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
-  /** @default 1000 */
-  window: v.optional(v.pipe(v.number(), v.minValue(1)), 1000),
+  ...ReplyLimit,
 })
 
 export type AutoReplyOptions = v.InferInput<typeof Options>
 
 /** A bot: answers messages that match a rule. */
 export function autoReply(options: AutoReplyOptions) {
-  const budget = new Map<string, { since: number; count: number; warned: boolean }>()
+  const budget = replyBudget()
   return definePlugin({
     name: 'autoReply',
     schema: Options,
     options,
     inbound(message, ctx) {
       const reply = answer(ctx.options.rules, message)
-      if (reply === undefined) return
-      const who = formatAddress(message.from)
-      const now = message.at
-      let spent = budget.get(who)
-      if (!spent || now - spent.since >= ctx.options.window) budget.set(who, (spent = { since: now, count: 0, warned: false }))
-      if (++spent.count > ctx.options.maxReplies) {
-        if (!spent.warned) ctx.logger.warn(`Not answering ${who} for now: more than ${ctx.options.maxReplies} replies in ${ctx.options.window} ms looks like a bot loop`)
-        spent.warned = true
-        return
-      }
-      ctx.reply(message, reply)
+      if (reply !== undefined && budget.allow(message, ctx)) ctx.reply(message, reply)
     },
     dispose() {
       budget.clear()

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { definePlugin } from '../core/index.ts'
+import { ReplyLimit, replyBudget } from './_reply-budget.ts'
 import { strftime } from './_strftime.ts'
 
 const Options = v.optional(
@@ -8,6 +9,7 @@ const Options = v.optional(
     defaultFormat: v.optional(v.string('a strftime pattern'), '%Y-%m-%d %X'),
     /** Where the time comes from; for tests. @default () => new Date() */
     clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
+    ...ReplyLimit,
   }),
   {},
 )
@@ -19,18 +21,24 @@ const LINE_END = /\r?\n$/
 /**
  * The tutorial time server: answers each datagram with the current local time, formatted by the
  * datagram's text as a Python strftime pattern (`%Y-%m-%d %X` when it is empty). A request that
- * ends with a line ending (netcat) gets an answer that ends with one.
+ * ends with a line ending (netcat) gets an answer that ends with one. Like `autoReply`, it answers
+ * one peer at most `maxReplies` times per `window` ms, so it cannot loop with another bot.
  */
 export function timeServer(options?: TimeServerOptions) {
+  const budget = replyBudget()
   return definePlugin({
     name: 'timeServer',
     schema: Options,
     options,
     inbound(message, ctx) {
+      if (!budget.allow(message, ctx)) return
       const ending = LINE_END.exec(message.text)?.[0] ?? ''
       const pattern = message.text.slice(0, message.text.length - ending.length) || ctx.options.defaultFormat
       const now = ctx.options.clock?.() ?? new Date()
       ctx.reply(message, strftime(pattern, now) + ending)
+    },
+    dispose() {
+      budget.clear()
     },
   })
 }

@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest'
+import { afterEach, describe, it, vi } from 'vitest'
 import { timeServer } from '../../plugins/index.ts'
 import { kit } from './_kit.ts'
 
@@ -18,4 +18,19 @@ describe('timeServer()', () => {
     ;(await nc.send('')).expectReply('31/01/2024')
     ;(await nc.send('%H\n')).expectReply('13\n')
   })
+
+  it('stops answering a peer past maxReplies in a window, so it cannot loop with another bot', async () => {
+    vi.useFakeTimers()
+    const t = await kit([timeServer({ clock, maxReplies: 2, window: 1000 })])
+    const echo = t.peer('an echo server')
+    ;(await echo.send('%Y')).expectReply('2024')
+    ;(await echo.send('%Y')).expectReply('2024')
+    ;(await echo.send('%Y')).expectNoReply()
+    vi.advanceTimersByTime(1000)
+    ;(await echo.send('%Y')).expectReply('2024')
+  })
+})
+
+afterEach(() => {
+  vi.useRealTimers()
 })
