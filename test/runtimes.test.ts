@@ -91,3 +91,42 @@ describe('Deno without --unstable-net', () => {
     expect((await alice.next()).data.toString()).toBe('HI')
   })
 })
+
+describe('serve --watch on Deno and Bun', () => {
+  it.each(['deno', 'bun'] as const)('on %s, an edit to a file the plugin imports is picked up; a broken edit keeps the old plugins', async (runtime) => {
+    const dir = mkdtempSync(join(tmpdir(), 'udpchat-watch-'))
+    const word = (text: string) => writeFileSync(join(dir, 'word.ts'), `export const word = ${text}\n`)
+    word(`'one'`)
+    writeFileSync(join(dir, 'shout.ts'), `import { definePlugin } from '${root}core/index.ts'
+import { word } from './word.ts'
+export const shout = () => definePlugin({ name: 'shout', inbound: (m, ctx) => ctx.reply(m, word + ':' + m.text + ':' + import.meta.url.endsWith('/shout.ts')) })
+`)
+    writeFileSync(join(dir, 'chat.config.ts'), `import { defineConfig } from '${root}core/index.ts'
+import { shout } from './shout.ts'
+export default defineConfig({ host: '127.0.0.1', port: 0, plugins: [shout()] })
+`)
+    const server = startChat(['serve', '--watch', '--json'], { runtime, cwd: dir })
+    const port = await server.port()
+    await server.event('watching')
+    const alice = await plainSocket()
+    sockets.push(alice)
+    const ask = async (text: string) => (await alice.send(text, port), (await alice.next()).data.toString())
+    expect(await ask('a')).toBe('one:a:true')
+
+    word(`'two'`)
+    expect(await server.event('reload')).toMatchObject({ ok: true })
+    expect(await ask('b')).toBe('two:b:true')
+
+    word(`'three',,`)
+    const broken = await server.event('reload')
+    expect(broken).toMatchObject({ ok: false, code: 'E_CONFIG' })
+    expect(broken.message).toMatch(/^chat\.config\.ts: cannot load the config: SyntaxError: .+ \(at \S+word\.ts:1:\d+\)\nthe old plugins keep running$/)
+    expect(await ask('c')).toBe('two:c:true')
+
+    word(`'four'`)
+    expect(await server.event('reload')).toMatchObject({ ok: true })
+    expect(await ask('d')).toBe('four:d:true')
+    server.kill('SIGINT')
+    expect((await server.exited).code).toBe(0)
+  })
+})

@@ -1,6 +1,7 @@
 import type { ModuleLoader, RuntimeKey, UdpTransport } from './types.ts'
 import { bunTransport } from './bun.ts'
 import { denoTransport } from './deno.ts'
+import { denoLoader } from './deno-loader.ts'
 import { nativeLoader } from './native-loader.ts'
 import { nodeTransport } from './node.ts'
 
@@ -34,7 +35,7 @@ const loadNode: ModuleLoader = {
 
 const loaders: Record<RuntimeKey, () => ModuleLoader> = {
   node: () => loadNode,
-  deno: () => nativeLoader(),
+  deno: () => denoLoader,
   bun: () => nativeLoader({ forget: true }),
 }
 const loaded = new Map<RuntimeKey, ModuleLoader>()

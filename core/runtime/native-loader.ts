@@ -7,9 +7,10 @@ let generation = 0
 
 /**
  * On Deno and Bun, configs load through the runtime's own TypeScript `import()`. A reload imports
- * the config under a new query string, which makes the runtime read and evaluate it again.
- * Bun also forgets the stale local modules (its `require.cache` holds ES modules too), so they
- * are read again as well; Deno keeps every module it evaluated until it exits (see docs/runtimes.md).
+ * the config under a new query string, which makes the runtime read and evaluate it again; with
+ * `forget` (Bun, whose `require.cache` holds ES modules too) the stale local modules it imports
+ * are dropped from the cache first, so they are read again as well. Deno has no such cache to
+ * drop from: deno-loader.ts reloads its way.
  */
 export function nativeLoader(options: { forget?: boolean } = {}): ModuleLoader {
   const cache = options.forget ? createRequire(import.meta.url).cache : undefined
@@ -42,7 +43,7 @@ interface BunBuildMessage {
  * A syntax error told the way jiti tells it on Node: the first problem, then `FILE:LINE:COLUMN`
  * on a line of its own (Bun throws an AggregateError of build messages, Deno a message with `at URL:L:C`).
  */
-function syntaxError(error: unknown): Error | undefined {
+export function syntaxError(error: unknown): Error | undefined {
   if (!(error instanceof Error)) return undefined
   const built = (error as Error & { errors?: BunBuildMessage[] }).errors?.[0]
   if (built?.position) {
