@@ -40,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       if (verbose && error.cause instanceof Error && error.cause.stack) console.error(error.cause.stack)
       return error.code === 'E_CONFIG' || error.code === 'E_USAGE' || error.code === 'E_TARGET' ? 2 : 1
     }
+    // A permission the runtime was not granted (NotCapable): its message names the flag to add.
+    if (error instanceof Error && error.name === 'NotCapable') return void console.error(`chat: ${describeError(error)}`), 2
     console.error(`chat: internal error: ${describeError(error)} (this is a bug; please report it)`)
     console.error(error instanceof Error ? error.stack : error)
     return 1
