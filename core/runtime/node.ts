@@ -1,4 +1,5 @@
 import dgram from 'node:dgram'
+import { lookup as dnsLookupCallback } from 'node:dns'
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { networkInterfaces } from 'node:os'
 import { ipFamily, unmapAddress } from '../address.ts'
@@ -25,9 +26,17 @@ export const nodeTransport: UdpTransport = {
   },
 }
 
+// node:dgram resolves every destination through dns.lookup, which answers even an IP literal on
+// the next tick; the chat only ever sends to addresses, so answer those at once.
+const literalLookup: NonNullable<dgram.SocketOptions['lookup']> = (host, options, done) => {
+  const family = ipFamily(host)
+  if (family) return done(null, host, family === 'IPv6' ? 6 : 4)
+  dnsLookupCallback(host, options, done)
+}
+
 function bindNode(options: BindOptions): Promise<UdpSocket> {
   const family = ipFamily(options.host) === 'IPv6' ? 'udp6' : 'udp4'
-  const socket = dgram.createSocket({ type: family, recvBufferSize: options.recvBufferSize })
+  const socket = dgram.createSocket({ type: family, recvBufferSize: options.recvBufferSize, lookup: literalLookup })
   const { onDatagram, onError } = options
 
   return new Promise((resolve, reject) => {
