@@ -2,12 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, runtime, startChat, stopAll } from './helpers/chat-process.ts'
+import { root, startChat, stopAll } from './helpers/chat-process.ts'
 import { plainSocket } from './helpers/udp.ts'
-
-// Deno keeps every module it has evaluated until it exits: a reload there reads the config
-// again, but not a plugin file it imports (the config's own edits, as in the relay test, apply).
-const localImportsReload = it.skipIf(runtime === 'deno')
 
 describe('chat serve --watch', () => {
   afterEach(stopAll)
@@ -33,7 +29,7 @@ export default defineConfig({ plugins: [shout()${extra}] })
     }
   }
 
-  localImportsReload('swaps plugins on each save, keeps the old ones on a broken save, and loses no datagram meanwhile', async () => {
+  it('swaps plugins on each save, keeps the old ones on a broken save, and loses no datagram meanwhile', async () => {
     const p = project('!')
     const server = startChat(['serve', '--watch', '--json', '--host', '127.0.0.1', '--port', '0'], { cwd: p.dir })
     const port = await server.port()
@@ -84,7 +80,7 @@ export default defineConfig({ plugins: [shout()${extra}] })
     expect((await server.exited).code).toBe(0)
   })
 
-  localImportsReload('/reload in the chat reloads by hand, and /plugins shows the plugins in effect', async () => {
+  it('/reload in the chat reloads by hand, and /plugins shows the plugins in effect', async () => {
     const p = project('!')
     const chat = startChat(['--json', '--host', '127.0.0.1', '--port', '0'], { cwd: p.dir })
     const port = await chat.port()

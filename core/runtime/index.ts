@@ -35,7 +35,7 @@ const loadNode: ModuleLoader = {
 
 const loaders: Record<RuntimeKey, () => ModuleLoader> = {
   node: () => loadNode,
-  deno: () => denoLoader,
+  deno: denoLoader,
   bun: () => nativeLoader({ forget: true }),
 }
 const loaded = new Map<RuntimeKey, ModuleLoader>()
