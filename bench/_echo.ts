@@ -76,10 +76,13 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
 
   const servers = new Map<string, Server>()
   try {
-    for (const s of wanted) {
+    // Started together (start-up is not measured here); a failure stops the others in `finally`.
+    const started = await Promise.allSettled(wanted.map((s) => {
       if (s.log) writeFileSync(s.log, '')
-      servers.set(s.id, await startServer(s.command, { env: s.log ? { BENCH_LOG: s.log } : {} }))
-    }
+      return startServer(s.command, { env: s.log ? { BENCH_LOG: s.log } : {}, timeoutMs: 60_000 }).then((server) => void servers.set(s.id, server))
+    }))
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) throw failed.reason
     const echo = new Map<string, Measured[]>()
     const pong = new Map<string, Measured[]>()
     const measure = async (s: EchoServer, window: number, into: Map<string, Measured[]>) => {

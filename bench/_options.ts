@@ -30,8 +30,8 @@ the JSON result goes to bench/results/<date>-<runtime versions>.json.
   --quick            short runs (under a minute): ratios are rougher
   --only LIST        some of: ${GROUPS.join(', ')} (all but breakdown by default)
   --reps N           repetitions of each measurement (default 3, quick 2)
-  --duration MS      measured time of each repetition (default 5000, quick 800)
-  --warmup MS        traffic before measuring (default 1000, quick 200)
+  --duration MS      measured time of each repetition (default 5000, quick 600)
+  --warmup MS        traffic before measuring (default 1000, quick 150)
   --fanout LIST      relay sizes for fan-out (default 10,100,1000)
   --members LIST     relay sizes for memory (default 10000,100000)
   --starts N         runs of each start-up command, and reloads (default 10, quick 3)
@@ -56,8 +56,8 @@ export function parseOptions(argv: string[], resultsDir: string): BenchOptions |
     quick,
     groups: new Set(only as Group[]),
     reps: Number(values.reps ?? (quick ? 2 : 3)),
-    warmupMs: Number(values.warmup ?? (quick ? 200 : 1000)),
-    durationMs: Number(values.duration ?? (quick ? 800 : 5000)),
+    warmupMs: Number(values.warmup ?? (quick ? 150 : 1000)),
+    durationMs: Number(values.duration ?? (quick ? 600 : 5000)),
     fanout: list(values.fanout ?? '10,100,1000'),
     members: list(values.members ?? '10000,100000'),
     starts: Number(values.starts ?? (quick ? 3 : 10)),

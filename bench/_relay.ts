@@ -61,8 +61,11 @@ async function fanout(options: BenchOptions, load: Load, tmp: string, n: number,
   const servers: Array<{ id: string; label: string; server: Server }> = []
   const held: Array<ReturnType<typeof members>> = []
   try {
-    servers.push({ id: 'raw', label: 'raw send loop: the relay protocol, encode once, send N times', server: await startServer(script('node', '_raw-fanout.ts')) })
-    servers.push({ id: 'relay', label: 'udpchat serve: relay (node)', server: await startServer(chat('node', ['serve', '--config', config, '--port', '0', '--host', '127.0.0.1'])) })
+    const [raw, relay] = await Promise.allSettled([startServer(script('node', '_raw-fanout.ts')), startServer(chat('node', ['serve', '--config', config, '--port', '0', '--host', '127.0.0.1']))])
+    if (raw.status === 'fulfilled') servers.push({ id: 'raw', label: 'raw send loop: the relay protocol, encode once, send N times', server: raw.value })
+    if (relay.status === 'fulfilled') servers.push({ id: 'relay', label: 'udpchat serve: relay (node)', server: relay.value })
+    if (raw.status === 'rejected') throw raw.reason
+    if (relay.status === 'rejected') throw relay.reason
     // N - 1 members held by Python; the load generator's speaker is the Nth.
     for (const s of servers) {
       const m = members('hold', s.server.port, n - 1)
