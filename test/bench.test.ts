@@ -15,12 +15,13 @@ const LIMIT_MS = 45_000
 
 function runBench(): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...ARGS], { cwd: root, env: { ...process.env, NO_COLOR: '1' } })
+    // Its own process group, so that a run past the limit is stopped with every server it started.
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...ARGS], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, detached: true })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT_MS)
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), LIMIT_MS)
     child.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })))
   })
 }
