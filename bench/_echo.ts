@@ -1,7 +1,7 @@
 import { existsSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LoadResult } from './_load.ts'
-import { bench, chat, cpuMs, root, script, startServer, type Load, type Runtime, type Server } from './_proc.ts'
+import { bench, chat, cpuMs, havePython, NO_PYTHON, root, script, startServer, type Load, type Runtime, type Server } from './_proc.ts'
 import { measured, skipped, type Row, type RowInput } from './_report.ts'
 import { summary } from './_stats.ts'
 import type { BenchOptions } from './_options.ts'
@@ -49,7 +49,8 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
   const { groups } = options
   // Deno and Bun are compared with the pipeline on Node, so that runs with them.
   if (groups.has('echo') || groups.has('runtimes') || groups.has('pingpong')) wanted.push(raw('node'), pipeline('node', tmp))
-  if (groups.has('echo')) wanted.push({ id: 'echo.python', label: 'Python tutorial echo: recvfrom, upper(), sendto', command: ['python3', [`${bench}_echo.py`]], row: { baseline: 'echo.raw.node', note: 'reference' }, runtime: 'python' })
+  if (groups.has('echo') && !havePython) rows.push(skipped({ id: 'echo.python', group: ECHO, label: 'Python tutorial echo: recvfrom, upper(), sendto', unit: 'rt/s' }, NO_PYTHON))
+  if (groups.has('echo') && havePython) wanted.push({ id: 'echo.python', label: 'Python tutorial echo: recvfrom, upper(), sendto', command: ['python3', [`${bench}_echo.py`]], row: { baseline: 'echo.raw.node', note: 'reference' }, runtime: 'python' })
   if (groups.has('runtimes')) {
     for (const runtime of ['deno', 'bun'] as const) {
       if (!have(runtime)) continue

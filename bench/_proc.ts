@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +10,10 @@ const bin = (name: string) => `${root}node_modules/.bin/${name}`
 const jiti = `${root}node_modules/jiti/lib/jiti-cli.mjs`
 
 export type Runtime = 'node' | 'deno' | 'bun'
+
+/** Whether `python3` runs here: the Python echo and the relay's members need it. */
+export const havePython = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0
+export const NO_PYTHON = 'python3 not found'
 
 /** The command line that runs a TypeScript file of bench/ on a runtime. */
 export function script(runtime: Runtime, file: string, args: string[] = [], nodeFlags: string[] = []): [string, string[]] {

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import type { BenchOptions } from './_options.ts'
-import { bench, chat, root, script, startServer, type Load, type Server } from './_proc.ts'
+import { bench, chat, havePython, NO_PYTHON, root, script, startServer, type Load, type Server } from './_proc.ts'
 import { measured, skipped, type Row } from './_report.ts'
 
 const FANOUT = 'relay fan-out, one message to N'
@@ -30,20 +30,21 @@ export function members(mode: 'hold' | 'join', port: number, count: number): { r
 
 /** Fan-out and memory rows; skipped until plugins/relay.ts exists. */
 export async function relayCases(options: BenchOptions, load: Load, tmp: string): Promise<Row[]> {
-  const present = existsSync(`${root}plugins/relay.ts`)
+  // Members are sockets of a Python process (bench/_members.py).
+  const missing = !existsSync(`${root}plugins/relay.ts`) ? NO_RELAY : !havePython ? NO_PYTHON : undefined
   const rows: Row[] = []
   if (options.groups.has('fanout')) {
     for (const n of options.fanout) {
       const base = { group: `${FANOUT}=${n.toLocaleString('en-US')}`, unit: 'deliveries/s' }
-      if (!present) {
-        rows.push(skipped({ ...base, id: `fanout.${n}.raw`, label: 'raw send loop' }, NO_RELAY), skipped({ ...base, id: `fanout.${n}.relay`, label: 'udpchat relay' }, NO_RELAY))
+      if (missing) {
+        rows.push(skipped({ ...base, id: `fanout.${n}.raw`, label: 'raw send loop' }, missing), skipped({ ...base, id: `fanout.${n}.relay`, label: 'udpchat relay' }, missing))
         continue
       }
       rows.push(...(await fanout(options, load, tmp, n, base)))
     }
   }
   if (options.groups.has('memory')) {
-    if (!present) for (const n of options.members) rows.push(skipped({ id: `memory.${n}`, group: MEMORY, label: `${n} members`, unit: 'B/member' }, NO_RELAY))
+    if (missing) for (const n of options.members) rows.push(skipped({ id: `memory.${n}`, group: MEMORY, label: `${n} members`, unit: 'B/member' }, missing))
     else rows.push(...(await memory(options)))
   }
   return rows
