@@ -1,6 +1,6 @@
-import { createInterface, type Interface } from 'node:readline'
 import { describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
 import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { readLines, type LineReader } from '../_lines.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 import { createReloader, watchConfig, watchHelp, watchOption, type Reloader } from '../_watch.ts'
@@ -37,19 +37,9 @@ export async function chat(argv: string[]): Promise<number> {
   const linger = values.linger === undefined ? 500 : Number(values.linger)
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
-  let rl: Interface | undefined
+  let reader: LineReader | undefined
   let target: Address | undefined
   const print = output.handler()
-
-  if (interactive) {
-    // Print above the prompt, then redraw the prompt with whatever was being typed.
-    output.write = (stream, text) => {
-      if (!rl) return void stream.write(text)
-      process.stdout.write('\r\x1b[2K')
-      stream.write(text)
-      rl.prompt(true)
-    }
-  }
 
   void untilSignal(output) // before "listening" is printed
   const { chat: session, config } = await openChat(output, values, {
@@ -68,50 +58,31 @@ export async function chat(argv: string[]): Promise<number> {
   const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
 
   function setPrompt() {
-    rl?.setPrompt(dim(`${target ? (session.peers.nameOf(target) ?? formatAddress(target)) : '(nobody)'}> `))
+    reader?.setPrompt(dim(`${target ? (session.peers.nameOf(target) ?? formatAddress(target)) : '(nobody)'}> `))
   }
 
-  rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity })
   if (interactive) {
-    setPrompt()
     output.logger.info(target ? `talking to ${describePeer(target, session.peers)}; /help for commands` : `nobody to talk to yet: /to NAME or /to HOST:PORT (or wait for someone to write); /help for commands`)
-    rl.prompt()
   }
-
-  let quit = false
-  const stopped = new Promise<void>((resolve) => {
-    rl!.on('close', resolve)
-    rl!.on('SIGINT', () => rl!.close())
+  reader = readLines(output, interactive, {
+    command: (name, arg) => command(name, arg, session, output, reloader, (next) => ((target = next), setPrompt())),
+    async text(line) {
+      if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
+      await session.send(line, target).catch((error: unknown) => output.logger.error(describeError(error)))
+    },
   })
+  setPrompt()
 
-  const handle = async (line: string) => {
-    if (line.startsWith('/') && !line.startsWith('//')) {
-      quit = await command(line, session, output, reloader, (next) => ((target = next), setPrompt()))
-      if (quit) return rl!.close()
-    } else if (line.length > 0 || !interactive) {
-      if (!target) output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
-      else await session.send(line.startsWith('//') ? line.slice(1) : line, target).catch((error: unknown) => output.logger.error(describeError(error)))
-    }
-    if (interactive) rl!.prompt()
-  }
-
-  // Lines are handled one at a time, in order, even when a send has to wait for a name lookup.
-  let queue = Promise.resolve()
-  rl.on('line', (line) => (queue = queue.then(() => handle(line))))
-
-  await Promise.race([stopped, untilSignal(output)])
-  await queue
-  if (!interactive && !quit && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger))
-  rl.close()
-  if (interactive) process.stdout.write('\n')
+  await Promise.race([reader.stopped, untilSignal(output)])
+  await reader.drain()
+  if (!interactive && !reader.quit && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger))
+  reader.close()
   watcher?.close()
   await session.close()
   return 0
 }
 
-async function command(line: string, session: Chat, output: Output, reloader: Reloader, retarget: (to: Address) => void): Promise<boolean> {
-  const [name, ...rest] = line.slice(1).split(/\s+/)
-  const arg = rest.join(' ').trim()
+async function command(name: string, arg: string, session: Chat, output: Output, reloader: Reloader, retarget: (to: Address) => void): Promise<boolean> {
   switch (name) {
     case 'quit':
     case 'exit':

@@ -1,10 +1,10 @@
-import { createInterface, type Interface } from 'node:readline'
 import {
   ChatError, createChat, describeError, formatAddress, getRuntimeKey, getTransport, parseHostPort, resolveConfig, type Address, type Chat, type Message, type ResolvedConfig,
 } from '../../core/index.ts'
 import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
 import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
-import { createOutput, dim, formatMessage, type Output } from '../_output.ts'
+import { readLines } from '../_lines.ts'
+import { createOutput, dim, type Output } from '../_output.ts'
 import { readConfig, untilSignal } from '../_session.ts'
 import { createReloader, watchConfig, watchHelp, watchOption } from '../_watch.ts'
 
@@ -27,6 +27,8 @@ Commands while joined:
 ${watchHelp}
 ${commonHelp}`
 
+const COMMANDS = '/quit, /reload, /help; //text sends "/text"'
+
 const options = { ...commonOptions, ...watchOption, interval: { type: 'string', short: 'i' }, linger: { type: 'string' } } as const
 
 export async function join(argv: string[]): Promise<number> {
@@ -39,18 +41,8 @@ export async function join(argv: string[]): Promise<number> {
   const linger = values.linger === undefined ? 500 : Number(values.linger)
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
-  let rl: Interface | undefined
   let byeSaid: () => void = () => {}
   const bye = new Promise<void>((resolve) => (byeSaid = resolve))
-
-  if (interactive) {
-    output.write = (stream, text) => {
-      if (!rl) return void stream.write(text)
-      process.stdout.write('\r\x1b[2K')
-      stream.write(text)
-      rl.prompt(true)
-    }
-  }
 
   const defaults = { port: 0 }
   const config = await readConfig(values, defaults)
@@ -76,38 +68,24 @@ export async function join(argv: string[]): Promise<number> {
   const reloader = createReloader(output, values, { ...session, reload: (next) => session.reload(withClient(next)) }, defaults)
   const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
 
-  rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity })
-  if (interactive) {
-    rl.setPrompt(dim(`${session.peers.nameOf(relay) ?? formatAddress(relay)}> `))
-    rl.prompt()
-  }
-  let quit = false
-  const stopped = new Promise<void>((resolve) => {
-    rl!.on('close', resolve)
-    rl!.on('SIGINT', () => rl!.close())
-  })
-
-  const handle = async (line: string) => {
-    if (line.startsWith('/') && !line.startsWith('//')) {
-      const name = line.slice(1).trim().split(/\s+/)[0]
-      if (name === 'quit' || name === 'exit') return (quit = true), rl!.close()
+  const reader = readLines(output, interactive, {
+    async command(name) {
+      if (name === 'quit' || name === 'exit') return true
       if (name === 'reload') await reloader.reload()
-      else if (name === 'help') output.line('  /quit, /reload, /help; //text sends "/text"')
-      else output.logger.warn(`Unknown command /${name}: /quit, /reload, /help; //text sends "/text"`)
-    } else if (line.length > 0 || !interactive) {
-      await session.send(line.startsWith('//') ? line.slice(1) : line, relay).catch((error: unknown) => output.logger.error(describeError(error)))
-    }
-    if (interactive) rl!.prompt()
-  }
-  let queue = Promise.resolve()
-  rl.on('line', (line) => (queue = queue.then(() => handle(line))))
+      else if (name === 'help') output.line(`  ${COMMANDS}`)
+      else output.logger.warn(`Unknown command /${name}: ${COMMANDS}`)
+    },
+    async text(line) {
+      await session.send(line, relay).catch((error: unknown) => output.logger.error(describeError(error)))
+    },
+  })
+  reader.setPrompt(dim(`${session.peers.nameOf(relay) ?? formatAddress(relay)}> `))
 
-  const ended = await Promise.race([stopped.then(() => 'eof' as const), bye.then(() => 'bye' as const), untilSignal(output)])
-  await queue
-  if (ended === 'eof' && !interactive && !quit && linger > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), bye])
-  rl.close()
+  const ended = await Promise.race([reader.stopped.then(() => 'eof' as const), bye.then(() => 'bye' as const), untilSignal(output)])
+  await reader.drain()
+  if (ended === 'eof' && !interactive && !reader.quit && linger > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), bye])
+  reader.close()
   watcher?.close()
-  if (interactive) process.stdout.write('\n')
   // Disposing the heartbeat plugin sends `quit`; close() waits until it has left.
   await session.close()
   return 0
