@@ -42,10 +42,12 @@ export default defineConfig({ plugins: [shout()${extra}] })
     let talking = true
     let answered = 0
     const member = await plainSocket()
+    // Each datagram waits for its own answer: while uppercaseEcho is added, every datagram gets two,
+    // and taking the extra one as the next answer would double the datagrams in flight each round.
     const chatter = (async () => {
-      while (talking) {
-        await member.send('x', port)
-        await member.next(5000)
+      for (let i = 0; talking; i++) {
+        await member.send(`x${i}.`, port)
+        while (!(await member.next(5000)).data.toString().toLowerCase().startsWith(`x${i}.`));
         answered++
       }
     })()
