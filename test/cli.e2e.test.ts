@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import pkg from '../package.json' with { type: 'json' }
 import { root, runChat, startChat, stopAll } from './helpers/chat-process.ts'
+import { twoPeersTalkBothWays } from './helpers/scenarios.ts'
 import { plainSocket, type PlainSocket } from './helpers/udp.ts'
 
 const local = ['--host', '127.0.0.1', '--port', '0', '--json']
@@ -141,19 +142,7 @@ describe('chat send and chat listen', () => {
 
 describe('chat (full duplex, piped stdin)', () => {
   it('lets two peers talk both ways', async () => {
-    const a = startChat([...local])
-    const portA = await a.port()
-    const b = startChat([...local, '--to', `127.0.0.1:${portA}`])
-    const portB = await b.port()
-    b.write('hello from b')
-    expect(await a.event('message')).toMatchObject({ text: 'hello from b', from: `127.0.0.1:${portB}` })
-    // a answers whoever wrote first.
-    a.write('hello from a')
-    expect(await b.event('message')).toMatchObject({ text: 'hello from a', from: `127.0.0.1:${portA}` })
-    b.write('/quit')
-    a.end()
-    expect((await b.exited).code).toBe(0)
-    expect((await a.exited).code).toBe(0)
+    await twoPeersTalkBothWays()
   })
 })
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { root, startChat, stopAll } from './helpers/chat-process.ts'
+import { twoPeersTalkBothWays } from './helpers/scenarios.ts'
 
 // Each test names the runtimes it starts, so this file runs once (in the node project).
 const local = ['--host', '127.0.0.1', '--port', '0', '--json']
@@ -10,18 +11,7 @@ describe('chat across runtimes', () => {
     ['node', 'deno'],
     ['bun', 'node'],
   ] as const)('chat on %s and chat on %s talk both ways', async (first, second) => {
-    const a = startChat(local, { runtime: first })
-    const portA = await a.port()
-    const b = startChat([...local, '--to', `127.0.0.1:${portA}`], { runtime: second })
-    const portB = await b.port()
-    b.write('hello from b')
-    expect(await a.event('message')).toMatchObject({ text: 'hello from b', from: `127.0.0.1:${portB}` })
-    a.write('hello from a')
-    expect(await b.event('message')).toMatchObject({ text: 'hello from a', from: `127.0.0.1:${portA}` })
-    b.write('/quit')
-    a.end()
-    expect((await b.exited).code).toBe(0)
-    expect((await a.exited).code).toBe(0)
+    await twoPeersTalkBothWays(first, second)
   })
 
   it('chat send --encoding gbk on bun is read by chat listen --encoding gbk on deno, byte for byte', async () => {

@@ -3,11 +3,13 @@ import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
 
+export type Runtime = 'node' | 'deno' | 'bun'
+
 /** The runtime the end-to-end tests run `chat` under: `CHAT_RUNTIME=node|deno|bun` (default node). */
-export const runtime = (process.env.CHAT_RUNTIME ?? 'node') as 'node' | 'deno' | 'bun'
+export const runtime = (process.env.CHAT_RUNTIME ?? 'node') as Runtime
 
 /** The command line that starts `chat` as a user of `runtime` would (the README's commands). */
-export function chatCommand(which: 'node' | 'deno' | 'bun' = runtime): [string, string[]] {
+export function chatCommand(which: Runtime = runtime): [string, string[]] {
   switch (which) {
     case 'node':
       return [process.execPath, [`${root}bin/chat.mjs`]]
@@ -44,9 +46,13 @@ export interface ChatProcess {
 }
 
 const running = new Set<ChatProcess>()
+// A test that timed out may leave a chat running; the worker takes them all down when it exits.
+process.on('exit', () => {
+  for (const chat of running) chat.child.kill('SIGKILL')
+})
 
 /** Starts `chat ARGS...`. Every process still running when the test file ends is killed (see `stopAll`). */
-export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: 'node' | 'deno' | 'bun'; command?: [string, string[]] } = {}): ChatProcess {
+export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: Runtime; command?: [string, string[]] } = {}): ChatProcess {
   const [command, prefix] = options.command ?? chatCommand(options.runtime)
   const child = spawn(command, [...prefix, ...args], {
     cwd: options.cwd ?? root,
@@ -133,7 +139,7 @@ export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.
 }
 
 /** Runs `chat ARGS...` to the end. */
-export function runChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; runtime?: 'node' | 'deno' | 'bun'; command?: [string, string[]] } = {}): Promise<Exit> {
+export function runChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; runtime?: Runtime; command?: [string, string[]] } = {}): Promise<Exit> {
   const chat = startChat(args, options)
   if (options.input !== undefined) chat.child.stdin.end(options.input)
   else chat.end()
