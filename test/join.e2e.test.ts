@@ -121,6 +121,13 @@ describe('chat join', () => {
     expect((await client.exited).code).toBe(0)
   })
 
+  it('chat join leaves a relay() of its config out, so a member never sends the room back to itself', async () => {
+    const server = await relay()
+    const client = startChat(['join', `127.0.0.1:${server.port}`, '--config', `${root}test/fixtures/relay/chat.config.ts`, '--json'])
+    expect((await client.event('listening')).plugins).toEqual(['codec', 'heartbeat'])
+    await client.waitFor(/leaving out the config's relay plugin/, { stream: 'stderr' })
+  })
+
   it('chat join exits 2 on a target that is neither a contact nor HOST:PORT', async () => {
     const client = join('nobody')
     const exit = await client.exited

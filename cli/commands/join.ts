@@ -51,7 +51,17 @@ export async function join(argv: string[]): Promise<number> {
   const client = resolveConfig({
     plugins: [heartbeat({ to: relay, interval, onStatus: (status) => report(output, status, byeSaid) })],
   }).plugins
-  const withClient = (next: ResolvedConfig): ResolvedConfig => ({ ...next, plugins: [...next.plugins, ...client] })
+  // A client that is also a relay would send every broadcast back to the room, which sends it
+  // back again: the config's relay (if it has one) stays out of `chat join`.
+  let warned = false
+  const withClient = (next: ResolvedConfig): ResolvedConfig => {
+    const plugins = next.plugins.filter((p) => p.plugin.name !== 'relay')
+    if (plugins.length !== next.plugins.length && !warned) {
+      warned = true
+      output.logger.warn(`leaving out the config's relay plugin: a member that is also a relay would echo every broadcast back to the room`)
+    }
+    return { ...next, plugins: [...plugins, ...client] }
+  }
 
   const print = output.handler()
   const session = await createChat({
