@@ -1,8 +1,8 @@
+import { encodeText } from './runtime/text.ts'
 import type { Decoded } from './types.ts'
 
 const strict = new TextDecoder('utf-8', { fatal: true })
 const lenient = new TextDecoder('utf-8')
-const encoder = new TextEncoder()
 
 /** UTF-8 bytes to text; bytes that do not decode become U+FFFD and the result is flagged. */
 export function decodeUtf8(bytes: Uint8Array): Decoded {
@@ -13,6 +13,5 @@ export function decodeUtf8(bytes: Uint8Array): Decoded {
   }
 }
 
-export function encodeUtf8(text: string): Uint8Array {
-  return encoder.encode(text)
-}
+/** Text to UTF-8 bytes. */
+export const encodeUtf8: (text: string) => Uint8Array = encodeText
