@@ -112,11 +112,11 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     },
     send(text, to, plugin) {
       if (tracer) tracer.sent(plugin)
-      if (typeof to !== 'string') return transmit(text, to, plugin, reportSendError(plugin, to))
+      if (typeof to !== 'string') return transmit(text, to, plugin)
       busy++
       resolveTarget(to, peers, transport).then(
         (address) => {
-          transmit(text, address, plugin, reportSendError(plugin, address))
+          transmit(text, address, plugin)
           settled()
         },
         (error: unknown) => {
@@ -135,15 +135,9 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       // Nothing can change the text on its way out, so each copy skips the chain (and the utf-8 default encodes once).
       const utf8 = p.encoders.length === 0 ? encodeUtf8(text) : undefined
       for (const to of targets) {
-        const bytes = utf8 ?? ((p.encoders.length && runEncode(p.encoders, { text, to, meta: {} }, host)) || encodeUtf8(text))
-        inflight++
+        const out = outgoing(text, to)
         busy++
-        socket.send(bytes, to, (error) => {
-          if (error) emit({ type: 'error', error, plugin, peer: to })
-          else emit({ type: 'sent', to, peer: peers.nameOf(to), text, bytes: bytes.byteLength, plugin })
-          if (--inflight === 0 && drained) drained()
-          settled()
-        })
+        leave(utf8 ?? ((p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(text)), out, plugin)
       }
     },
     store(name) {
@@ -197,35 +191,42 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     if (--busy === 0 && idlers.length) for (const wake of idlers.splice(0)) wake()
   }
 
-  function transmit(text: string, to: Address, plugin: string | undefined, done: (error?: Error) => void): void {
+  function outgoing(text: string, to: Address): Outgoing {
+    const out: Outgoing = { text, to, meta: {} }
+    const peer = peers.nameOf(to)
+    if (peer !== undefined) out.meta.peer = peer
+    return out
+  }
+
+  /** Sends through the outbound chain; without `done`, a failure is reported as an error event (a plugin's sends). */
+  function transmit(text: string, to: Address, plugin: string | undefined, done?: (error?: Error) => void): void {
     const p = pipeline
     if (!p) {
-      if (closing) return done(new ChatError('E_SEND', 'The chat is not running'))
-      return void queued.push(() => transmit(text, to, plugin, done))
+      if (!closing) return void queued.push(() => transmit(text, to, plugin, done))
+      const error = new ChatError('E_SEND', 'The chat is not running')
+      return done ? done(error) : emit({ type: 'error', error, plugin, peer: to })
     }
-    const outgoing: Outgoing = { text, to, meta: {} }
-    const peer = peers.nameOf(to)
-    if (peer !== undefined) outgoing.meta.peer = peer
-    if (tracer) tracer.begin(outgoing)
+    const first = outgoing(text, to)
+    if (tracer) tracer.begin(first)
     busy++
-    runChain(p.outbound, 'outbound', outgoing, host, (out) => {
+    runChain(p.outbound, 'outbound', first, host, (out) => {
       const bytes = (p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(out.text)
       if (tracer) tracer.encoded(out)
-      inflight++
-      socket.send(bytes, out.to, (error) => {
-        if (tracer) trace(out, error ? 'failed' : 'sent')
-        if (!error) emit({ type: 'sent', to: out.to, peer: out.meta.peer as string | undefined, text: out.text, bytes: bytes.byteLength, plugin })
-        if (--inflight === 0 && drained) drained()
-        done(error)
-        settled()
-      })
+      leave(bytes, out, plugin, done)
     })
   }
 
-  function reportSendError(plugin: string, to: Address) {
-    return (error?: Error) => {
-      if (error) emit({ type: 'error', error, plugin, peer: to })
-    }
+  /** Hands the bytes to the socket; the outcome becomes a `sent` or `error` event, or goes to `done`. Ends one `busy`. */
+  function leave(bytes: Uint8Array, out: Outgoing, plugin: string | undefined, done?: (error?: Error) => void): void {
+    inflight++
+    socket.send(bytes, out.to, (error) => {
+      if (tracer) trace(out, error ? 'failed' : 'sent')
+      if (!error) emit({ type: 'sent', to: out.to, peer: out.meta.peer as string | undefined, text: out.text, bytes: bytes.byteLength, plugin })
+      else if (!done) emit({ type: 'error', error, plugin, peer: out.to })
+      if (--inflight === 0 && drained) drained()
+      done?.(error)
+      settled()
+    })
   }
 
   const start = (resolved: ResolvedPlugin) => createContext(resolved, { local, peers, logger, host })
