@@ -54,13 +54,19 @@ export async function openChat(output: Output, flags: SessionFlags, options: { p
   const config = await readConfig(flags, { port: options.port })
   const onEvent = options.onEvent ?? output.handler()
   const chat = await createChat({ config, logger: output.logger, onEvent, trace: flags.trace })
-  const names = chat.plugins().map((p) => p.name)
-  output.event('listening', { host: chat.local.host, port: chat.local.port, family: chat.local.family, runtime: getRuntimeKey(), plugins: names })
+  const names = listening(output, chat)
   if (!output.options.json && options.announce !== false) {
     const source = config.file ? ` with ${config.file}` : ''
     output.logger.info(`listening on ${formatAddress(chat.local)}${source}${names.length ? ` (plugins: ${names.join(', ')})` : ''}`)
   }
   return { chat, config }
+}
+
+/** The `listening` JSON event (with --json); returns the names of the plugins in effect. */
+export function listening(output: Output, chat: Chat): string[] {
+  const plugins = chat.plugins().map((p) => p.name)
+  output.event('listening', { host: chat.local.host, port: chat.local.port, family: chat.local.family, runtime: getRuntimeKey(), plugins })
+  return plugins
 }
 
 let signalled: Promise<NodeJS.Signals> | undefined

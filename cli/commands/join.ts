@@ -1,11 +1,11 @@
 import {
-  ChatError, createChat, describeError, formatAddress, getRuntimeKey, getTransport, parseHostPort, resolveConfig, type Address, type Chat, type Message, type ResolvedConfig,
+  ChatError, createChat, createPeers, describeError, describePeer, formatAddress, getTransport, resolveConfig, resolveTarget, type Address, type Chat, type Message, type ResolvedConfig,
 } from '../../core/index.ts'
 import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
 import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
 import { readLines } from '../_lines.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
-import { readConfig, untilSignal } from '../_session.ts'
+import { listening, readConfig, untilSignal } from '../_session.ts'
 import { createReloader, watchConfig, watchHelp, watchOption } from '../_watch.ts'
 
 export const help = `Usage: chat join TARGET [--interval S]
@@ -110,13 +110,8 @@ function seconds(value: string | undefined, flag: string): number | undefined {
 
 /** The relay's address, looked up before the chat starts so that the heartbeat plugin never waits for it. */
 async function resolveRelay(target: string, config: ResolvedConfig): Promise<Address> {
-  const hostPort = parseHostPort(config.peers[target] ?? target)
-  if (!hostPort) {
-    const known = Object.keys(config.peers)
-    throw new ChatError('E_TARGET', `Unknown target \`${target}\`: expected a contact name or HOST:PORT${known.length ? `; contacts: ${known.join(', ')}` : ''}`)
-  }
-  const found = await getTransport().lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
-  return { host: found.host, port: hostPort.port, family: found.family }
+  const transport = getTransport()
+  return resolveTarget(target, await createPeers(config.peers, transport), transport)
 }
 
 function isFrom(message: Message, relay: Address): boolean {
@@ -129,17 +124,11 @@ function formatBroadcast(message: Message): string {
 }
 
 function announce(output: Output, session: Chat, relay: Address, interval: number): void {
-  const plugins = session.plugins().map((p) => p.name)
-  output.event('listening', { host: session.local.host, port: session.local.port, family: session.local.family, runtime: getRuntimeKey(), plugins })
+  listening(output, session)
   output.event('joined', { relay: formatAddress(relay), peer: session.peers.nameOf(relay) ?? null, interval })
   if (!output.options.json) {
-    output.logger.info(`joined ${describe(session, relay)} from ${formatAddress(session.local)}; a heartbeat every ${interval} s; /quit to leave`)
+    output.logger.info(`joined ${describePeer(relay, session.peers)} from ${formatAddress(session.local)}; a heartbeat every ${interval} s; /quit to leave`)
   }
-}
-
-function describe(session: Chat, relay: Address): string {
-  const name = session.peers.nameOf(relay)
-  return name ? `${name} (${formatAddress(relay)})` : formatAddress(relay)
 }
 
 function report(output: Output, status: RelayStatus, bye: () => void): void {
