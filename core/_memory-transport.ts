@@ -1,6 +1,6 @@
 import { formatAddress, ipFamily, isWildcard } from './address.ts'
 import { ChatError } from './errors.ts'
-import { MAX_DATAGRAM } from './runtime/_errors.ts'
+import { bindError, MAX_DATAGRAM, sendError, type CodedError } from './runtime/_errors.ts'
 import type { Address, BindOptions, DatagramHandler, UdpSocket, UdpTransport } from './runtime/types.ts'
 
 /** A UDP network in memory: sockets bound on it reach each other, nothing touches the OS. */
@@ -49,7 +49,7 @@ export function createMemoryNetwork(): MemoryNetwork {
     let port = options.port
     if (port === 0) while (bound.has(key(host, (port = nextPort++))));
     if (bound.has(key(host, port))) {
-      throw new ChatError('E_ADDR_IN_USE', `Port ${port} on ${host} is already in use (${formatAddress({ host, port })})`)
+      throw bindError(coded('EADDRINUSE'), { host, port })
     }
     const local: Address = { host, port, family }
     // A socket bound to the wildcard sends from the loopback address, as seen by its peers.
@@ -61,7 +61,7 @@ export function createMemoryNetwork(): MemoryNetwork {
       send(data, to, done) {
         if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
         if (data.byteLength > MAX_DATAGRAM) {
-          return done(new ChatError('E_MSG_SIZE', `Not sent to ${formatAddress(to)}: ${data.byteLength} bytes is more than one UDP datagram can carry (${MAX_DATAGRAM})`))
+          return done(sendError(coded('EMSGSIZE'), data.byteLength, to))
         }
         const copy = data.slice()
         pending++
@@ -100,4 +100,9 @@ export function createMemoryNetwork(): MemoryNetwork {
     },
     lost,
   }
+}
+
+/** The error a real socket would give, so the memory network reports it in the same words. */
+function coded(code: string): CodedError {
+  return Object.assign(new Error(code), { code })
 }
