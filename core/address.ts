@@ -16,6 +16,11 @@ export function formatAddress(address: Pick<Address, 'host' | 'port'>): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`
 }
 
+/** Where a socket of `family` sends to reach `to`: an IPv6 socket reaches IPv4 peers at their v4-mapped address. */
+export function sendHost(to: Address, family: Address['family']): string {
+  return family === 'IPv6' && to.family === 'IPv4' ? MAPPED + to.host : to.host
+}
+
 /** IPv4 peers seen through a dual-stack socket appear as `::ffff:a.b.c.d`; show them as IPv4. */
 export function unmapAddress(host: string, port: number, family: string): Address {
   if (host.startsWith(MAPPED) && IPV4.test(host.slice(MAPPED.length))) {

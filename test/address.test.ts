@@ -1,6 +1,7 @@
 import dgram from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createChat, parseHostPort, resolveConfig, type Chat, type Message } from '../core/index.ts'
+import { sendHost } from '../core/address.ts'
 
 describe('parseHostPort()', () => {
   it.each([
@@ -17,6 +18,14 @@ describe('parseHostPort()', () => {
 
   it('rejects a port out of range with the value it got', () => {
     expect(() => parseHostPort('1.2.3.4:70000')).toThrow('Expected the target port to be an integer 0-65535, got `70000`')
+  })
+})
+
+describe('sendHost()', () => {
+  it('maps an IPv4 peer for an IPv6 socket and leaves everything else as it is', () => {
+    expect(sendHost({ host: '10.0.0.1', port: 1, family: 'IPv4' }, 'IPv6')).toBe('::ffff:10.0.0.1')
+    expect(sendHost({ host: '10.0.0.1', port: 1, family: 'IPv4' }, 'IPv4')).toBe('10.0.0.1')
+    expect(sendHost({ host: '::1', port: 1, family: 'IPv6' }, 'IPv6')).toBe('::1')
   })
 })
 

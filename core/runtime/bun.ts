@@ -1,4 +1,4 @@
-import { unmapAddress } from '../address.ts'
+import { sendHost, unmapAddress } from '../address.ts'
 import { ChatError } from '../errors.ts'
 import type { Address, BindOptions, SendCallback, UdpSocket, UdpTransport } from './types.ts'
 import { bindError, sendError, type CodedError } from './_errors.ts'
@@ -52,12 +52,11 @@ async function bindBun(bun: BunNet, options: BindOptions): Promise<UdpSocket> {
   }
   const bound = socket.address
   const local: Address = { host: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' }
-  const v6 = local.family === 'IPv6'
   let closed = false
 
   /** Sends one datagram; `false` when the socket is full and it has to wait. */
   function attempt(data: Uint8Array, to: Address, done: SendCallback): boolean {
-    const host = v6 && to.family === 'IPv4' ? `::ffff:${to.host}` : to.host
+    const host = sendHost(to, local.family)
     let error: ChatError | undefined
     try {
       if (!socket.send(data, to.port, host)) return false

@@ -1,4 +1,4 @@
-import { ipFamily, unmapAddress } from '../address.ts'
+import { ipFamily, sendHost, unmapAddress } from '../address.ts'
 import { ChatError } from '../errors.ts'
 import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
 import { bindError, sendError, type CodedError } from './_errors.ts'
@@ -52,8 +52,7 @@ async function bindDeno(listen: NonNullable<DenoNet['listenDatagram']>, options:
     local,
     send(data, to, done) {
       if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
-      // A dual-stack socket reaches IPv4 peers through their v4-mapped address, as on Node.
-      const hostname = family === 'IPv6' && to.family === 'IPv4' ? `::ffff:${to.host}` : to.host
+      const hostname = sendHost(to, family)
       conn.send(data, { transport: 'udp', hostname, port: to.port }).then(
         () => done(),
         (error: CodedError) => done(sendError(error, data.byteLength, to)),

@@ -2,7 +2,7 @@ import dgram from 'node:dgram'
 import { lookup as dnsLookupCallback } from 'node:dns'
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { networkInterfaces } from 'node:os'
-import { ipFamily, unmapAddress } from '../address.ts'
+import { ipFamily, sendHost, unmapAddress } from '../address.ts'
 import { ChatError, describeError } from '../errors.ts'
 import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
 import { bindError, sendError } from './_errors.ts'
@@ -57,15 +57,12 @@ function bindNode(options: BindOptions): Promise<UdpSocket> {
 }
 
 function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
-  const v6 = local.family === 'IPv6'
   let closed = false
   return {
     local,
     send(data, to, done) {
       if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
-      // A udp6 socket reaches IPv4 peers through their v4-mapped address.
-      const host = v6 && to.family === 'IPv4' ? `::ffff:${to.host}` : to.host
-      socket.send(data, to.port, host, (error) => done(error ? sendError(error, data.byteLength, to) : undefined))
+      socket.send(data, to.port, sendHost(to, local.family), (error) => done(error ? sendError(error, data.byteLength, to) : undefined))
     },
     close() {
       if (closed) return Promise.resolve()
