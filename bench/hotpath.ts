@@ -1,0 +1,64 @@
+// The pipeline's own cost per datagram, without the network: the echo config's plugins run in
+// this process over a transport whose socket hands each reply back at once (its callback on the
+// next tick, as node:dgram's does). Steadier than a socket benchmark on a shared machine, so use
+// it to compare changes to the hot path; the socket benchmarks decide the targets.
+//   jiti bench/hotpath.ts [--config FILE] [--count N] [--rounds R]
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createChat, loadConfig } from '../core/index.ts'
+import type { Address, UdpTransport } from '../core/runtime/types.ts'
+
+const { values } = parseArgs({ options: { config: { type: 'string' }, count: { type: 'string' }, rounds: { type: 'string' } } })
+const dir = mkdtempSync(join(tmpdir(), 'udpchat-hotpath-'))
+process.env.BENCH_LOG = join(dir, 'transcript.jsonl')
+const file = resolve(values.config ?? join(import.meta.dirname, 'configs/echo.config.ts'))
+const count = Number(values.count ?? 200_000)
+const rounds = Number(values.rounds ?? 5)
+
+let replies = 0
+let deliver: (data: Uint8Array, from: Address) => void = () => {}
+const local: Address = { host: '127.0.0.1', port: 40_000, family: 'IPv4' }
+const transport: UdpTransport = {
+  runtime: 'node',
+  async bind(options) {
+    deliver = options.onDatagram
+    return {
+      local,
+      send(_data, _to, done) {
+        replies++
+        process.nextTick(done)
+      },
+      close: async () => {},
+    }
+  },
+  lookup: async (host) => ({ host, family: 'IPv4' }),
+  localHosts: () => ['127.0.0.1'],
+}
+
+const config = await loadConfig(file)
+const chat = await createChat({ config, transport, onEvent: () => {} })
+const payload = Buffer.alloc(64, '.')
+payload.write('00000000000001')
+const from: Address = { host: '127.0.0.1', port: 50_000, family: 'IPv4' }
+const turn = () => new Promise((resolve) => setImmediate(resolve))
+
+async function round(n: number): Promise<number> {
+  const began = process.hrtime.bigint()
+  for (let i = 0; i < n; i += 32) {
+    // As from a socket: a fresh Buffer and address per datagram, 32 before the loop turns.
+    for (let j = 0; j < 32; j++) deliver(Buffer.from(payload), { ...from })
+    await turn()
+  }
+  return Number(process.hrtime.bigint() - began) / n
+}
+
+await round(count / 4) // warm-up
+const ns: number[] = []
+for (let r = 0; r < rounds; r++) ns.push(await round(count))
+await chat.close()
+rmSync(dir, { recursive: true, force: true })
+ns.sort((a, b) => a - b)
+const fmt = (n: number) => `${(n / 1000).toFixed(2)} µs`
+console.log(`${file.replace(/.*\//, '')}: ${fmt(ns[0]!)} min, ${fmt(ns[ns.length >> 1]!)} median per datagram in and reply out (${replies} replies)`)
