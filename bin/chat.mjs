@@ -9,5 +9,7 @@ if ((first === '--version' || first === '-v') && process.argv.length === 3) {
   console.log(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version)
 } else {
   const { createJiti } = await import('jiti')
-  await createJiti(import.meta.url, { fsCache: true }).import('../cli/bin.ts')
+  // interopDefault off: it would put every module behind a Proxy whose trap runs on each call of
+  // an imported function, on the hot path too (see core/runtime/node-loader.ts).
+  await createJiti(import.meta.url, { fsCache: true, interopDefault: false }).import('../cli/bin.ts')
 }

@@ -37,6 +37,12 @@ describe('loadConfig()', () => {
     expect(await configError('no-default')).toMatch(/no-default\/chat.config.ts: expected a default export/)
   })
 
+  it('takes module.exports of a CommonJS config as its default export', async () => {
+    const config = await loadConfig(fileURLToPath(new URL('./fixtures/commonjs/chat.config.cjs', import.meta.url)))
+    expect(config.port).toBe(7799)
+    expect(config.plugins.map((p) => [p.plugin.name, p.options])).toEqual([['codec', 'gbk']])
+  })
+
   it('reports a syntax error as a config that cannot load', async () => {
     expect(await configError('syntax-error')).toMatch(/^syntax-error\/chat.config.ts: cannot load the config: /)
   })

@@ -2,7 +2,10 @@ import { createRequire } from 'node:module'
 import { createJiti } from 'jiti'
 import type { ModuleLoader } from './types.ts'
 
-const jiti = createJiti(import.meta.url, { fsCache: true })
+// No `interopDefault`: with it, jiti hands every module to its importers behind a Proxy, and
+// each call of an imported function pays the Proxy's trap (about a third of the pipeline's own
+// time per datagram in bench/hotpath.ts). bin/chat.mjs does the same for the CLI's modules.
+const jiti = createJiti(import.meta.url, { fsCache: true, interopDefault: false })
 // jiti keeps the modules it evaluates in Node's require cache: a module forgotten there is read again.
 const cache = createRequire(import.meta.url).cache
 const PACKAGE = /[\\/]node_modules[\\/]/
@@ -16,7 +19,9 @@ export const nodeLoader: ModuleLoader = {
       const stale = fresh === true ? Object.keys(cache).filter((key) => !PACKAGE.test(key)) : [file, ...fresh]
       for (const key of stale) delete cache[key]
     }
-    return (await jiti.import(file)) as Record<string, unknown>
+    const module = (await jiti.import(file)) as Record<string, unknown>
+    // A CommonJS config (`module.exports = {...}`) is its own default, as with Deno's and Bun's import().
+    return 'default' in module || module.__esModule ? module : { default: module }
   },
   warm() {
     // Loads the TypeScript transform (~200 ms, once per process): at start-up every module came
