@@ -2,7 +2,9 @@
 // this process over a transport whose socket hands each reply back at once (its callback on the
 // next tick, as node:dgram's does). Steadier than a socket benchmark on a shared machine, so use
 // it to compare changes to the hot path; the socket benchmarks decide the targets.
-//   jiti bench/hotpath.ts [--config FILE] [--count N] [--rounds R]
+//   JITI_INTEROP_DEFAULT=false npx jiti bench/hotpath.ts [--config FILE] [--count N] [--rounds R]
+// (the variable loads the modules as bin/chat.mjs does: without jiti's interop Proxy, whose trap
+// would otherwise run on every call of an imported function and inflate every number here)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -10,6 +12,7 @@ import { parseArgs } from 'node:util'
 import { createChat, loadConfig } from '../core/index.ts'
 import type { Address, UdpTransport } from '../core/runtime/types.ts'
 
+if (process.env.JITI_INTEROP_DEFAULT !== 'false') console.warn('hotpath: run with JITI_INTEROP_DEFAULT=false to load the modules as `chat` does')
 const { values } = parseArgs({ options: { config: { type: 'string' }, count: { type: 'string' }, rounds: { type: 'string' } } })
 const dir = mkdtempSync(join(tmpdir(), 'udpchat-hotpath-'))
 process.env.BENCH_LOG = join(dir, 'transcript.jsonl')
