@@ -27,11 +27,17 @@ export const nodeTransport: UdpTransport = {
 }
 
 // node:dgram resolves every destination through dns.lookup, which answers even an IP literal on
-// the next tick; the chat only ever sends to addresses, so answer those at once.
+// the next tick; the chat only ever sends to addresses, so answer those at once. Replies mostly
+// go to the host of the one before, so the last answer is kept rather than tested again.
+let lastHost = ''
+let lastFamily = 4
 const literalLookup: NonNullable<dgram.SocketOptions['lookup']> = (host, options, done) => {
+  if (host === lastHost) return done(null, host, lastFamily)
   const family = ipFamily(host)
-  if (family) return done(null, host, family === 'IPv6' ? 6 : 4)
-  dnsLookupCallback(host, options, done)
+  if (!family) return dnsLookupCallback(host, options, done)
+  lastHost = host
+  lastFamily = family === 'IPv6' ? 6 : 4
+  done(null, host, lastFamily)
 }
 
 function bindNode(options: BindOptions): Promise<UdpSocket> {
