@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import * as v from 'valibot'
+import { describe, expect, it, vi } from 'vitest'
+import { formatAddress, type Address, type Message, type Outgoing } from '../../core/index.ts'
 import { logger, uppercaseEcho } from '../../plugins/index.ts'
 import { kit } from './_kit.ts'
 
@@ -28,5 +30,150 @@ describe('logger()', () => {
       { dir: 'in', from: `127.0.0.1:${alice.address.port}`, text: 'hi', bytes: 2, encoding: 'utf-8' },
       { dir: 'out', to: `127.0.0.1:${alice.address.port}`, text: 'HI' },
     ])
+  })
+})
+
+/** What the logger wrote before its lines were built from cached parts: the transcript's format must not change. */
+const formerLine = {
+  in(m: Message): string {
+    const peer = m.meta.peer as string | undefined
+    return `{"at":"${new Date(m.at).toISOString()}","dir":"in","from":"${formatAddress(m.from)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(m.text)},"bytes":${m.bytes.byteLength},"encoding":${JSON.stringify(m.encoding)}${m.malformed ? ',"malformed":true' : ''}}`
+  },
+  out(m: Outgoing, at: number): string {
+    const peer = m.meta.peer as string | undefined
+    return `{"at":"${new Date(at).toISOString()}","dir":"out","to":"${formatAddress(m.to)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(m.text)}}`
+  },
+}
+
+type Step = { in: Message } | { out: Outgoing; at: number } | 'tick'
+
+/**
+ * Runs the logger's hooks on `steps` with a transcript in a temp dir (`'tick'` fires its flush
+ * timer), disposes it, and returns the file's lines, what the old code wrote, and logged errors.
+ */
+async function transcript(steps: readonly Step[], file = join(mkdtempSync(join(tmpdir(), 'udpchat-logger-')), 'chat.jsonl')) {
+  const plugin = logger({ file, flushInterval: 60_000 })
+  const ticks: (() => void)[] = []
+  const errors: string[] = []
+  const ctx = {
+    name: 'logger',
+    options: v.parse(plugin.schema!, plugin.options),
+    logger: { error: (text: string) => errors.push(text), info: () => {} },
+    setInterval: (fn: () => void) => void ticks.push(fn),
+  } as unknown as Parameters<NonNullable<typeof plugin.setup>>[0]
+  const expected: string[] = []
+  vi.useFakeTimers({ toFake: ['Date'] })
+  try {
+    await plugin.setup!(ctx)
+    for (const step of steps) {
+      if (step === 'tick') {
+        for (const tick of ticks) tick()
+      } else if ('in' in step) {
+        expect(plugin.inbound!(step.in, ctx)).toBeUndefined()
+        expected.push(formerLine.in(step.in))
+      } else {
+        vi.setSystemTime(step.at)
+        expect(plugin.outbound!(step.out, ctx)).toBeUndefined()
+        expected.push(formerLine.out(step.out, step.at))
+      }
+    }
+  } finally {
+    vi.useRealTimers()
+  }
+  await plugin.dispose!(ctx)
+  const text = readFileSync(file, 'utf8')
+  return { lines: text.split('\n').slice(0, -1), expected, errors }
+}
+
+const v4: Address = { host: '127.0.0.1', port: 7788, family: 'IPv4' }
+const v6: Address = { host: '::1', port: 7789, family: 'IPv6' }
+const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678)
+
+function received(text: string, more: Partial<Message> = {}): Message {
+  return { text, from: v4, at: T0, bytes: Buffer.from(text), encoding: 'utf-8', meta: {}, ...more }
+}
+
+const texts = {
+  ascii: 'hello, world',
+  quotes: 'say "hi" to C:\\temp\\ and \\"',
+  controls: 'one\ntwo\r\n\tthree \u0000 \u0008 \u001f \u007f end',
+  separators: 'a\u2028b\u2029c',
+  chinese: '你好，世界',
+  emoji: 'ok 👍🏽 🎉',
+  loneHigh: 'x \ud83d y',
+  loneLow: '\ude00 at the start',
+  reversedPair: '\ude00\ud83d',
+  empty: '',
+}
+
+describe('logger() transcript lines', () => {
+  it('writes each text exactly as JSON.stringify did, in and out', async () => {
+    const steps: Step[] = Object.values(texts).flatMap((text, i): Step[] => [
+      { in: received(text, { at: T0 + i }) },
+      { out: { text: text.toUpperCase(), to: v4, meta: {} }, at: T0 + i },
+    ])
+    const { lines, expected, errors } = await transcript(steps)
+    expect(lines).toEqual(expected)
+    expect(lines.map((l) => JSON.parse(l))).toEqual(expected.map((l) => JSON.parse(l)))
+    expect(lines.map((l) => JSON.parse(l).text)).toEqual(Object.values(texts).flatMap((t) => [t, t.toUpperCase()]))
+    expect(errors).toEqual([])
+  })
+
+  it('writes peers, IPv6 addresses, encodings and malformed messages as before', async () => {
+    const { lines, expected } = await transcript([
+      { in: received('hi', { meta: { peer: 'alice' } }) },
+      { out: { text: 'HI', to: v4, meta: { peer: 'alice' } }, at: T0 },
+      { in: received('hi', { meta: { peer: 'bob "the" \\builder' }, from: v6 }) },
+      { in: received('hi', { meta: { peer: '鲍勃' }, from: v6 }) },
+      { out: { text: 'to a zone', to: { host: 'fe80::1%eth0', port: 1, family: 'IPv6' }, meta: {} }, at: T0 },
+      { in: received('\ufffd?', { encoding: 'gbk', malformed: true }) },
+      { in: received('back to utf-8', { from: { ...v4, port: 7790 } }) },
+      { in: received('gbk again', { encoding: 'gbk' }) },
+      { out: { text: 'later', to: v6, meta: {} }, at: T0 + 1 },
+      { out: { text: 'no peer now', to: v6, meta: {} }, at: T0 + 1 },
+    ])
+    expect(lines).toEqual(expected)
+    expect(JSON.parse(lines[1]!)).toMatchObject({ dir: 'out', to: '127.0.0.1:7788', peer: 'alice' })
+    expect(JSON.parse(lines[2]!)).toMatchObject({ from: '[::1]:7789', peer: 'bob "the" \\builder' })
+    expect(JSON.parse(lines[5]!)).toMatchObject({ encoding: 'gbk', malformed: true })
+    expect(JSON.parse(lines[6]!)).not.toHaveProperty('malformed')
+    expect(JSON.parse(lines[9]!)).not.toHaveProperty('peer')
+  })
+
+  it('writes lines longer than a batch whole', async () => {
+    const long = ['x'.repeat(70_000), '"\\'.repeat(40_000), '😀'.repeat(40_000), 'é\ud800'.repeat(30_000)]
+    const { lines, expected } = await transcript([
+      { in: received('before') },
+      ...long.map((text): Step => ({ in: received(text) })),
+      { out: { text: long[0]!, to: v4, meta: {} }, at: T0 },
+      { in: received('after') },
+    ])
+    expect(lines).toEqual(expected)
+    expect(lines.map((l) => JSON.parse(l).text)).toEqual(['before', ...long, long[0], 'after'])
+  })
+
+  it('keeps the order of many lines across batches and timer flushes', async () => {
+    const steps: Step[] = []
+    for (let i = 0; i < 3000; i++) {
+      const from = { ...(i % 3 ? v4 : v6), port: 7000 + (i % 5) }
+      steps.push({ in: received(`message ${i} ${'.'.repeat(i % 97)}${i % 50 ? '' : ' "quoted"'}`, { from, at: T0 + (i >> 4) }) })
+      steps.push({ out: { text: `REPLY ${i}`, to: from, meta: i % 7 ? {} : { peer: `peer${i % 3}` } }, at: T0 + (i >> 3) })
+      if (i % 400 === 399) steps.push('tick')
+    }
+    const { lines, expected } = await transcript(steps)
+    expect(lines.length).toBe(6000)
+    expect(lines).toEqual(expected)
+  })
+
+  it('escapes random texts as JSON.stringify does', async () => {
+    const units = [0x41, 0x20, 0x22, 0x5c, 0x00, 0x0a, 0x1f, 0x7f, 0xe9, 0x2028, 0x4f60, 0xd83d, 0xde00, 0xdbff, 0xdc00, 0xfffd]
+    let seed = 1
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n
+    const steps = Array.from({ length: 2000 }, (): Step => {
+      const text = String.fromCharCode(...Array.from({ length: random(12) }, () => units[random(units.length)]!))
+      return { in: received(text) }
+    })
+    const { lines, expected } = await transcript(steps)
+    expect(lines).toEqual(expected)
   })
 })
