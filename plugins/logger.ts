@@ -1,6 +1,6 @@
-import { open, type FileHandle } from 'node:fs/promises'
 import * as v from 'valibot'
 import { definePlugin, formatAddress, type Address } from '../core/index.ts'
+import { BatchedFile } from './_batched-file.ts'
 
 const Options = v.optional(
   v.object({
@@ -16,61 +16,40 @@ const Options = v.optional(
 
 export type LoggerOptions = v.InferInput<typeof Options>
 
-const BATCH_BYTES = 64 * 1024
-
 /** Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on shutdown). */
 export function logger(options?: LoggerOptions) {
-  let handle: FileHandle | undefined
-  let lines: string[] = []
-  let size = 0
-  let writing: Promise<void> = Promise.resolve()
-
-  function push(line: string) {
-    lines.push(line)
-    size += line.length
-    if (size >= BATCH_BYTES) flush()
-  }
-
-  function flush(): Promise<void> {
-    if (!handle || lines.length === 0) return writing
-    const chunk = lines.join('\n') + '\n'
-    const file = handle
-    lines = []
-    size = 0
-    writing = writing.then(() => file.write(chunk)).then(() => undefined)
-    return writing
-  }
+  let transcript: BatchedFile | undefined
 
   return definePlugin({
     name: 'logger',
     schema: Options,
     options,
     async setup(ctx) {
-      if (!ctx.options.file) return
-      handle = await open(ctx.options.file, 'a')
-      ctx.setInterval(() => {
-        flush().catch((error: unknown) => ctx.logger.error(`Cannot write ${ctx.options.file}: ${String(error)}`))
-      }, ctx.options.flushInterval)
+      const path = ctx.options.file
+      if (!path) return
+      const file = await BatchedFile.open(path, (error) => ctx.logger.error(`Cannot write ${path}: ${String(error)}`))
+      transcript = file
+      ctx.setInterval(() => file.flush(), ctx.options.flushInterval)
     },
     inbound(message, ctx) {
       const { file, console = !file } = ctx.options
       const peer = message.meta.peer as string | undefined
       if (console) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
-      if (file) {
+      if (transcript) {
         // Built by hand: JSON.stringify of the whole entry and a Date per line were most of the cost.
-        push(`{"at":"${isoTime(message.at)}","dir":"in","from":"${formatAddress(message.from)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(message.text)},"bytes":${message.bytes.byteLength},"encoding":${JSON.stringify(message.encoding)}${message.malformed ? ',"malformed":true' : ''}}`)
+        transcript.append(`{"at":"${isoTime(message.at)}","dir":"in","from":"${formatAddress(message.from)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(message.text)},"bytes":${message.bytes.byteLength},"encoding":${JSON.stringify(message.encoding)}${message.malformed ? ',"malformed":true' : ''}}\n`)
       }
     },
     outbound(message, ctx) {
       const { file, console = !file } = ctx.options
       const peer = message.meta.peer as string | undefined
       if (console) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
-      if (file) push(`{"at":"${isoTime(Date.now())}","dir":"out","to":"${formatAddress(message.to)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(message.text)}}`)
+      transcript?.append(`{"at":"${isoTime(Date.now())}","dir":"out","to":"${formatAddress(message.to)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(message.text)}}\n`)
     },
     async dispose() {
-      await flush()
-      await handle?.close()
-      handle = undefined
+      const file = transcript
+      transcript = undefined
+      await file?.close()
     },
   })
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as v from 'valibot'
@@ -81,7 +81,7 @@ async function transcript(steps: readonly Step[], file = join(mkdtempSync(join(t
     vi.useRealTimers()
   }
   await plugin.dispose!(ctx)
-  const text = readFileSync(file, 'utf8')
+  const text = file === '/dev/full' ? '' : readFileSync(file, 'utf8')
   return { lines: text.split('\n').slice(0, -1), expected, errors }
 }
 
@@ -175,5 +175,12 @@ describe('logger() transcript lines', () => {
     })
     const { lines, expected } = await transcript(steps)
     expect(lines).toEqual(expected)
+  })
+
+  it.skipIf(!existsSync('/dev/full'))('reports each failed write once, naming the file, and lets messages pass', async () => {
+    const { errors } = await transcript([{ in: received('one') }, 'tick', 'tick', { in: received('two') }], '/dev/full')
+    // One write for the tick with a line, none for the empty one, one when disposed.
+    expect(errors).toHaveLength(2)
+    for (const error of errors) expect(error).toMatch(/^Cannot write \/dev\/full: .*ENOSPC/)
   })
 })

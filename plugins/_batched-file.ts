@@ -1,0 +1,54 @@
+import { Buffer } from 'node:buffer'
+import { open, type FileHandle } from 'node:fs/promises'
+
+/** Appended text waits until it holds this many chars (or `flush` is called), then goes out in one write. */
+const BATCH_CHARS = 64 * 1024
+
+/**
+ * A file that text is appended to in batches, written one batch at a time, in order. A failed
+ * write is reported through `onError` (once each) and later batches still go: the caller is
+ * on a message's way and must never see the error thrown.
+ */
+export class BatchedFile {
+  private pending: string[] = []
+  private size = 0
+  private writing: Promise<void> = Promise.resolve()
+
+  private constructor(
+    private readonly handle: FileHandle,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  static async open(path: string, onError: (error: unknown) => void): Promise<BatchedFile> {
+    return new BatchedFile(await open(path, 'a'), onError)
+  }
+
+  append(text: string): void {
+    this.pending.push(text)
+    this.size += text.length
+    if (this.size >= BATCH_CHARS) this.flush()
+  }
+
+  /** Writes what was appended since the last flush, after the writes queued before it. */
+  flush(): void {
+    if (this.pending.length === 0) return
+    const bytes = Buffer.from(this.pending.join(''))
+    this.pending = []
+    this.size = 0
+    this.writing = this.writing.then(() => writeAll(this.handle, bytes)).catch(this.onError)
+  }
+
+  /** Flushes, waits for every write, then closes the file. */
+  async close(): Promise<void> {
+    this.flush()
+    await this.writing
+    await this.handle.close()
+  }
+}
+
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  // A write may take fewer bytes than it was given; the rest must follow, not be lost.
+  for (let done = 0; done < bytes.length; ) {
+    done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten
+  }
+}
