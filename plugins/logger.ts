@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { definePlugin, formatAddress, type Address } from '../core/index.ts'
 import { BatchedFile } from './_batched-file.ts'
+import { jsonChars, lastOf } from './_jsonl.ts'
 
 const Options = v.optional(
   v.object({
@@ -19,6 +20,12 @@ export type LoggerOptions = v.InferInput<typeof Options>
 /** Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on shutdown). */
 export function logger(options?: LoggerOptions) {
   let transcript: BatchedFile | undefined
+  let toConsole = false
+  // Lines are built by hand from parts kept while they repeat: JSON.stringify of each piece,
+  // a Date and an address string per line were most of the transcript's cost.
+  const inHead = new LineHead('"dir":"in","from"')
+  const outHead = new LineHead('"dir":"out","to"')
+  const encodingJson = lastOf(JSON.stringify)
 
   return definePlugin({
     name: 'logger',
@@ -26,25 +33,23 @@ export function logger(options?: LoggerOptions) {
     options,
     async setup(ctx) {
       const path = ctx.options.file
+      toConsole = ctx.options.console ?? !path
       if (!path) return
       const file = await BatchedFile.open(path, (error) => ctx.logger.error(`Cannot write ${path}: ${String(error)}`))
       transcript = file
       ctx.setInterval(() => file.flush(), ctx.options.flushInterval)
     },
     inbound(message, ctx) {
-      const { file, console = !file } = ctx.options
       const peer = message.meta.peer as string | undefined
-      if (console) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
-      if (transcript) {
-        // Built by hand: JSON.stringify of the whole entry and a Date per line were most of the cost.
-        transcript.append(`{"at":"${isoTime(message.at)}","dir":"in","from":"${formatAddress(message.from)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(message.text)},"bytes":${message.bytes.byteLength},"encoding":${JSON.stringify(message.encoding)}${message.malformed ? ',"malformed":true' : ''}}\n`)
-      }
+      if (toConsole) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
+      transcript?.append(
+        `${inHead.at(message.at, message.from, peer)}${jsonChars(message.text)}","bytes":${message.bytes.byteLength},"encoding":${encodingJson(message.encoding)}${message.malformed ? ',"malformed":true' : ''}}\n`,
+      )
     },
     outbound(message, ctx) {
-      const { file, console = !file } = ctx.options
       const peer = message.meta.peer as string | undefined
-      if (console) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
-      transcript?.append(`{"at":"${isoTime(Date.now())}","dir":"out","to":"${formatAddress(message.to)}"${peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`},"text":${JSON.stringify(message.text)}}\n`)
+      if (toConsole) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
+      transcript?.append(`${outHead.at(Date.now(), message.to, peer)}${jsonChars(message.text)}"}\n`)
     },
     async dispose() {
       const file = transcript
@@ -54,15 +59,34 @@ export function logger(options?: LoggerOptions) {
   })
 }
 
-let lastMs = NaN
-let lastIso = ''
-/** ISO time of a ms timestamp; messages come many to a millisecond, so the last one is kept. */
-function isoTime(ms: number): string {
-  if (ms !== lastMs) {
-    lastMs = ms
-    lastIso = new Date(ms).toISOString()
+/**
+ * The start of a transcript line, up to its text: `{"at":"…","dir":"in","from":"…","peer":…,"text":"`.
+ * Messages come many to a millisecond and from few peers, so it is built again only when the
+ * millisecond, the address or the peer changes.
+ */
+class LineHead {
+  private ms = Number.NaN
+  private host = ''
+  private port = -1
+  private peer: string | undefined
+  private head = ''
+
+  constructor(private readonly dirFields: string) {}
+
+  at(ms: number, address: Address, peer: string | undefined): string {
+    if (ms !== this.ms || address.host !== this.host || address.port !== this.port || peer !== this.peer) {
+      this.ms = ms
+      this.host = address.host
+      this.port = address.port
+      this.peer = peer
+      const peerField = peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`
+      this.head = `{"at":"${new Date(ms).toISOString()}",${this.dirFields}:"${formatAddress(address)}"${peerField},"text":"`
+      // V8 keeps a string built by concatenation as a tree of its parts until something reads
+      // its chars; read one now, so the lines that reuse this head copy it in one piece.
+      this.head.charCodeAt(0)
+    }
+    return this.head
   }
-  return lastIso
 }
 
 function label(address: Address, peer: string | undefined): string {
