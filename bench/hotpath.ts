@@ -41,7 +41,8 @@ const transport: UdpTransport = {
 }
 
 const config = await loadConfig(file)
-const chat = await createChat({ config, transport, onEvent: () => {} })
+// As `chat serve` runs it: without --json or --verbose, no per-datagram event is heard.
+const chat = await createChat({ config, transport, onEvent: () => {}, datagramEvents: [] })
 const payload = Buffer.alloc(64, '.')
 payload.write('00000000000001')
 const from: Address = { host: '127.0.0.1', port: 50_000, family: 'IPv4' }

@@ -20,6 +20,8 @@ export interface Output {
   event(name: string, fields: Record<string, unknown>): void
   /** The handler to give `createChat`: prints each event as the flags ask. */
   handler(extra?: { messages?: boolean }): ChatEventHandler
+  /** The per-datagram events that handler prints (`createChat`'s `datagramEvents`): the rest are not built. */
+  datagramEvents(extra?: { messages?: boolean }): Array<'message' | 'sent'>
 }
 
 const color = !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb'
@@ -56,6 +58,10 @@ export function createOutput(options: OutputOptions): Output {
     },
     handler({ messages = true } = {}) {
       return (event) => print(output, event, messages)
+    },
+    datagramEvents({ messages = true } = {}) {
+      const { json, verbose } = options
+      return [...(json || messages ? (['message'] as const) : []), ...(json || verbose ? (['sent'] as const) : [])]
     },
   }
   return output

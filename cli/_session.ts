@@ -50,10 +50,14 @@ export function findConfig(given: string | undefined): string | undefined {
 }
 
 /** Opens the chat the flags describe and says where it listens. */
-export async function openChat(output: Output, flags: SessionFlags, options: { port?: number; onEvent?: ChatEventHandler; announce?: boolean } = {}): Promise<{ chat: Chat; config: ResolvedConfig }> {
+export async function openChat(
+  output: Output,
+  flags: SessionFlags,
+  options: { port?: number; onEvent?: ChatEventHandler; datagramEvents?: ReadonlyArray<'message' | 'sent'>; announce?: boolean } = {},
+): Promise<{ chat: Chat; config: ResolvedConfig }> {
   const config = await readConfig(flags, { port: options.port })
   const onEvent = options.onEvent ?? output.handler()
-  const chat = await createChat({ config, logger: output.logger, onEvent, trace: flags.trace })
+  const chat = await createChat({ config, logger: output.logger, onEvent, datagramEvents: options.datagramEvents, trace: flags.trace })
   const names = listening(output, chat)
   if (!output.options.json && options.announce !== false) {
     const source = config.file ? ` with ${config.file}` : ''

@@ -33,6 +33,12 @@ export interface ChatOptions {
   maxFailures?: number
   /** Report each message's way through the hooks as a `trace` event (what each did, how long). @default false */
   trace?: boolean
+  /**
+   * The per-datagram events `onEvent` hears: `message` (each datagram in, once through the
+   * plugins) and `sent` (each datagram out). They are the only events on the hot path: leave out
+   * the ones the handler ignores and the chat does not build them. @default ['message', 'sent']
+   */
+  datagramEvents?: ReadonlyArray<'message' | 'sent'>
 }
 
 export type { PluginInfo }
@@ -76,6 +82,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   const hookTimeout = options.hookTimeout ?? 5000
   const maxFailures = options.maxFailures ?? 10
   const tracer = options.trace ? new Tracer() : undefined
+  const hearMessages = options.datagramEvents?.includes('message') ?? true
+  const hearSent = options.datagramEvents?.includes('sent') ?? true
   const build = (slots: readonly Slot[]) => createPipeline(slots, tracer?.wrap)
   const peers = await createPeers(config.peers, transport)
   const stores = new Map<string, Map<string, unknown>>()
@@ -178,7 +186,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
 
   function deliver(message: Message): void {
     if (tracer) trace(message, 'delivered')
-    emit({ type: 'message', message })
+    if (hearMessages) emit({ type: 'message', message })
     settled()
   }
 
@@ -221,8 +229,9 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     inflight++
     socket.send(bytes, out.to, (error) => {
       if (tracer) trace(out, error ? 'failed' : 'sent')
-      if (!error) emit({ type: 'sent', to: out.to, peer: out.meta.peer as string | undefined, text: out.text, bytes: bytes.byteLength, plugin })
-      else if (!done) emit({ type: 'error', error, plugin, peer: out.to })
+      if (error) {
+        if (!done) emit({ type: 'error', error, plugin, peer: out.to })
+      } else if (hearSent) emit({ type: 'sent', to: out.to, peer: out.meta.peer as string | undefined, text: out.text, bytes: bytes.byteLength, plugin })
       if (--inflight === 0 && drained) drained()
       done?.(error)
       settled()

@@ -165,6 +165,9 @@ describe('chat serve', () => {
     const alice = await peer()
     await alice.send('ping', port)
     expect((await alice.next()).data.toString()).toBe('PING')
+    // --json hears every datagram: serve asks the chat for these events only then.
+    expect(await server.event('message')).toMatchObject({ text: 'ping', bytes: 4 })
+    expect(await server.event('sent')).toMatchObject({ text: 'PING', bytes: 4, plugin: 'uppercaseEcho' })
     server.kill('SIGTERM')
     expect((await server.exited).code).toBe(0)
     const lines = readFileSync(join(cwd, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))

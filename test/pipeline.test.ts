@@ -8,11 +8,12 @@ afterEach(async () => {
 })
 
 /** A chat on 127.0.0.1:0 with the given plugins, and every event it reports. */
-async function start(plugins: Plugin<any>[]) {
+async function start(plugins: Plugin<any>[], datagramEvents?: Array<'message' | 'sent'>) {
   const events: ChatEvent[] = []
   const waiters: Array<() => void> = []
   const chat = await createChat({
     config: resolveConfig({ host: '127.0.0.1', port: 0, plugins }),
+    datagramEvents,
     onEvent(event) {
       events.push(event)
       for (const wake of waiters.splice(0)) wake()
@@ -135,6 +136,20 @@ describe('createChat() pipeline', () => {
     expect([(await bob.next()).data.toString(), (await carol.next()).data.toString()]).toEqual([expected, expected])
     await next('sent', (e) => e.to.port === bob.port)
     expect(await next('sent', (e) => e.to.port === carol.port)).toMatchObject({ plugin: 'fan', text: expected, bytes: expected.length })
+  })
+
+  it('builds only the per-datagram events the handler hears, and still reports every error', async () => {
+    const { chat, events, next } = await start(
+      [definePlugin({ name: 'echo', inbound: (m, ctx) => (m.text === 'boom' ? ctx.send('x'.repeat(70_000), m.from) : ctx.reply(m, m.text.toUpperCase())) })],
+      ['sent'],
+    )
+    const alice = await peer()
+    await alice.send('hi', chat.local.port)
+    expect((await alice.next()).data.toString()).toBe('HI')
+    expect(await next('sent')).toMatchObject({ plugin: 'echo', text: 'HI' })
+    await alice.send('boom', chat.local.port)
+    expect((await next('error')).error.message).toMatch(/^Not sent to 127.0.0.1:\d+: 70000 bytes/)
+    expect(events.map((e) => e.type)).toEqual(['listening', 'sent', 'error'])
   })
 
   it('ignores datagrams from its own socket, so it never answers itself', async () => {

@@ -20,7 +20,8 @@ export async function serve(argv: string[]): Promise<number> {
   if (values.help) return void console.log(help), 0
   const output = createOutput(values)
   void untilSignal(output) // before "listening" is printed
-  const { chat } = await openChat(output, values, { onEvent: output.handler({ messages: values.verbose === true }) })
+  const shown = { messages: values.verbose === true }
+  const { chat } = await openChat(output, values, { onEvent: output.handler(shown), datagramEvents: output.datagramEvents(shown) })
   const watcher = values.watch ? watchConfig(output, values, createReloader(output, values, chat)) : undefined
   const signal = await untilSignal(output)
   output.logger.info(`${signal}: stopping`)
