@@ -7,18 +7,3 @@ export function jsonChars(text: string): string {
   // cost, measured) answers, and the text itself goes in the line, no new string made.
   return ESCAPED.test(text) ? JSON.stringify(text).slice(1, -1) : text
 }
-
-/** `fn`, remembering its last argument and result: for values that repeat message after message. */
-export function lastOf<T, R>(fn: (value: T) => R): (value: T) => R {
-  let seen = false
-  let last: T | undefined
-  let result: R | undefined
-  return (value) => {
-    if (!seen || value !== last) {
-      seen = true
-      last = value
-      result = fn(value)
-    }
-    return result as R
-  }
-}

@@ -1,7 +1,7 @@
 import * as v from 'valibot'
-import { definePlugin, formatAddress, type Address } from '../core/index.ts'
+import { definePlugin, formatAddress, type Address, type Message } from '../core/index.ts'
 import { BatchedFile } from './_batched-file.ts'
-import { jsonChars, lastOf } from './_jsonl.ts'
+import { jsonChars } from './_jsonl.ts'
 
 const Options = v.optional(
   v.object({
@@ -25,7 +25,7 @@ export function logger(options?: LoggerOptions) {
   // a Date and an address string per line were most of the transcript's cost.
   const inHead = new LineHead('"dir":"in","from"')
   const outHead = new LineHead('"dir":"out","to"')
-  const encodingJson = lastOf(JSON.stringify)
+  const inTail = new InboundTail()
 
   return definePlugin({
     name: 'logger',
@@ -42,14 +42,12 @@ export function logger(options?: LoggerOptions) {
     inbound(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
-      transcript?.append(
-        `${inHead.at(message.at, message.from, peer)}${jsonChars(message.text)}","bytes":${message.bytes.byteLength},"encoding":${encodingJson(message.encoding)}${message.malformed ? ',"malformed":true' : ''}}\n`,
-      )
+      transcript?.append(inHead.at(message.at, message.from, peer) + jsonChars(message.text) + inTail.of(message))
     },
     outbound(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
-      transcript?.append(`${outHead.at(Date.now(), message.to, peer)}${jsonChars(message.text)}"}\n`)
+      transcript?.append(outHead.at(Date.now(), message.to, peer) + jsonChars(message.text) + '"}\n')
     },
     async dispose() {
       const file = transcript
@@ -86,6 +84,27 @@ class LineHead {
       this.head.charCodeAt(0)
     }
     return this.head
+  }
+}
+
+/** The end of an inbound line, after its text: `","bytes":64,"encoding":"utf-8"}` and the newline; kept while it repeats. */
+class InboundTail {
+  private bytes = -1
+  private encoding = ''
+  private malformed = false
+  private tail = ''
+
+  of(message: Message): string {
+    const bytes = message.bytes.byteLength
+    const malformed = message.malformed === true
+    if (bytes !== this.bytes || message.encoding !== this.encoding || malformed !== this.malformed) {
+      this.bytes = bytes
+      this.encoding = message.encoding
+      this.malformed = malformed
+      this.tail = `","bytes":${bytes},"encoding":${JSON.stringify(message.encoding)}${malformed ? ',"malformed":true' : ''}}\n`
+      this.tail.charCodeAt(0) // flattened once, as LineHead's head
+    }
+    return this.tail
   }
 }
 
