@@ -5,7 +5,7 @@ import { networkInterfaces } from 'node:os'
 import { ipFamily, sendHost, unmapAddress } from '../address.ts'
 import { ChatError, describeError } from '../errors.ts'
 import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
-import { bindError, sendError } from './_errors.ts'
+import { bindError } from './_errors.ts'
 
 /** The transport on Node: `node:dgram`. Deno and Bun can use it too, through their Node compatibility. */
 export const nodeTransport: UdpTransport = {
@@ -68,7 +68,8 @@ function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
     local,
     send(data, to, done) {
       if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
-      socket.send(data, to.port, sendHost(to, local.family), (error) => done(error ? sendError(error, data.byteLength, to) : undefined))
+      // node:dgram calls `done(error | null, bytes)`: its error goes to the chat, which maps it.
+      socket.send(data, to.port, sendHost(to, local.family), done)
     },
     close() {
       if (closed) return Promise.resolve()

@@ -8,8 +8,12 @@ export interface Address {
 /** Called once per datagram; `data` is owned by the receiver and is not reused by the transport. */
 export type DatagramHandler = (data: Uint8Array, from: Address) => void
 
-/** The outcome of one send: `undefined` when the datagram left, a ChatError when it did not. */
-export type SendCallback = (error?: Error) => void
+/**
+ * The outcome of one send: nothing (`undefined` or `null`) when the datagram left; else a
+ * ChatError, or the runtime's own error with its `code`, which the chat turns into a ChatError.
+ * (So an adapter can hand its runtime the callback as it is: node:dgram's, one closure less per datagram.)
+ */
+export type SendCallback = (error?: Error | null) => void
 
 export interface BindOptions {
   host: string
