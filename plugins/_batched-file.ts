@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer'
 import { open, type FileHandle } from 'node:fs/promises'
-import { setImmediate } from 'node:timers'
+import { setTimeout } from 'node:timers'
 
-/** Appended text waits until it holds this many chars (or `flush` is called), then goes out in one write, on the next turn of the event loop. */
+/** Appended text waits until it holds this many chars (or `flush` is called), then goes out in one write, on the event loop's next turn. */
 const BATCH_CHARS = 64 * 1024
 
 /**
@@ -34,9 +34,10 @@ export class BatchedFile {
     this.size += text.length
     if (this.size >= BATCH_CHARS && !this.flushing) {
       // Not now: the caller is on a message's way, and joining a batch takes a while (up to
-      // 0.2 ms, which showed in the echo's 99th percentile). Once the datagrams at hand are answered.
+      // 0.2 ms, which showed in the echo's 99th percentile). On the loop's next turn, once the
+      // replies at hand have left (a timer, not an immediate: sends may wait for those).
       this.flushing = true
-      setImmediate(this.flushSoon)
+      setTimeout(this.flushSoon, 0)
     }
   }
 
