@@ -2,7 +2,10 @@ import { Buffer } from 'node:buffer'
 import { open, type FileHandle } from 'node:fs/promises'
 import { setTimeout } from 'node:timers'
 
-/** Appended text waits until it holds this many chars (or `flush` is called), then goes out in one write, on the event loop's next turn. */
+/**
+ * Appended text waits until it holds this many chars (or `flush` is called), then goes out in
+ * one write on the event loop's next turn.
+ */
 const BATCH_CHARS = 64 * 1024
 
 /**
