@@ -1,7 +1,7 @@
 import { sendHost, unmapAddress } from '../address.ts'
 import { ChatError } from '../errors.ts'
 import type { Address, BindOptions, SendCallback, UdpSocket, UdpTransport } from './types.ts'
-import { bindError, sendError, type CodedError } from './_errors.ts'
+import { bindError, type CodedError } from './_errors.ts'
 import { nodeTransport } from './node.ts'
 
 /** The part of Bun's UDP API that udpchat uses. */
@@ -57,11 +57,11 @@ async function bindBun(bun: BunNet, options: BindOptions): Promise<UdpSocket> {
   /** Sends one datagram; `false` when the socket is full and it has to wait. */
   function attempt(data: Uint8Array, to: Address, done: SendCallback): boolean {
     const host = sendHost(to, local.family)
-    let error: ChatError | undefined
+    let error: Error | undefined
     try {
       if (!socket.send(data, to.port, host)) return false
     } catch (thrown) {
-      error = sendError(thrown as CodedError, data.byteLength, to)
+      error = thrown as Error // the chat turns it into a ChatError
     }
     // Bun sends at once; the outcome is told later, as Node's dgram does, so events keep their order.
     queueMicrotask(() => done(error))

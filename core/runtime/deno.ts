@@ -1,7 +1,7 @@
 import { ipFamily, sendHost, unmapAddress } from '../address.ts'
 import { ChatError } from '../errors.ts'
 import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
-import { bindError, sendError, type CodedError } from './_errors.ts'
+import { bindError, type CodedError } from './_errors.ts'
 import { nodeTransport } from './node.ts'
 
 /** The part of Deno's unstable UDP API that udpchat uses (`--unstable-net`). */
@@ -53,10 +53,8 @@ async function bindDeno(listen: NonNullable<DenoNet['listenDatagram']>, options:
     send(data, to, done) {
       if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
       const hostname = sendHost(to, family)
-      conn.send(data, { transport: 'udp', hostname, port: to.port }).then(
-        () => done(),
-        (error: CodedError) => done(sendError(error, data.byteLength, to)),
-      )
+      // A failure goes to the chat as Deno reports it; the chat turns it into a ChatError.
+      conn.send(data, { transport: 'udp', hostname, port: to.port }).then(() => done(), done)
     },
     close() {
       if (!closed) {

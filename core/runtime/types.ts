@@ -9,9 +9,10 @@ export interface Address {
 export type DatagramHandler = (data: Uint8Array, from: Address) => void
 
 /**
- * The outcome of one send: nothing (`undefined` or `null`) when the datagram left; else a
- * ChatError, or the runtime's own error with its `code`, which the chat turns into a ChatError.
- * (So an adapter can hand its runtime the callback as it is: node:dgram's, one closure less per datagram.)
+ * The outcome of one send: nothing (`undefined` or `null`) when the datagram left; else the
+ * runtime's own error with its `code`, which the chat turns into a ChatError (one mapper for
+ * every runtime, `sendError`), or a ChatError the adapter made itself. node:dgram gets this
+ * callback as it is: one closure less per datagram.
  */
 export type SendCallback = (error?: Error | null) => void
 
