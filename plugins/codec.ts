@@ -1,6 +1,12 @@
-import iconv from 'iconv-lite'
+import * as iconvModule from 'iconv-lite'
 import * as v from 'valibot'
 import { decodeUtf8, definePlugin, encodeUtf8 } from '../core/index.ts'
+
+// iconv-lite is CommonJS. A native import() (Deno, Bun, Node) hands it over as `default`; jiti
+// without interop defaults (core/runtime/node-loader.ts) can hand over module.exports itself, as
+// it did under vitest in a fresh clone: take whichever came, so the codec works either way.
+type Iconv = typeof iconvModule.default
+const iconv: Iconv = (iconvModule as unknown as { default?: Iconv }).default ?? (iconvModule as unknown as Iconv)
 
 const UTF8 = new Set(['utf-8', 'utf8'])
 const NON_ASCII = /[^\x00-\x7f]/
