@@ -99,6 +99,10 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       output.write(process.stderr, formatTrace(trace))
       return
     }
+    case 'status':
+      // The plugin says it in words through its logger; here only the numbers, for --json.
+      output.event('status', { plugin: event.plugin, ...event.status })
+      return
     case 'listening':
     case 'closed':
       return

@@ -9,6 +9,7 @@ export interface ContextHost {
   send(text: string, to: Target, plugin: string): void
   broadcast(text: string, to: Iterable<Address>, plugin: string): void
   store(name: string): Map<string, unknown>
+  report(status: Record<string, unknown>, plugin: string): void
 }
 
 /** A plugin's slot, and how to end its lifetime (abort its signal, clear its timers). */
@@ -41,6 +42,7 @@ export function createContext(
     send: (text, to) => host.send(text, to, name),
     broadcast: (text, to) => host.broadcast(text, to, name),
     reply: (message, text) => host.send(text, message.from, name),
+    report: (status) => host.report(status, name),
     setTimeout(fn, ms) {
       const timer = setTimeout(() => {
         timers.delete(timer)

@@ -154,6 +154,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       if (!store) stores.set(name, (store = new Map()))
       return store
     },
+    report: (status, plugin) => emit({ type: 'status', plugin, status }),
   }
 
   const socket: UdpSocket = await transport.bind({

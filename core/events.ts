@@ -10,6 +10,8 @@ export type ChatEvent =
   | { type: 'drop'; plugin: string; reason: string; direction: 'inbound' | 'outbound'; peer: Address; text: string }
   | { type: 'error'; error: Error; plugin?: string; hook?: string; peer?: Address }
   | { type: 'closed' }
+  /** A plugin's own report (`ctx.report`): its state and counters, e.g. a bridge that is down. */
+  | { type: 'status'; plugin: string; status: Record<string, unknown> }
   /** Only with `trace: true`: each message's way through the hooks. */
   | { type: 'trace'; trace: Trace }
 

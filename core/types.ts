@@ -105,6 +105,11 @@ export interface PluginContext<Options = unknown> {
   broadcast(text: string, to: Iterable<Address>): void
   /** Answers a message: sends `text` to its sender. */
   reply(message: Message, text: string): void
+  /**
+   * Reports the plugin's state or counters as a `status` event (`--json` prints it); say the
+   * same in words through `logger` for the terminal.
+   */
+  report(status: Record<string, unknown>): void
   /** `setTimeout` cleared when the plugin is disposed. */
   setTimeout(fn: () => void, ms: number): ReturnType<typeof setTimeout>
   /** `setInterval` cleared when the plugin is disposed. */
