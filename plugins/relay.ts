@@ -27,6 +27,30 @@ const Options = v.optional(
 export type RelayOptions = v.InferInput<typeof Options>
 type Resolved = v.InferOutput<typeof Options>
 
+/**
+ * What a bridge sees of a relay (`roomOf(relay())`): its live members, its line format, and each
+ * line said in it. Membership stays the relay's own; the bridge only reads it.
+ */
+export interface RelayRoom {
+  /** The live members, as addresses. */
+  members(): Iterable<Address>
+  /** How many live members there are. */
+  size(): number
+  /** Whether this address is a live member. */
+  has(address: Pick<Address, 'host' | 'port'>): boolean
+  /** The broadcast line for `message` said by `from`, in this relay's `format`. */
+  format(message: Message, from: string): string
+  /** Hears each line a member says here, after the relay broadcast it; returns how to stop hearing. */
+  listen(hear: (message: Message, from: string) => void): () => void
+}
+
+const rooms = new WeakMap<object, RelayRoom>()
+
+/** The room of a `relay()` plugin, for a bridge; `undefined` for anything else. */
+export function roomOf(plugin: unknown): RelayRoom | undefined {
+  return typeof plugin === 'object' && plugin !== null ? rooms.get(plugin) : undefined
+}
+
 /** A member is its address plus when it was last heard from: one small object per member. */
 interface Member extends Address {
   seen: number
@@ -48,6 +72,8 @@ export function relay(options?: RelayOptions) {
   let members = new Map<string, Member>()
   let refused = 0
   let warnedAt = -Infinity
+  let format: Resolved['format'] = '{from}: {text}'
+  const listeners = new Set<(message: Message, from: string) => void>()
 
   function expire(ctx: PluginContext<Resolved>, now: number): void {
     const limit = now - ctx.options.timeout * 1000
@@ -70,7 +96,7 @@ export function relay(options?: RelayOptions) {
     refused = 0
   }
 
-  return definePlugin({
+  const plugin = definePlugin({
     name: 'relay',
     schema: Options,
     options,
@@ -79,6 +105,7 @@ export function relay(options?: RelayOptions) {
       const kept = ctx.store.get('members')
       if (kept instanceof Map) members = kept as Map<string, Member>
       else ctx.store.set('members', (members = new Map()))
+      format = ctx.options.format
       const every = Math.min(5000, Math.max(100, (ctx.options.timeout * 1000) / 2))
       ctx.setInterval(() => expire(ctx, Date.now()), every)
     },
@@ -110,6 +137,7 @@ export function relay(options?: RelayOptions) {
       const from = (message.meta.peer as string | undefined) ?? key
       const line = typeof options.format === 'function' ? options.format(message, from) : fill(options.format, message, from)
       ctx.broadcast(line, members.values())
+      for (const hear of listeners) hear(message, from)
     },
     dispose(ctx) {
       // A reload hands the members over to the new instance, through the store.
@@ -120,6 +148,17 @@ export function relay(options?: RelayOptions) {
       members.clear()
     },
   })
+  rooms.set(plugin, {
+    members: () => members.values(),
+    size: () => members.size,
+    has: (address) => members.has(formatAddress(address)),
+    format: (message, from) => (typeof format === 'function' ? format(message, from) : fill(format, message, from)),
+    listen(hear) {
+      listeners.add(hear)
+      return () => void listeners.delete(hear)
+    },
+  })
+  return plugin
 }
 
 const plural = (n: number) => `${n} member${n === 1 ? '' : 's'}`
