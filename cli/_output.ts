@@ -132,10 +132,13 @@ export function messageJson(message: Message) {
   }
 }
 
+const LINE_END = /\r?\n$|\r$/
+
 /** `12:00:01 alice: hello` */
 export function formatMessage(message: Message): string {
   const time = new Date(message.at).toTimeString().slice(0, 8)
   const who = (message.meta.peer as string | undefined) ?? formatAddress(message.from)
   const flag = message.malformed ? yellow(` [${message.encoding}: some bytes did not decode]`) : ''
-  return `${dim(time)} ${cyan(who)}: ${message.text}${flag}`
+  // `nc -u` and most devices end a line with \n or \r\n: shown, it would be an empty line (--json keeps it).
+  return `${dim(time)} ${cyan(who)}: ${message.text.replace(LINE_END, '')}${flag}`
 }

@@ -1,52 +1,119 @@
 import { createInterface } from 'node:readline'
-import { ChatError, describeError, formatAddress, isChatError } from '../../core/index.ts'
-import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
-import { createOutput } from '../_output.ts'
-import { openChat } from '../_session.ts'
+import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
+import { commonHelp, commonOptions, parseCommandArgs, parseCount } from '../_args.ts'
+import { parseEol, parseMs } from '../_flags.ts'
+import { createOutput, type Output } from '../_output.ts'
+import { openChat, untilSignal } from '../_session.ts'
 
-export const help = `Usage: chat send TARGET TEXT...
+export const help = `Usage: chat send TARGET TEXT... [--wait MS] [--count N] [--repeat N] [--every MS]
        chat send TARGET -          (one datagram per line of stdin)
 
 Sends one datagram to TARGET (a contact name from the config, HOST:PORT, or a bare PORT
-on 127.0.0.1) and exits. The socket binds port 0 unless --port says otherwise.
+on 127.0.0.1), prints what comes back within --wait, and exits. The socket binds port 0
+unless --port says otherwise.
 
+  -w, --wait MS         after the last send, print what arrives for MS milliseconds
+                        (default: 1000 when stdout is a terminal, else 0; with --count, no limit)
+  -n, --count N         stop waiting after N messages; exit 1 if fewer came within --wait
+      --eol EOL         end each datagram with lf (\\n), crlf (\\r\\n) or none (default: none)
+      --repeat N        send the text N times (placeholders: {seq} = 1, 2, ..., {time} = HH:MM:SS)
+      --every MS        time between repeated sends (default 1000; without --repeat: until Ctrl-C)
 ${commonHelp}`
 
+const options = {
+  ...commonOptions,
+  wait: { type: 'string', short: 'w' },
+  count: { type: 'string', short: 'n' },
+  eol: { type: 'string' },
+  repeat: { type: 'string' },
+  every: { type: 'string' },
+} as const
+
 export async function send(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('send', argv, commonOptions)
+  const { values, positionals } = parseCommandArgs('send', argv, options)
   if (values.help) return void console.log(help), 0
   const [target, ...words] = positionals
   if (target === undefined) throw new ChatError('E_USAGE', 'Missing TARGET: chat send TARGET TEXT... (see chat send --help)')
   if (words.length === 0) throw new ChatError('E_USAGE', 'Missing TEXT: chat send TARGET TEXT..., or `-` to read lines from stdin')
+  const count = parseCount(values.count, '--count')
+  const eol = parseEol(values.eol)
+  const repeat = parseCount(values.repeat, '--repeat')
+  const every = parseMs(values.every, '--every')
+  const stdin = words.length === 1 && words[0] === '-'
+  if (stdin && (repeat !== undefined || every !== undefined)) throw new ChatError('E_USAGE', '--repeat and --every repeat a TEXT, not stdin (`-`)')
+  const wait = parseMs(values.wait, '--wait') ?? (count !== undefined ? Infinity : process.stdout.isTTY === true ? 1000 : 0)
+
   const output = createOutput(values)
   const print = output.handler()
+  let received = 0
+  let enough: () => void = () => {}
+  const answered = new Promise<void>((resolve) => (enough = resolve))
+  void untilSignal(output)
   const { chat } = await openChat(output, values, {
     port: 0,
     announce: false,
     onEvent(event) {
       print(event)
       if (event.type === 'sent' && !event.plugin && !values.json) output.logger.info(`sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}`)
+      if (event.type === 'message' && count !== undefined && ++received >= count) enough()
     },
   })
+  const stopped = Promise.race([answered, untilSignal(output)])
   let failed = 0
   try {
     const to = await chat.resolve(target)
     const say = async (text: string) => {
-      try {
-        await chat.send(text, to)
-      } catch (error) {
-        failed++
-        output.event('error', { code: isChatError(error) ? error.code : 'E_SEND', message: describeError(error) })
-        output.logger.error(describeError(error))
-      }
+      if (!(await sendOne(chat, output, text + eol, to))) failed++
     }
-    if (words.length === 1 && words[0] === '-') {
+    if (stdin) {
       for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) await say(line)
+    } else if (repeat !== undefined || every !== undefined) {
+      await repeatSend(words.join(' '), { times: repeat ?? Infinity, every: every ?? 1000, stopped: untilSignal(output).then(() => {}) }, say)
     } else {
       await say(words.join(' '))
     }
+    if (failed === 0 && wait > 0) await Promise.race([stopped, ...(wait === Infinity ? [] : [delay(wait)])])
   } finally {
     await chat.close()
   }
-  return failed ? 1 : 0
+  if (failed) return 1
+  if (count !== undefined && received < count) {
+    output.logger.error(`got ${received} of ${count} answers within ${wait} ms`)
+    return 1
+  }
+  return 0
+}
+
+/** Sends one datagram; a failure is printed (and a JSON `error` event), and answers false. */
+async function sendOne(chat: Chat, output: Output, text: string, to: Address): Promise<boolean> {
+  try {
+    await chat.send(text, to)
+    return true
+  } catch (error) {
+    output.event('error', { code: isChatError(error) ? error.code : 'E_SEND', message: describeError(error) })
+    output.logger.error(describeError(error))
+    return false
+  }
+}
+
+/** `{seq}` (1, 2, ...) and `{time}` (HH:MM:SS, local) in a repeated text. */
+export function fillPlaceholders(text: string, seq: number, now = new Date()): string {
+  return text.replace(/\{(seq|time)\}/g, (_, name: string) => (name === 'seq' ? String(seq) : now.toTimeString().slice(0, 8)))
+}
+
+/** Sends `times` copies, `every` ms apart (measured from the first, so a slow send does not drift), until stopped. */
+async function repeatSend(text: string, plan: { times: number; every: number; stopped: Promise<void> }, say: (text: string) => Promise<void>): Promise<void> {
+  let stop = false
+  void plan.stopped.then(() => (stop = true))
+  const start = performance.now()
+  for (let seq = 1; seq <= plan.times && !stop; seq++) {
+    await say(fillPlaceholders(text, seq))
+    if (seq === plan.times) break
+    const due = start + seq * plan.every - performance.now()
+    if (due > 0) await Promise.race([plan.stopped, delay(due)])
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -1,0 +1,20 @@
+import { ChatError } from '../core/index.ts'
+
+/** What `--eol` appends to each line we send. */
+export const EOLS = { none: '', lf: '\n', crlf: '\r\n' } as const
+export type Eol = keyof typeof EOLS
+
+/** `--eol lf|crlf|none` as the text to append, or a usage error. Nothing is appended by default. */
+export function parseEol(value: string | undefined): string {
+  if (value === undefined) return ''
+  const eol = EOLS[value.toLowerCase() as Eol]
+  if (eol === undefined) throw new ChatError('E_USAGE', `Expected --eol to be lf, crlf or none, got \`${value}\``)
+  return eol
+}
+
+/** A duration in whole milliseconds (0 allowed), or a usage error naming the flag. */
+export function parseMs(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  if (!/^\d+$/.test(value)) throw new ChatError('E_USAGE', `Expected ${flag} to be a whole number of milliseconds, got \`${value}\``)
+  return Number(value)
+}
