@@ -3,8 +3,8 @@ import type { Output } from './_output.ts'
 
 /** What a line-driven command does with what is typed. */
 export interface LineHandlers {
-  /** `/name arg`; resolve to `true` to leave. */
-  command(name: string, arg: string): Promise<boolean | void> | boolean | void
+  /** `/name arg` (`line` as typed); resolve to `true` to leave. */
+  command(name: string, arg: string, line: string): Promise<boolean | void> | boolean | void
   /** Any other line (`//text` arrives as `/text`). */
   text(line: string): Promise<void>
 }
@@ -45,7 +45,7 @@ export function readLines(output: Output, interactive: boolean, on: LineHandlers
   async function handle(line: string): Promise<void> {
     if (line.startsWith('/') && !line.startsWith('//')) {
       const [name = '', ...rest] = line.slice(1).trim().split(/\s+/)
-      if (await on.command(name, rest.join(' '))) {
+      if (await on.command(name, rest.join(' '), line)) {
         quit = true
         return rl.close()
       }

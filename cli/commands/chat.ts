@@ -1,8 +1,10 @@
 import { describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
 import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { parseEol } from '../_flags.ts'
 import { readLines, type LineReader } from '../_lines.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
+import { slashRouter } from '../_slash.ts'
 import { createReloader, watchConfig, watchHelp, watchOption, type Reloader } from '../_watch.ts'
 import { formatPlugins } from './plugins.ts'
 
@@ -19,22 +21,26 @@ Commands while chatting:
   /reload         load the config again and swap the plugins (the old ones stay on failure)
   /help           this list
   /quit           leave (so do Ctrl-C and Ctrl-D)
-  //text          send a line that starts with "/"
+  /other words    any other /command goes out as text, for bots (\`/roll 2d6\`)
+  //text          send a line that starts with "/" (also one that looks like a typo of ours)
 
   -t, --to TARGET       whom to talk to first (default: the config's \`to\`, else whoever writes first)
       --linger MS       with piped stdin: how long to keep receiving after it ends (default 500)
+      --eol EOL         end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)
 ${watchHelp}
 ${commonHelp}`
 
-const options = { ...commonOptions, ...watchOption, to: { type: 'string', short: 't' }, linger: { type: 'string' } } as const
+const options = { ...commonOptions, ...watchOption, to: { type: 'string', short: 't' }, linger: { type: 'string' }, eol: { type: 'string' } } as const
 
-const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /help, /quit; //text sends "/text"`
+const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /help, /quit; another /command is sent as text; //text sends "/text"`
+const OWN = ['to', 'peers', 'plugins', 'reload', 'help', 'quit', 'exit']
 
 export async function chat(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('chat', argv, options)
   if (values.help) return void console.log(help), 0
   if (positionals.length) return unknownCommand(positionals[0]!)
   const linger = values.linger === undefined ? 500 : Number(values.linger)
+  const eol = parseEol(values.eol)
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
   let reader: LineReader | undefined
@@ -64,12 +70,18 @@ export async function chat(argv: string[]): Promise<number> {
   if (interactive) {
     output.logger.info(target ? `talking to ${describePeer(target, session.peers)}; /help for commands` : `nobody to talk to yet: /to NAME or /to HOST:PORT (or wait for someone to write); /help for commands`)
   }
+  const route = slashRouter(output, OWN)
+  const say = async (line: string) => {
+    if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
+    await session.send(line + eol, target).catch((error: unknown) => output.logger.error(describeError(error)))
+  }
   reader = readLines(output, interactive, {
-    command: (name, arg) => command(name, arg, session, output, reloader, (next) => ((target = next), setPrompt())),
-    async text(line) {
-      if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
-      await session.send(line, target).catch((error: unknown) => output.logger.error(describeError(error)))
+    command(name, arg, line) {
+      const how = route(name)
+      if (how === 'text') return say(line)
+      if (how === 'own') return command(name, arg, session, output, reloader, (next) => ((target = next), setPrompt()))
     },
+    text: say,
   })
   setPrompt()
 

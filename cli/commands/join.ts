@@ -3,9 +3,11 @@ import {
 } from '../../core/index.ts'
 import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
 import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { parseEol } from '../_flags.ts'
 import { readLines } from '../_lines.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { listening, readConfig, untilSignal } from '../_session.ts'
+import { slashRouter } from '../_slash.ts'
 import { createReloader, watchConfig, watchHelp, watchOption } from '../_watch.ts'
 
 export const help = `Usage: chat join TARGET [--interval S]
@@ -20,16 +22,19 @@ Commands while joined:
   /quit           leave the room (so do Ctrl-C and Ctrl-D)
   /reload         load the config again and swap its plugins (the heartbeat goes on)
   /help           this list
-  //text          send a line that starts with "/"
+  /other words    any other /command goes out as text, for bots (\`/roll 2d6\`)
+  //text          send a line that starts with "/" (also one that looks like a typo of ours)
 
   -i, --interval S      seconds between heartbeats (default 10)
       --linger MS       with piped stdin: how long to keep receiving after it ends (default 500)
+      --eol EOL         end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)
 ${watchHelp}
 ${commonHelp}`
 
-const COMMANDS = '/quit, /reload, /help; //text sends "/text"'
+const COMMANDS = '/quit, /reload, /help; another /command is sent as text; //text sends "/text"'
+const OWN = ['quit', 'exit', 'reload', 'help']
 
-const options = { ...commonOptions, ...watchOption, interval: { type: 'string', short: 'i' }, linger: { type: 'string' } } as const
+const options = { ...commonOptions, ...watchOption, interval: { type: 'string', short: 'i' }, linger: { type: 'string' }, eol: { type: 'string' } } as const
 
 export async function join(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('join', argv, options)
@@ -39,6 +44,7 @@ export async function join(argv: string[]): Promise<number> {
   if (extra.length) throw new ChatError('E_USAGE', `Unexpected \`${extra.join(' ')}\`: chat join takes one TARGET`)
   const interval = seconds(values.interval, '--interval') ?? 10
   const linger = values.linger === undefined ? 500 : Number(values.linger)
+  const eol = parseEol(values.eol)
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
   let byeSaid: () => void = () => {}
@@ -78,16 +84,20 @@ export async function join(argv: string[]): Promise<number> {
   const reloader = createReloader(output, values, { ...session, reload: (next) => session.reload(withClient(next)) }, defaults)
   const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
 
+  const route = slashRouter(output, OWN)
+  const say = async (line: string) => {
+    await session.send(line + eol, relay).catch((error: unknown) => output.logger.error(describeError(error)))
+  }
   const reader = readLines(output, interactive, {
-    async command(name) {
+    async command(name, _arg, line) {
+      const how = route(name)
+      if (how === 'text') return say(line)
+      if (how === 'typo') return
       if (name === 'quit' || name === 'exit') return true
       if (name === 'reload') await reloader.reload()
-      else if (name === 'help') output.line(`  ${COMMANDS}`)
-      else output.logger.warn(`Unknown command /${name}: ${COMMANDS}`)
+      else output.line(`  ${COMMANDS}`)
     },
-    async text(line) {
-      await session.send(line, relay).catch((error: unknown) => output.logger.error(describeError(error)))
-    },
+    text: say,
   })
   reader.setPrompt(dim(`${session.peers.nameOf(relay) ?? formatAddress(relay)}> `))
 
