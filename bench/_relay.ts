@@ -53,7 +53,7 @@ export async function relayCases(options: BenchOptions, load: Load, tmp: string)
 /** A relay config in `dir` that lets everyone in and expires no one during a run. */
 export function relayConfig(dir: string): string {
   const config = join(dir, 'relay.config.ts')
-  writeFileSync(config, `import { relay } from '${root}plugins/index.ts'\nexport default { plugins: [relay({ maxMembers: 1_000_000, timeout: 3600 })] }\n`)
+  writeFileSync(config, `import { relay } from '${root}plugins/index.ts'\nexport default { plugins: [relay({ maxMembers: 1_000_000, maxPerAddress: 1_000_000, timeout: 3600 })] }\n`)
   return config
 }
 

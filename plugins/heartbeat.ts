@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { definePlugin, formatAddress, parseHostPort, type Address, type PluginContext } from '../core/index.ts'
+import { definePlugin, drop, formatAddress, parseHostPort, type Address, type InboundResult, type Message, type PluginContext } from '../core/index.ts'
 
 /** What the heartbeat client tells about its relay. */
 export type RelayStatus =
@@ -50,37 +50,65 @@ function relayTarget(ctx: PluginContext<Resolved>): Address | string {
   return to
 }
 
+/** The prefix of a `proven` relay's cookie notice (see relay()). */
+const COOKIE_NOTICE = '^cookie^ '
+const COOKIE = /^[A-Za-z0-9_-]{22}$/
+
 /**
  * The group-chat client side: sends `^hb^` to the relay every `interval` seconds (the first at
  * once, which joins the room), `quit` when it stops, and reports when the relay has sent nothing
  * for `silentAfter` intervals, when it answers again, and when it says `Bye!`.
+ *
+ * With a `proven` relay (one that answers with a cookie), it echoes the cookie and puts it in
+ * front of every datagram to the relay, its own and the chat's; from then on it believes a
+ * `Bye!` only when the cookie comes with it, so nobody else can close the room for this member.
  */
 export function heartbeat(options: HeartbeatOptions) {
   // Set in setup, where the relay's address and the reporter are known.
-  let heard: (from: Pick<Address, 'host' | 'port'>, text: string) => void = () => {}
+  let heard: (message: Message) => InboundResult = () => {}
   let target: Address | string = ''
+  let isRelay: (address: Pick<Address, 'host' | 'port'>) => boolean = () => false
+  // The relay's cookie, once it sent one: kept in the store, so a reload goes on using it.
+  let state: { cookie?: string } = {}
   return definePlugin({
     name: 'heartbeat',
     schema: Options,
     options,
     setup(ctx) {
-      const { interval, text, silentAfter } = ctx.options
+      const { interval, text, silentAfter, bye } = ctx.options
       const to = (target = relayTarget(ctx))
       // A host name is not looked up here: then any datagram from the relay's port counts.
       const relay = typeof to === 'string' ? { port: parseHostPort(to)?.port ?? -1 } : to
+      isRelay = (from) => from.port === relay.port && (!('host' in relay) || from.host === relay.host)
       const label = typeof to === 'string' ? to : (ctx.peers.nameOf(to) ?? formatAddress(to))
       const report = ctx.options.onStatus ?? ((status: RelayStatus) => logStatus(ctx, status))
       const quietFor = Math.round(interval * silentAfter * 1000) / 1000
+      const kept = ctx.store.get('state') as typeof state | undefined
+      if (kept) state = kept
+      else ctx.store.set('state', state)
       let quietTicks = 0
       let silent = false
-      heard = (from, message) => {
-        if (from.port !== relay.port || ('host' in relay && from.host !== relay.host)) return
+      heard = (message) => {
+        if (!isRelay(message.from)) return
+        const said = message.text.trim()
+        if (said.startsWith(COOKIE_NOTICE.trim())) {
+          const cookie = said.slice(COOKIE_NOTICE.length - 1).trim()
+          if (!COOKIE.test(cookie)) return drop('heartbeat: a cookie notice without a cookie')
+          // Echoed at once (the outbound hook puts it in front): that is what makes us a member.
+          state.cookie = cookie
+          ctx.send(text, to)
+          return drop('heartbeat: the relay’s cookie')
+        }
+        const proof = state.cookie === undefined ? '' : ` ${state.cookie}`
+        if (said === bye && proof) return drop(`heartbeat: a ${bye} without the relay’s proof (forged?)`)
         quietTicks = 0
-        if (message.trim() === ctx.options.bye) {
+        if (said === bye + proof) {
           // The room is closed: its silence from now on is no news, its next datagram is.
           silent = true
           report({ state: 'bye', relay: label })
-        } else if (silent) {
+          return proof ? { ...message, text: bye } : undefined
+        }
+        if (silent) {
           silent = false
           report({ state: 'answering', relay: label })
         }
@@ -95,7 +123,10 @@ export function heartbeat(options: HeartbeatOptions) {
       }, interval * 1000)
     },
     inbound(message) {
-      heard(message.from, message.text)
+      return heard(message)
+    },
+    outbound(message) {
+      if (state.cookie !== undefined && isRelay(message.to)) return { ...message, text: `${state.cookie} ${message.text}` }
     },
     dispose(ctx) {
       // A reload replaces this instance with one that goes on heartbeating: nobody leaves.

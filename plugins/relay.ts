@@ -1,25 +1,46 @@
 import * as v from 'valibot'
-import { definePlugin, drop, formatAddress, type Address, type Message, type PluginContext } from '../core/index.ts'
+import { definePlugin, drop, formatAddress, isDrop, type Address, type Drop, type Message, type PluginContext } from '../core/index.ts'
+import { answerBudget } from './_answer-budget.ts'
+import { COOKIE, createCookies, sameText, type Cookies } from './_cookie.ts'
+import { sourceOf } from './_source.ts'
 
 /** Makes the broadcast line from a message and its sender's label (contact name or HOST:PORT). */
 export type RelayFormat = (message: Message, from: string) => string
 
+const Count = v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more'))
+
 const Options = v.optional(
   v.object({
+    /**
+     * Who is a member. `open`: anyone who sends anything (the tutorial protocol: plain sockets can
+     * join, and anyone can forge a member, its lines and its `quit`). `proven`: a sender is let in
+     * only once it has echoed a cookie sent to its address, and every datagram of a member carries
+     * it (`chat join` and `heartbeat()` do this by themselves).
+     * @default 'open'
+     */
+    members: v.optional(v.picklist(['open', 'proven'], "'open' or 'proven'"), 'open'),
     /** Seconds of silence after which a member is dropped. @default 60 */
     timeout: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 60),
     /** The broadcast line: `{from}`, `{text}`, `{host}`, `{port}` are filled in; or a function. @default '{from}: {text}' */
     format: v.optional(v.union([v.string(), v.custom<RelayFormat>((x) => typeof x === 'function')], 'a template string such as `{from}: {text}`, or a function'), '{from}: {text}'),
     /** At most this many members; a new sender beyond it gets `full` and is not let in. @default 10000 */
-    maxMembers: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')), 10_000),
+    maxMembers: v.optional(Count, 10_000),
+    /** At most this many members from one IP address (IPv6: one /64). @default 16 */
+    maxPerAddress: v.optional(Count, 16),
+    /**
+     * The longest broadcast line, in characters, the sender's label included. A longer one is
+     * dropped, not cut: a loop that grows a line (a relay and an echo server) then ends.
+     * @default 1024
+     */
+    maxLine: v.optional(Count, 1024),
     /** The keep-alive datagram (surrounding whitespace ignored): keeps its sender a member, never broadcast. @default '^hb^' */
     heartbeat: v.optional(v.string('a string'), '^hb^'),
     /** The datagram (surrounding whitespace ignored) with which a member leaves. @default 'quit' */
     quit: v.optional(v.string('a string'), 'quit'),
-    /** Sent to every live member when the relay stops. @default 'Bye!' */
+    /** Sent to every live member when the relay stops (with the member's cookie, when `proven`). @default 'Bye!' */
     bye: v.optional(v.string('a string'), 'Bye!'),
-    /** Sent to a new sender when the room is full. @default 'Sorry, the room is full; try again later.' */
-    full: v.optional(v.string('a string'), 'Sorry, the room is full; try again later.'),
+    /** Sent to a sender refused for a full room, when it is not longer than what the sender sent. @default 'The room is full.' */
+    full: v.optional(v.string('a string'), 'The room is full.'),
   }),
   {},
 )
@@ -54,46 +75,115 @@ export function roomOf(plugin: unknown): RelayRoom | undefined {
 /** A member is its address plus when it was last heard from: one small object per member. */
 interface Member extends Address {
   seen: number
+  /** The cookie it proved its address with (`proven` rooms): its datagrams carry it, and so does its `Bye!`. */
+  cookie?: string
+}
+
+/** What a relay keeps across a reload: its members, their count per source address, its cookie secret. */
+interface Room {
+  members: Map<string, Member>
+  perSource: Map<string, number>
+  cookies: Cookies
+}
+
+/** What a `proven` room hands on from a datagram: the text without its cookie. */
+interface Proven {
+  text: string
+  cookie: string
 }
 
 const TEMPLATE = /\{(from|text|host|port)\}/g
 const FULL_WARNING_MS = 10_000
 /** Past this many expiries in one sweep, one summary line instead of one line each. */
 const EXPIRY_LINES = 5
+/** The relay's own notices (cookies, `full`) per source address: answers to forged sources stay few. */
+const NOTICES = { burst: 4, perSecond: 1, totalPerSecond: 200 }
+/** The prefix of the datagram that carries a cookie to a new sender of a `proven` room. */
+export const COOKIE_NOTICE = '^cookie^ '
 
 /**
- * The group-chat server: a member joins by sending anything, leaves with `quit`, and is dropped
- * after `timeout` seconds of silence; every other datagram is broadcast to every live member,
- * the sender included. On shutdown each member gets `Bye!`.
+ * The group-chat server: a member joins by sending anything (or, in a `proven` room, by echoing a
+ * cookie), leaves with `quit`, and is dropped after `timeout` seconds of silence; every other
+ * datagram is broadcast to every live member, the sender included. On shutdown each member gets `Bye!`.
  */
 export function relay(options?: RelayOptions) {
-  // Ordered by last activity (a member is re-inserted whenever heard from), so the oldest come
-  // first and expiry stops at the first live member instead of scanning the table.
-  let members = new Map<string, Member>()
+  let room: Room = { members: new Map(), perSource: new Map(), cookies: createCookies() }
+  const notices = answerBudget(NOTICES)
   let refused = 0
   let warnedAt = -Infinity
   let format: Resolved['format'] = '{from}: {text}'
   const listeners = new Set<(message: Message, from: string) => void>()
 
+  function leave(key: string, member: Member): void {
+    room.members.delete(key)
+    const source = sourceOf(member)
+    const left = (room.perSource.get(source) ?? 1) - 1
+    if (left > 0) room.perSource.set(source, left)
+    else room.perSource.delete(source)
+  }
+
   function expire(ctx: PluginContext<Resolved>, now: number): void {
     const limit = now - ctx.options.timeout * 1000
     let count = 0
-    for (const [key, member] of members) {
+    // Ordered by last activity (a member is re-inserted whenever heard from): stop at the first live one.
+    for (const [key, member] of room.members) {
       if (member.seen > limit) break
-      members.delete(key)
-      if (++count <= EXPIRY_LINES) ctx.logger.info(`${key} expired after ${ctx.options.timeout} s of silence (${plural(members.size)})`)
+      leave(key, member)
+      if (++count <= EXPIRY_LINES) ctx.logger.info(`${key} expired after ${ctx.options.timeout} s of silence (${plural(room.members.size)})`)
     }
-    if (count > EXPIRY_LINES) ctx.logger.info(`... and ${count - EXPIRY_LINES} more expired (${plural(members.size)})`)
+    if (count > EXPIRY_LINES) ctx.logger.info(`... and ${count - EXPIRY_LINES} more expired (${plural(room.members.size)})`)
   }
 
-  function refuse(ctx: PluginContext<Resolved>, message: Message, key: string): void {
-    ctx.reply(message, ctx.options.full)
+  /** Lets a new sender in, or refuses it when the room or its address has no more room. */
+  function admit(ctx: PluginContext<Resolved>, message: Message, key: string, cookie: string | undefined): Member | Drop {
+    const { maxMembers, maxPerAddress } = ctx.options
+    if (room.members.size >= maxMembers) return refuse(ctx, message, key, `maxMembers: ${maxMembers}`, 'relay: the room is full')
+    const source = sourceOf(message.from)
+    const fromSource = room.perSource.get(source) ?? 0
+    if (fromSource >= maxPerAddress) return refuse(ctx, message, key, `maxPerAddress: ${maxPerAddress}`, `relay: ${source} has ${maxPerAddress} members already`)
+    const { host, port, family } = message.from
+    const member: Member = { host, port, family, seen: message.at }
+    if (cookie !== undefined) member.cookie = cookie
+    room.members.set(key, member)
+    room.perSource.set(source, fromSource + 1)
+    ctx.logger.info(`${key} joined (${plural(room.members.size)})`)
+    return member
+  }
+
+  function refuse(ctx: PluginContext<Resolved>, message: Message, key: string, limit: string, reason: string): Drop {
+    // Never longer than what it answers: a forged source gains no bytes by being refused.
+    if (utf8Length(ctx.options.full) <= message.bytes.byteLength) notice(ctx, message, ctx.options.full)
     refused++
-    if (message.at - warnedAt < FULL_WARNING_MS) return
-    const others = refused > 1 ? ` (and ${refused - 1} more since the last warning)` : ''
-    ctx.logger.warn(`Refused ${key}${others}: the room is full (maxMembers: ${ctx.options.maxMembers})`)
-    warnedAt = message.at
-    refused = 0
+    if (message.at - warnedAt >= FULL_WARNING_MS) {
+      const others = refused > 1 ? ` (and ${refused - 1} more since the last warning)` : ''
+      ctx.logger.warn(`Refused ${key}${others}: the room is full (${limit})`)
+      warnedAt = message.at
+      refused = 0
+    }
+    return drop(reason)
+  }
+
+  function notice(ctx: PluginContext<Resolved>, message: Message, text: string): boolean {
+    if (!notices.spend(message.from, message.at)) return false
+    ctx.reply(message, text)
+    return true
+  }
+
+  /**
+   * In a `proven` room: the text after the sender's cookie, if the cookie is its member's or a
+   * fresh one issued to this address. Anything else gets a cookie back (within the notice budget).
+   */
+  function prove(ctx: PluginContext<Resolved>, message: Message, member: Member | undefined): Proven | Drop {
+    const { text } = message
+    const cookie = text.slice(0, 22)
+    const rest = text.length === 22 ? '' : text.charAt(22) === ' ' ? text.slice(23) : undefined
+    if (rest !== undefined && COOKIE.test(cookie)) {
+      if (member?.cookie !== undefined && sameText(cookie, member.cookie)) return { text: rest, cookie }
+      if (room.cookies.check(cookie, message.from, message.at)) return { text: rest, cookie }
+    }
+    const sent = notice(ctx, message, COOKIE_NOTICE + room.cookies.issue(message.from, Date.now()))
+    const what = member ? 'a datagram without its member’s cookie' : 'not a member yet'
+    return drop(`relay: ${what}${sent ? '; sent it a cookie' : ''}`)
   }
 
   const plugin = definePlugin({
@@ -101,10 +191,10 @@ export function relay(options?: RelayOptions) {
     schema: Options,
     options,
     setup(ctx) {
-      // Kept in the plugin's store so that a reload of the relay can keep its members.
-      const kept = ctx.store.get('members')
-      if (kept instanceof Map) members = kept as Map<string, Member>
-      else ctx.store.set('members', (members = new Map()))
+      // Kept in the plugin's store so that a reload of the relay keeps its members and its cookies good.
+      const kept = ctx.store.get('room') as Room | undefined
+      if (kept) room = kept
+      else ctx.store.set('room', room)
       format = ctx.options.format
       const every = Math.min(5000, Math.max(100, (ctx.options.timeout * 1000) / 2))
       ctx.setInterval(() => expire(ctx, Date.now()), every)
@@ -113,45 +203,56 @@ export function relay(options?: RelayOptions) {
       const { options } = ctx
       expire(ctx, message.at)
       const key = formatAddress(message.from)
-      const command = message.text.trim()
-      let member = members.get(key)
+      let member = room.members.get(key)
+      let text = message.text
+      let cookie: string | undefined
+      if (options.members === 'proven') {
+        const proven = prove(ctx, message, member)
+        if (isDrop(proven)) return proven
+        ;({ text, cookie } = proven)
+      }
+      const command = text.trim()
       if (command === options.quit) {
-        if (member && members.delete(key)) ctx.logger.info(`${key} left (${plural(members.size)})`)
+        if (member) {
+          leave(key, member)
+          ctx.logger.info(`${key} left (${plural(room.members.size)})`)
+        }
         return drop('relay: quit')
       }
       if (member) {
-        members.delete(key)
+        room.members.delete(key)
         member.seen = message.at
-        members.set(key, member)
+        if (cookie !== undefined) member.cookie = cookie
+        room.members.set(key, member)
       } else {
-        if (members.size >= options.maxMembers) {
-          refuse(ctx, message, key)
-          return drop('relay: the room is full')
-        }
-        const { host, port, family } = message.from
-        member = { host, port, family, seen: message.at }
-        members.set(key, member)
-        ctx.logger.info(`${key} joined (${plural(members.size)})`)
+        const admitted = admit(ctx, message, key, cookie)
+        if (isDrop(admitted)) return admitted
+        member = admitted
       }
       if (command === options.heartbeat) return drop('relay: heartbeat')
       const from = (message.meta.peer as string | undefined) ?? key
-      const line = typeof options.format === 'function' ? options.format(message, from) : fill(options.format, message, from)
-      ctx.broadcast(line, members.values())
-      for (const hear of listeners) hear(message, from)
+      const said = text === message.text ? message : { ...message, text }
+      const line = typeof options.format === 'function' ? options.format(said, from) : fill(options.format, said, from)
+      if (line.length > options.maxLine) return drop(`relay: the line is longer than maxLine (${line.length} > ${options.maxLine} characters)`)
+      ctx.broadcast(line, room.members.values())
+      for (const hear of listeners) hear(said, from)
     },
     dispose(ctx) {
-      // A reload hands the members over to the new instance, through the store.
+      // A reload hands the room over to the new instance, through the store.
       if (ctx.reloading) return
       expire(ctx, Date.now())
-      ctx.broadcast(ctx.options.bye, members.values())
+      const { members } = room
+      if (ctx.options.members === 'proven') for (const member of members.values()) ctx.send(`${ctx.options.bye} ${member.cookie}`, member)
+      else ctx.broadcast(ctx.options.bye, members.values())
       if (members.size) ctx.logger.info(`said ${ctx.options.bye} to ${plural(members.size)}`)
       members.clear()
+      room.perSource.clear()
     },
   })
   rooms.set(plugin, {
-    members: () => members.values(),
-    size: () => members.size,
-    has: (address) => members.has(formatAddress(address)),
+    members: () => room.members.values(),
+    size: () => room.members.size,
+    has: (address) => room.members.has(formatAddress(address)),
     format: (message, from) => (typeof format === 'function' ? format(message, from) : fill(format, message, from)),
     listen(hear) {
       listeners.add(hear)
@@ -162,6 +263,18 @@ export function relay(options?: RelayOptions) {
 }
 
 const plural = (n: number) => `${n} member${n === 1 ? '' : 's'}`
+
+function utf8Length(text: string): number {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    // A surrogate pair is 4 bytes, 2 per half.
+    if (code >= 0xd800 && code < 0xe000) bytes += 1
+    else if (code >= 0x800) bytes += 2
+    else if (code >= 0x80) bytes += 1
+  }
+  return bytes
+}
 
 function fill(template: string, message: Message, from: string): string {
   return template.replace(TEMPLATE, (_, field: string) => {

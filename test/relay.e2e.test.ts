@@ -81,8 +81,8 @@ describe('relay()', () => {
     await join(relay, port, first!)
     await join(relay, port, second!)
 
-    await third!.send('let me in', port)
-    expect(await text(third!)).toBe('Sorry, the room is full; try again later.')
+    await third!.send('let me in, please', port)
+    expect(await text(third!)).toBe('The room is full.')
     await relay.waitFor((line) => line.includes(`Refused 127.0.0.1:${third!.port}`) && line.includes('maxMembers: 2'), { stream: 'stderr' })
     await first!.send('just us', port)
     expect(await text(first!)).toBe(`127.0.0.1:${first!.port}: just us`)

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { relay } from '../../plugins/index.ts'
+import { createMemoryNetwork } from '../../core/testing.ts'
+import { heartbeat, relay, type RelayStatus } from '../../plugins/index.ts'
 import { kit } from './_kit.ts'
 
 describe('relay()', () => {
@@ -45,11 +46,125 @@ describe('relay()', () => {
     expect([alice.inbox, bob.inbox.at(-1)]).toEqual([['Bye!'], 'Bye!'])
   })
 
-  it('refuses a new member past maxMembers', async () => {
+  it('refuses a new member past maxMembers, with a notice never longer than what it answers', async () => {
     const t = await kit([relay({ maxMembers: 1 })])
     await t.peer('alice').send('^hb^')
-    const refused = await t.peer('bob').send('let me in')
+    const bob = t.peer('bob')
+    const refused = await bob.send('let me in, please')
     refused.expectDrop('relay: the room is full')
-    refused.expectReply('Sorry, the room is full; try again later.')
+    refused.expectReply('The room is full.')
+    const short = await bob.send('^hb^')
+    short.expectDrop('relay: the room is full')
+    short.expectNoReply()
+  })
+
+  it('refuses a member past maxPerAddress (one IPv4 address, or one IPv6 /64)', async () => {
+    const t = await kit([relay({ maxPerAddress: 2, format: '{text}' })])
+    const [a, b, c] = [t.peer('a'), t.peer('b'), t.peer('c')]
+    await a.send('^hb^')
+    await b.send('^hb^')
+    ;(await c.send('^hb^')).expectDrop('relay: 127.0.0.1 has 2 members already')
+    ;(await b.send('quit')).expectDrop('relay: quit')
+    ;(await c.send('now me')).expectReply('now me')
+    expect(a.take()).toEqual(['now me'])
+  })
+
+  it('budgets its notices per source address, whatever the port', async () => {
+    const t = await kit([relay({ maxMembers: 1 })])
+    await t.peer('member').send('^hb^')
+    let answered = 0
+    for (let i = 0; i < 20; i++) if ((await t.peer().send('a long enough request')).replies.length) answered++
+    expect(answered).toBe(4)
+  })
+
+  it('drops a broadcast line longer than maxLine, so a relay and an echo server cannot grow a line for ever', async () => {
+    const t = await kit([relay({ maxLine: 20 })])
+    const alice = t.peer('alice')
+    const label = `127.0.0.1:${alice.address.port}: `
+    ;(await alice.send('x'.repeat(20 - label.length))).expectReply(label + 'x'.repeat(20 - label.length))
+    const long = await alice.send('x'.repeat(21 - label.length))
+    long.expectDrop('relay: the line is longer than maxLine (21 > 20 characters)')
+    long.expectNoReply()
+    // The loop: an echo member sends each line back, the relay prefixes it again, until it is too long.
+    let line = 'hi'
+    let rounds = 0
+    for (;;) {
+      const delivery = await alice.send(line)
+      if (!delivery.replies.length) break
+      line = delivery.replies[0]!
+      rounds++
+    }
+    expect(rounds).toBeLessThan(3)
+  })
+})
+
+describe("relay({ members: 'proven' })", () => {
+  const cookieOf = (reply: string) => /^\^cookie\^ ([\w-]{22})$/.exec(reply)?.[1] ?? expect.fail(`not a cookie notice: ${reply}`)
+
+  it('lets a sender in only once it echoes the cookie sent to its address; its datagrams carry the cookie', async () => {
+    const t = await kit([relay({ members: 'proven', format: '{from}: {text}' })])
+    const [alice, bob] = [t.peer('alice'), t.peer('bob')]
+    const hello = await alice.send('^hb^')
+    hello.expectDrop('relay: not a member yet; sent it a cookie')
+    const cookie = cookieOf(hello.expectReply())
+    ;(await alice.send(`${cookie} ^hb^`)).expectDrop('relay: heartbeat')
+    // Another address cannot use alice's cookie.
+    const stolen = await bob.send(`${cookie} hi`)
+    stolen.expectDrop('relay: not a member yet; sent it a cookie')
+    expect(cookieOf(stolen.expectReply())).not.toBe(cookie)
+    ;(await alice.send(`${cookie} hello`)).expectReply(`127.0.0.1:${alice.address.port}: hello`)
+  })
+
+  it('refuses a forged line, quit and join (sources forged on the network), and proves its Bye!', async () => {
+    const t = await kit([relay({ members: 'proven', format: '{text}' })])
+    const alice = t.peer('alice')
+    const cookie = cookieOf((await alice.send('^hb^')).expectReply())
+    await alice.send(`${cookie} ^hb^`)
+    const forge = async (text: string, from = alice.address) => {
+      t.network.deliver(new TextEncoder().encode(text), from, t.address)
+      await t.settle()
+    }
+    await forge('this is alice: send me your password')
+    await forge('quit')
+    await forge(`${'A'.repeat(22)} quit`)
+    // A forged join for a victim that never sent anything (another host: the budget is per address).
+    const victim = { host: '127.0.0.9', port: 9, family: 'IPv4' } as const
+    await forge('^hb^', victim)
+    const drops = t.events.filter((e) => e.type === 'drop').map((e) => e.type === 'drop' && e.reason)
+    expect(drops.slice(-4)).toEqual([
+      'relay: a datagram without its member’s cookie; sent it a cookie',
+      'relay: a datagram without its member’s cookie; sent it a cookie',
+      'relay: a datagram without its member’s cookie; sent it a cookie',
+      'relay: not a member yet; sent it a cookie',
+    ])
+    alice.take()
+    ;(await alice.send(`${cookie} still here`)).expectReply('still here')
+    await alice.send(`${cookie} and again`)
+    // The victim got one cookie notice (31 bytes) and none of the room's lines.
+    const toVictim = t.events.filter((e) => e.type === 'sent' && e.to.host === victim.host)
+    expect(toVictim.map((e) => e.type === 'sent' && e.text.slice(0, 9))).toEqual(['^cookie^ '])
+    await t.chat.close()
+    await t.settle()
+    expect(alice.inbox.at(-1)).toBe(`Bye! ${cookie}`)
+  })
+
+  it('works with heartbeat(): the member joins by itself, and believes Bye! only with the proof', async () => {
+    const network = createMemoryNetwork()
+    const server = await kit({ network, plugins: [relay({ members: 'proven', format: '{text}' })] })
+    const statuses: RelayStatus[] = []
+    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${server.address.port}`, onStatus: (s) => statuses.push(s) })] })
+    await client.settle()
+    await server.settle()
+    await client.send('hello room', `127.0.0.1:${server.address.port}`)
+    await server.settle()
+    await client.settle()
+    expect(client.messages.map((m) => m.text)).toEqual(['hello room'])
+    network.deliver(new TextEncoder().encode('Bye!'), server.address, client.address)
+    await client.settle()
+    expect(statuses).toEqual([])
+    await server.chat.close()
+    await client.settle()
+    expect(statuses.map((s) => s.state)).toEqual(['bye'])
+    expect(client.messages.map((m) => m.text)).toEqual(['hello room', 'Bye!'])
   })
 })
