@@ -16,7 +16,9 @@ The group-chat client: joins the relay at TARGET (a contact name, HOST:PORT or a
 sends it a heartbeat (^hb^) every --interval seconds, prints every broadcast, and sends each
 line you type. On the way out (EOF, /quit, Ctrl-C, SIGTERM) it tells the relay \`quit\`.
 It says so when the relay has sent nothing for 3 intervals, and when the relay says Bye!
-(then it leaves). Binds any free port unless --port says otherwise.
+(then it leaves). With a relay of proven members it echoes the relay's cookie, sends it with
+every datagram, and believes only a Bye! that carries it. Binds any free port unless --port
+says otherwise.
 
 Commands while joined:
   /quit           leave the room (so do Ctrl-C and Ctrl-D)
