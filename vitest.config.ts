@@ -1,11 +1,13 @@
 import { defineConfig } from 'vitest/config'
 
 /**
- * End-to-end tests (`*.e2e.test.ts`: they spawn the real `chat`) run once per runtime; the
+ * Tests are laid out by kind: test/unit (pure logic, in-memory network), test/sockets (real UDP
+ * sockets in this process), test/plugins (each built-in plugin through the test kit) and test/cli
+ * (the real `chat` spawned). The `*.e2e.test.ts` files in test/cli run once per runtime; the
  * runtime they start `chat` under comes from CHAT_RUNTIME (see test/helpers/chat-process.ts).
  * Everything else runs once, on Node. `vitest --project deno` runs one runtime alone.
  */
-const e2e = 'test/**/*.e2e.test.ts'
+const e2e = 'test/cli/**/*.e2e.test.ts'
 
 export default defineConfig({
   test: {

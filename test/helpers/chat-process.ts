@@ -1,7 +1,51 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** A fresh empty folder under the system's temporary folder. */
+export function tempDir(prefix = 'udpchat-'): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/**
+ * A fresh temporary folder holding a copy of the repository's chat.config.ts (the config
+ * `npm start` runs, imports pointed back at the repository): `chat` started there behaves as in
+ * the repository, but its transcript (`chat.jsonl`) lands in the temporary folder.
+ */
+export function projectDir(): string {
+  const dir = tempDir('udpchat-project-')
+  const config = readFileSync(join(root, 'chat.config.ts'), 'utf8').replaceAll("from './", `from '${root}`)
+  writeFileSync(join(dir, 'chat.config.ts'), config)
+  return dir
+}
+
+/**
+ * A fresh temporary folder that looks like the repository to a user typing the README's commands
+ * (`node bin/chat.mjs`, `deno task chat`, `bun cli/bin.ts`): the code through symbolic links, a copy
+ * of chat.config.ts, and nothing else, so that the transcript the config writes stays out of the
+ * repository.
+ */
+export function checkoutDir(): string {
+  const dir = tempDir('udpchat-checkout-')
+  for (const name of ['bin', 'cli', 'core', 'plugins', 'examples', 'node_modules', 'package.json', 'deno.json']) {
+    symlinkSync(join(root, name), join(dir, name))
+  }
+  copyFileSync(join(root, 'chat.config.ts'), join(dir, 'chat.config.ts'))
+  return dir
+}
+
+/**
+ * Where `chat` runs when a test names no `cwd`: with `--config` (the test names a file of the
+ * repository, relative to it) the repository; otherwise a `projectDir()`, so that no test
+ * writes into the repository.
+ */
+function defaultCwd(args: readonly string[]): string {
+  return args.includes('--config') ? root : projectDir()
+}
 
 export type Runtime = 'node' | 'deno' | 'bun'
 
@@ -51,11 +95,11 @@ process.on('exit', () => {
   for (const chat of running) chat.child.kill('SIGKILL')
 })
 
-/** Starts `chat ARGS...`. Every process still running when the test file ends is killed (see `stopAll`). */
+/** Starts `chat ARGS...` (in `options.cwd`, or see `defaultCwd`). Every process still running when the test file ends is killed (see `stopAll`). */
 export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: Runtime; command?: [string, string[]] } = {}): ChatProcess {
   const [command, prefix] = options.command ?? chatCommand(options.runtime)
   const child = spawn(command, [...prefix, ...args], {
-    cwd: options.cwd ?? root,
+    cwd: options.cwd ?? defaultCwd(args),
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: 'pipe',
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { autoReply } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 describe('autoReply()', () => {
   it('answers the first rule that matches: a whole string, a RegExp with $1, a function', async () => {

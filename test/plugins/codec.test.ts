@@ -2,7 +2,7 @@ import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { definePlugin } from '../../core/index.ts'
 import { codec } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 const echo = definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, `你说：${m.text}`) })
 

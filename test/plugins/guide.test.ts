@@ -4,7 +4,7 @@ import { keywordBot } from '../../docs/examples/keyword-bot.ts'
 import { rateLimit } from '../../docs/examples/rate-limit.ts'
 import { translator } from '../../docs/examples/translator.ts'
 import { codec, relay, uppercaseEcho } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 // The three worked examples of docs/plugins.md, tested the way the guide says.
 describe('docs/plugins.md examples', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryNetwork } from '../../core/testing.ts'
 import { heartbeat, relay, type RelayStatus } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 describe('heartbeat()', () => {
   it('sends ^hb^ at once and every interval, and quit when it stops', async () => {

@@ -5,7 +5,7 @@ import * as v from 'valibot'
 import { describe, expect, it, vi } from 'vitest'
 import { formatAddress, type Address, type Message, type Outgoing } from '../../core/index.ts'
 import { logger, uppercaseEcho } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 describe('logger()', () => {
   it('logs each message in and out to the console by default', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryNetwork } from '../../core/testing.ts'
 import { heartbeat, relay, type RelayStatus } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 describe('relay()', () => {
   it('broadcasts each message to every member, the sender included; heartbeats are not broadcast', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, it, vi } from 'vitest'
 import { timeServer } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 const clock = () => new Date(2024, 0, 31, 13, 5, 9)
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { uppercaseEcho } from '../../plugins/index.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 describe('uppercaseEcho()', () => {
   it('answers each message with its text in upper case', async () => {

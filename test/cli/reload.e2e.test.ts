@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, startChat, stopAll } from './helpers/chat-process.ts'
-import { plainSocket } from './helpers/udp.ts'
+import { root, startChat, stopAll } from '../helpers/chat-process.ts'
+import { plainSocket } from '../helpers/udp.ts'
 
 describe('chat serve --watch', () => {
   afterEach(stopAll)

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import pkg from '../package.json' with { type: 'json' }
-import { root, runChat, startChat, stopAll } from './helpers/chat-process.ts'
-import { twoPeersTalkBothWays } from './helpers/scenarios.ts'
-import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+import pkg from '../../package.json' with { type: 'json' }
+import { root, runChat, startChat, stopAll } from '../helpers/chat-process.ts'
+import { twoPeersTalkBothWays } from '../helpers/scenarios.ts'
+import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
 const local = ['--host', '127.0.0.1', '--port', '0', '--json']
 const sockets: PlainSocket[] = []

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, startChat, stopAll, type ChatProcess } from './helpers/chat-process.ts'
+import { root, startChat, stopAll, type ChatProcess } from '../helpers/chat-process.ts'
 
 /**
  * A relay written the tutorial way with plain `node:dgram`, not our plugin: it answers `Ack TEXT`

@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
-import type { Row } from '../bench/_report.ts'
-import { root } from './helpers/chat-process.ts'
+import type { Row } from '../../bench/_report.ts'
+import { root } from '../helpers/chat-process.ts'
 
 const out = mkdtempSync(join(tmpdir(), 'udpchat-bench-test-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))

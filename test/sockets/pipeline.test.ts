@@ -1,11 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createChat, definePlugin, drop, isChatError, resolveConfig, type Chat, type ChatEvent, type Plugin } from '../core/index.ts'
-import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+import { describe, expect, it } from 'vitest'
+import { createChat, definePlugin, drop, isChatError, resolveConfig, type Chat, type ChatEvent, type Plugin } from '../../core/index.ts'
+import { closeAfterTest } from '../helpers/cleanup.ts'
+import { plainSocket } from '../helpers/udp.ts'
 
-const open: Array<Chat | PlainSocket> = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((x) => x.close()))
-})
 
 /** A chat on 127.0.0.1:0 with the given plugins, and every event it reports. */
 async function start(plugins: Plugin<any>[], datagramEvents?: Array<'message' | 'sent'>) {
@@ -20,7 +17,7 @@ async function start(plugins: Plugin<any>[], datagramEvents?: Array<'message' | 
     },
     hookTimeout: 500,
   })
-  open.push(chat)
+  closeAfterTest(chat)
   /** Waits for the first event that matches (those already seen included). */
   function next<T extends ChatEvent['type']>(type: T, where: (e: Extract<ChatEvent, { type: T }>) => boolean = () => true) {
     return new Promise<Extract<ChatEvent, { type: T }>>((resolve, reject) => {
@@ -39,9 +36,7 @@ async function start(plugins: Plugin<any>[], datagramEvents?: Array<'message' | 
 }
 
 async function peer() {
-  const socket = await plainSocket()
-  open.push(socket)
-  return socket
+  return closeAfterTest(await plainSocket())
 }
 
 describe('createChat() pipeline', () => {
@@ -185,7 +180,7 @@ describe('createChat() pipeline', () => {
       config: resolveConfig({ host: '127.0.0.1', port: 0, peers: { alice: `127.0.0.1:${alice.port}` } }),
       onEvent: (e) => e.type === 'message' && received(e.message.meta.peer),
     })
-    open.push(chat)
+    closeAfterTest(chat)
     let received!: (name: unknown) => void
     const name = new Promise((resolve) => (received = resolve))
     await alice.send('hi', chat.local.port)

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, runChat, startChat, stopAll } from './helpers/chat-process.ts'
-import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+import { checkoutDir, root, runChat, startChat, stopAll } from '../helpers/chat-process.ts'
+import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
 // What differs between runtimes, each test naming the runtimes it starts (this file runs once, in the node project).
 const runtimes = ['node', 'deno', 'bun'] as const
@@ -21,14 +21,18 @@ describe('the README commands', () => {
     ['deno task chat', [bin('deno'), ['task', '--quiet', 'chat']]],
     ['bun cli/bin.ts', [bin('bun'), ['cli/bin.ts']]],
   ] as const)('`%s serve` runs the root chat.config.ts and stops cleanly on SIGINT', async (_name, [command, prefix]) => {
-    const server = startChat(['serve', '--port', '0', '--json'], { command: [command, [...prefix]] })
+    const cwd = checkoutDir()
+    const server = startChat(['serve', '--port', '0', '--json'], { command: [command, [...prefix]], cwd })
     const listening = await server.event('listening')
     expect(listening).toMatchObject({ host: '0.0.0.0', plugins: ['codec', 'logger'] })
     const alice = await plainSocket()
     sockets.push(alice)
     await alice.send('hello', listening.port)
+    await server.event('message')
     server.kill('SIGINT')
     expect((await server.exited).code).toBe(0)
+    // The config's logger wrote its transcript where the user ran the command, flushed on exit.
+    expect(readFileSync(join(cwd, 'chat.jsonl'), 'utf8')).toContain('"hello"')
   })
 })
 

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { definePlugin, drop, type Plugin } from '../core/index.ts'
-import { createTestChat, type TestChat } from '../core/testing.ts'
-import { codec } from '../plugins/index.ts'
+import { describe, expect, it } from 'vitest'
+import { definePlugin, drop, type Plugin } from '../../core/index.ts'
+import { kit } from '../helpers/kit.ts'
+import { codec } from '../../plugins/index.ts'
 
-const open: TestChat[] = []
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()))
-})
-
-async function traced(plugins: Plugin<any>[]) {
-  const t = await createTestChat({ plugins, trace: true })
-  open.push(t)
-  return t
-}
+const traced = (plugins: Plugin<any>[]) => kit({ plugins, trace: true })
 
 const steps = (trace: { steps: Array<{ plugin: string; hook: string; did: string; detail?: string; ms: number }> }) =>
   trace.steps.map(({ plugin, hook, did, detail }) => [plugin, hook, did, detail].filter((x) => x !== undefined).join(' '))
@@ -52,8 +43,7 @@ describe('createChat({ trace: true })', () => {
 
   it('reports no trace when off', async () => {
     const inbound = () => undefined
-    const t = await createTestChat([definePlugin({ name: 'look', inbound })])
-    open.push(t)
+    const t = await kit([definePlugin({ name: 'look', inbound })])
     const delivery = await t.peer().send('hi')
     expect(delivery.traces).toEqual([])
   })

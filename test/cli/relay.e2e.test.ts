@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, startChat, stopAll, type ChatProcess } from './helpers/chat-process.ts'
-import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+import { root, startChat, stopAll, type ChatProcess } from '../helpers/chat-process.ts'
+import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
 const fixture = `${root}test/fixtures/relay/chat.config.ts`
 const sockets: PlainSocket[] = []

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { runChat, startChat, stopAll } from './helpers/chat-process.ts'
-import { plainSocket } from './helpers/udp.ts'
+import { runChat, startChat, stopAll } from '../helpers/chat-process.ts'
+import { plainSocket } from '../helpers/udp.ts'
 
 describe('chat --trace and chat plugins', () => {
   afterEach(stopAll)

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, startChat, stopAll } from './helpers/chat-process.ts'
-import { twoPeersTalkBothWays } from './helpers/scenarios.ts'
+import { root, startChat, stopAll } from '../helpers/chat-process.ts'
+import { twoPeersTalkBothWays } from '../helpers/scenarios.ts'
 
 // Each test names the runtimes it starts, so this file runs once (in the node project).
 const local = ['--host', '127.0.0.1', '--port', '0', '--json']

@@ -1,10 +1,9 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
-import { defineConfig, isChatError, loadConfig, resolveConfig } from '../core/index.ts'
-import { autoReply, codec } from '../plugins/index.ts'
-import { runChat, stopAll } from './helpers/chat-process.ts'
+import { describe, expect, it } from 'vitest'
+import { defineConfig, isChatError, loadConfig, resolveConfig } from '../../core/index.ts'
+import { autoReply, codec } from '../../plugins/index.ts'
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}/chat.config.ts`, import.meta.url))
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}/chat.config.ts`, import.meta.url))
 
 async function configError(name: string): Promise<string> {
   try {
@@ -15,8 +14,6 @@ async function configError(name: string): Promise<string> {
   }
   throw new Error(`${name} loaded without an error`)
 }
-
-afterEach(stopAll)
 
 describe('loadConfig()', () => {
   it('names the file, the option, what was expected and what was found', async () => {
@@ -38,7 +35,7 @@ describe('loadConfig()', () => {
   })
 
   it('takes module.exports of a CommonJS config as its default export', async () => {
-    const config = await loadConfig(fileURLToPath(new URL('./fixtures/commonjs/chat.config.cjs', import.meta.url)))
+    const config = await loadConfig(fileURLToPath(new URL('../fixtures/commonjs/chat.config.cjs', import.meta.url)))
     expect(config.port).toBe(7799)
     expect(config.plugins.map((p) => [p.plugin.name, p.options])).toEqual([['codec', 'gbk']])
   })
@@ -71,20 +68,5 @@ describe('resolveConfig()', () => {
 
   it('rejects a default target that is neither a contact nor HOST:PORT', () => {
     expect(() => resolveConfig({ to: 'bob', peers: { alice: '127.0.0.1:1' } }, 'x.ts')).toThrow(/x.ts: to: expected a contact name from `peers` or HOST:PORT, got `bob`/)
-  })
-})
-
-describe('chat with a bad config', () => {
-  it('exits 2 with one line naming the file and the option, and no stack trace', async () => {
-    const exit = await runChat(['listen', '--config', 'test/fixtures/bad-plugin-option/chat.config.ts'])
-    expect(exit.code).toBe(2)
-    expect(exit.stderr.trim()).toBe('chat: test/fixtures/bad-plugin-option/chat.config.ts: plugins[2].rules[0][0]: expected a string or RegExp to match, got `42` (number)')
-    expect(exit.stdout).toBe('')
-  })
-
-  it('exits 2 when the --config file does not exist', async () => {
-    const exit = await runChat(['serve', '--config', 'nope.config.ts'])
-    expect(exit.code).toBe(2)
-    expect(exit.stderr.trim()).toBe('chat: Config file not found: nope.config.ts')
   })
 })

@@ -1,7 +1,8 @@
 import dgram from 'node:dgram'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createChat, parseHostPort, resolveConfig, type Chat, type Message } from '../core/index.ts'
-import { sendHost } from '../core/address.ts'
+import { describe, expect, it } from 'vitest'
+import { createChat, parseHostPort, resolveConfig, type Chat, type Message } from '../../core/index.ts'
+import { sendHost } from '../../core/address.ts'
+import { closeAfterTest } from '../helpers/cleanup.ts'
 
 describe('parseHostPort()', () => {
   it.each([
@@ -30,23 +31,15 @@ describe('sendHost()', () => {
 })
 
 describe('createChat() over IPv6', () => {
-  let chat: Chat | undefined
-  let socket: dgram.Socket | undefined
-  afterEach(async () => {
-    await chat?.close()
-    socket?.close()
-  })
-
   it('binds ::1, receives from an IPv6 peer and answers it', async () => {
     let received!: (m: Message) => void
     const message = new Promise<Message>((resolve) => (received = resolve))
-    chat = await createChat({
+    const chat = closeAfterTest(await createChat({
       config: resolveConfig({ host: '::1', port: 0 }),
       onEvent: (e) => e.type === 'message' && received(e.message),
-    })
+    }))
     expect(chat.local).toMatchObject({ host: '::1', family: 'IPv6' })
-    const peer = dgram.createSocket('udp6')
-    socket = peer
+    const peer = closeAfterTest(dgram.createSocket('udp6'))
     await new Promise<void>((resolve) => peer.bind(0, '::1', resolve))
     const reply = new Promise<string>((resolve) => peer.once('message', (data) => resolve(data.toString())))
     peer.send('hi over v6', chat.local.port, '::1')

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { strftime } from '../plugins/index.ts'
+import { strftime } from '../../plugins/index.ts'
 
 // Expected values are what Python 3 prints on Linux for `datetime(...).astimezone().strftime(p)`.
 const cases: Array<[pattern: string, morning: string, afternoon: string]> = [

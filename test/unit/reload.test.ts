@@ -1,17 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { definePlugin, describeReload, isChatError, type Plugin } from '../core/index.ts'
-import { createTestChat, type TestChat } from '../core/testing.ts'
-
-const open: TestChat[] = []
-async function start(plugins: Plugin<any>[]) {
-  const t = await createTestChat(plugins)
-  open.push(t)
-  return t
-}
-afterEach(async () => {
-  vi.useRealTimers()
-  await Promise.all(open.splice(0).map((t) => t.close()))
-})
+import { describe, expect, it, vi } from 'vitest'
+import { definePlugin, describeReload, isChatError, type Plugin } from '../../core/index.ts'
+import { kit } from '../helpers/kit.ts'
 
 const say = (name: string, prefix: string, options: unknown = { prefix }) =>
   definePlugin({ name, options, inbound: (m, ctx) => ctx.reply(m, `${prefix}${m.text}`) })
@@ -26,7 +15,7 @@ const traced = (steps: string[], name: string, tag: string) =>
 
 describe('chat.reload()', () => {
   it('swaps the plugins and reports what changed', async () => {
-    const t = await start([say('echo', 'echo: '), say('keep', '', 1), say('gone', 'x')])
+    const t = await kit([say('echo', 'echo: '), say('keep', '', 1), say('gone', 'x')])
     const alice = t.peer('alice')
     ;(await alice.send('a')).expectReply('echo: a')
     const report = await t.reload([say('echo', 'ECHO: '), say('keep', '', 1), say('time', 't')])
@@ -40,7 +29,7 @@ describe('chat.reload()', () => {
 
   it('sets the new plugins up before the swap, then disposes the old ones in reverse', async () => {
     const steps: string[] = []
-    const t = await start([traced(steps, 'a', 'v1'), traced(steps, 'b', 'v1')])
+    const t = await kit([traced(steps, 'a', 'v1'), traced(steps, 'b', 'v1')])
     await t.reload([traced(steps, 'a', 'v2'), traced(steps, 'c', 'v2')])
     expect(steps).toEqual(['setup a v1', 'setup b v1', 'setup a v2', 'setup c v2', 'dispose b v1', 'dispose a v1 (reloading)'])
   })
@@ -50,7 +39,7 @@ describe('chat.reload()', () => {
     let signal: AbortSignal | undefined
     let ticks = 0
     const ticker = (every: number) => definePlugin({ name: 'ticker', setup: (ctx) => void ((signal ??= ctx.signal), ctx.setInterval(() => ticks++, every)) })
-    const t = await start([ticker(100)])
+    const t = await kit([ticker(100)])
     await vi.advanceTimersByTimeAsync(250)
     expect(ticks).toBe(2)
     await t.reload([definePlugin({ name: 'other' })])
@@ -61,7 +50,7 @@ describe('chat.reload()', () => {
 
   it('keeps the old plugins running when a new setup fails, and disposes the new ones set up so far', async () => {
     const steps: string[] = []
-    const t = await start([traced(steps, 'a', 'v1'), say('echo', 'v1: ')])
+    const t = await kit([traced(steps, 'a', 'v1'), say('echo', 'v1: ')])
     const error = await t.reload([traced(steps, 'a', 'v2'), definePlugin({ name: 'bad', setup: () => { throw new Error('no database') } })]).catch((e: unknown) => e)
     expect(isChatError(error) && error.code).toBe('E_PLUGIN')
     expect((error as Error).message).toBe('Plugin "bad" failed to start: no database; the old plugins keep running')
@@ -72,8 +61,7 @@ describe('chat.reload()', () => {
 
   it('gives up a setup that hangs and keeps the old plugins', async () => {
     vi.useFakeTimers()
-    const t = await createTestChat({ plugins: [say('echo', 'v1: ')], hookTimeout: 200 })
-    open.push(t)
+    const t = await kit({ plugins: [say('echo', 'v1: ')], hookTimeout: 200 })
     const reloading = t.reload([definePlugin({ name: 'stuck', setup: () => new Promise<void>(() => {}) })]).catch((e: Error) => e.message)
     await vi.advanceTimersByTimeAsync(200)
     expect(await reloading).toBe('Plugin "stuck" failed to start: its setup did not finish within 200 ms; the old plugins keep running')
@@ -90,7 +78,7 @@ describe('chat.reload()', () => {
           ctx.reply(m, String(n))
         },
       })
-    const t = await start([counter(1)])
+    const t = await kit([counter(1)])
     const alice = t.peer()
     await alice.send('x')
     await alice.send('x')
@@ -103,7 +91,7 @@ describe('chat.reload()', () => {
 
   it('loses no datagram: those that arrive during a slow setup go to the old plugins, the rest to the new', async () => {
     let ready!: () => void
-    const t = await start([say('echo', 'old: ')])
+    const t = await kit([say('echo', 'old: ')])
     const alice = t.peer()
     const slow = definePlugin({ name: 'echo', setup: () => new Promise<void>((resolve) => (ready = resolve)), inbound: (m, ctx) => ctx.reply(m, `new: ${m.text}`) })
     const reloading = t.reload([slow])
@@ -115,7 +103,7 @@ describe('chat.reload()', () => {
   })
 
   it('collects dispose errors of the old plugins and still swaps', async () => {
-    const t = await start([definePlugin({ name: 'leaky', dispose: () => { throw new Error('cannot flush') } })])
+    const t = await kit([definePlugin({ name: 'leaky', dispose: () => { throw new Error('cannot flush') } })])
     const report = await t.reload([say('echo', '')])
     expect(report.errors.map((e) => [e.plugin, e.error.message])).toEqual([['leaky', 'cannot flush']])
     expect(t.events.some((e) => e.type === 'error' && e.hook === 'dispose' && e.plugin === 'leaky')).toBe(true)
@@ -124,7 +112,7 @@ describe('chat.reload()', () => {
 
   it('runs reloads one at a time, in the order asked', async () => {
     const steps: string[] = []
-    const t = await start([traced(steps, 'a', 'v1')])
+    const t = await kit([traced(steps, 'a', 'v1')])
     await Promise.all([t.reload([traced(steps, 'a', 'v2')]), t.reload([traced(steps, 'a', 'v3')])])
     expect(steps).toEqual(['setup a v1', 'setup a v2', 'dispose a v1 (reloading)', 'setup a v3', 'dispose a v2 (reloading)'])
   })
@@ -132,11 +120,9 @@ describe('chat.reload()', () => {
 
 describe('createChat() lifecycle edge cases', () => {
   it('lets a plugin send from setup: the datagram leaves once the chat is up', async () => {
-    const t = await createTestChat()
-    open.push(t)
+    const t = await kit()
     const room = t.peer('room')
-    const greeter = await createTestChat({ network: t.network, plugins: [definePlugin({ name: 'hello', setup: (ctx) => ctx.send('hello', room.address) })] })
-    open.push(greeter)
+    const greeter = await kit({ network: t.network, plugins: [definePlugin({ name: 'hello', setup: (ctx) => ctx.send('hello', room.address) })] })
     await greeter.settle()
     expect(room.inbox).toEqual(['hello'])
     expect(greeter.events.filter((e) => e.type === 'error')).toEqual([])
@@ -145,8 +131,7 @@ describe('createChat() lifecycle edge cases', () => {
   it('switches a hook off after maxFailures throws in a row, until the next reload', async () => {
     let calls = 0
     const flaky = () => definePlugin({ name: 'flaky', inbound: () => { calls++; throw new Error('bad') } })
-    const t = await createTestChat({ plugins: [flaky(), say('echo', '')], maxFailures: 3 })
-    open.push(t)
+    const t = await kit({ plugins: [flaky(), say('echo', '')], maxFailures: 3 })
     const alice = t.peer()
     for (let i = 0; i < 3; i++) (await alice.send('x')).expectReply('x')
     const off = t.events.findLast((e) => e.type === 'error')
@@ -163,15 +148,13 @@ describe('createChat() lifecycle edge cases', () => {
 
   it('counts only failures in a row: a success starts the count again', async () => {
     let n = 0
-    const t = await createTestChat({ plugins: [definePlugin({ name: 'odd', inbound: () => { if (++n % 2) throw new Error('odd') } })], maxFailures: 2 })
-    open.push(t)
+    const t = await kit({ plugins: [definePlugin({ name: 'odd', inbound: () => { if (++n % 2) throw new Error('odd') } })], maxFailures: 2 })
     for (let i = 0; i < 6; i++) await t.peer().send('x')
     expect(n).toBe(6)
   })
 
   it('keeps dropping, never lets messages through, once a fail-closed hook is switched off', async () => {
-    const t = await createTestChat({ plugins: [definePlugin({ name: 'auth', onError: 'drop', inbound: () => { throw new Error('no key') } }), say('echo', '')], maxFailures: 2 })
-    open.push(t)
+    const t = await kit({ plugins: [definePlugin({ name: 'auth', onError: 'drop', inbound: () => { throw new Error('no key') } }), say('echo', '')], maxFailures: 2 })
     const alice = t.peer()
     await alice.send('a')
     await alice.send('b')

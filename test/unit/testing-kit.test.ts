@@ -1,24 +1,14 @@
 import * as v from 'valibot'
-import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
-import { definePlugin, drop, type Address } from '../core/index.ts'
-import { createMemoryNetwork, createTestChat, type Delivery, type TestChat, type TestPeer } from '../core/testing.ts'
-
-const open: TestChat[] = []
-async function start(...args: Parameters<typeof createTestChat>) {
-  const t = await createTestChat(...args)
-  open.push(t)
-  return t
-}
-afterEach(async () => {
-  vi.useRealTimers()
-  await Promise.all(open.splice(0).map((t) => t.close()))
-})
+import { describe, expect, expectTypeOf, it, vi } from 'vitest'
+import { definePlugin, drop, type Address } from '../../core/index.ts'
+import { createMemoryNetwork, createTestChat, type Delivery, type TestChat, type TestPeer } from '../../core/testing.ts'
+import { kit } from '../helpers/kit.ts'
 
 const echo = definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, `echo: ${m.text}`) })
 
 describe('createTestChat()', () => {
   it('peer.send() resolves with the reply once every hook is done', async () => {
-    const t = await start([echo])
+    const t = await kit([echo])
     const alice = t.peer('alice')
     const delivery = await alice.send('hi')
     expect(delivery.expectReply('echo: hi')).toBe('echo: hi')
@@ -28,7 +18,7 @@ describe('createTestChat()', () => {
   })
 
   it('waits for async hooks and for replies that go through async outbound hooks', async () => {
-    const t = await start([
+    const t = await kit([
       definePlugin({ name: 'slow', inbound: async (m, ctx) => { await Promise.resolve(); ctx.reply(m, m.text.toUpperCase()) } }),
       definePlugin({ name: 'sign', outbound: async (m) => ({ ...m, text: `${m.text} --bot` }) }),
     ])
@@ -36,7 +26,7 @@ describe('createTestChat()', () => {
   })
 
   it('expectDrop() reports the plugin and reason; expectNoReply() passes when nothing came back', async () => {
-    const t = await start([definePlugin({ name: 'filter', inbound: (m) => (m.text.includes('spam') ? drop('spam') : undefined) }), echo])
+    const t = await kit([definePlugin({ name: 'filter', inbound: (m) => (m.text.includes('spam') ? drop('spam') : undefined) }), echo])
     const bob = t.peer('bob')
     const dropped = await bob.send('cheap spam')
     expect(dropped.expectDrop('spam').plugin).toBe('filter')
@@ -45,7 +35,7 @@ describe('createTestChat()', () => {
   })
 
   it('explains a failed expectation with what did happen', async () => {
-    const t = await start([definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }), echo])
+    const t = await kit([definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }), echo])
     const delivery = await t.peer().send('x')
     expect(() => delivery.expectReply('nope')).toThrow(/expected peer1 to get a reply "nope"; got\n {2}replies: "echo: x"[\s\S]*plugin "broken" \(inbound, 127.0.0.1:\d+\): boom/)
     expect(() => delivery.expectDrop()).toThrow(/expected the message to be dropped/)
@@ -53,7 +43,7 @@ describe('createTestChat()', () => {
 
   it('works with fake timers: interval sends show up after the clock advances', async () => {
     vi.useFakeTimers()
-    const t = await start([
+    const t = await kit([
       definePlugin({ name: 'beat', setup: (ctx) => void ctx.setInterval(() => ctx.send('^hb^', 'relay'), 1000) }),
     ])
     const relay = t.peer('relay', { contact: true })
@@ -67,7 +57,7 @@ describe('createTestChat()', () => {
 
   it('a hook that hangs is given up after hookTimeout, on the fake clock', async () => {
     vi.useFakeTimers()
-    const t = await start({ plugins: [definePlugin({ name: 'stuck', inbound: () => new Promise<void>(() => {}) })], hookTimeout: 100 })
+    const t = await kit({ plugins: [definePlugin({ name: 'stuck', inbound: () => new Promise<void>(() => {}) })], hookTimeout: 100 })
     const sending = t.peer().send('hi')
     await vi.advanceTimersByTimeAsync(100)
     const delivery = await sending
@@ -76,7 +66,7 @@ describe('createTestChat()', () => {
   })
 
   it('t.send() sends as the chat; logs are captured per delivery', async () => {
-    const t = await start([definePlugin({ name: 'tell', outbound: (m, ctx) => void ctx.logger.info(`to ${m.to.port}`) })])
+    const t = await kit([definePlugin({ name: 'tell', outbound: (m, ctx) => void ctx.logger.info(`to ${m.to.port}`) })])
     const carol = t.peer('carol')
     const delivery = await t.send('hello', carol)
     expect(carol.inbox).toEqual(['hello'])
@@ -86,8 +76,8 @@ describe('createTestChat()', () => {
 
   it('two chats on one network talk to each other', async () => {
     const network = createMemoryNetwork()
-    const server = await start({ network, plugins: [echo] })
-    const client = await start({ network, config: { peers: { server: `127.0.0.1:${server.address.port}` } } })
+    const server = await kit({ network, plugins: [echo] })
+    const client = await kit({ network, config: { peers: { server: `127.0.0.1:${server.address.port}` } } })
     await client.send('ping', 'server')
     expect(client.messages.map((m) => [m.text, m.meta.peer])).toEqual([['echo: ping', 'server']])
   })

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { startChat, stopAll } from './helpers/chat-process.ts'
-import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+import { startChat, stopAll } from '../helpers/chat-process.ts'
+import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
 const sockets: PlainSocket[] = []
 afterEach(async () => {

@@ -1,16 +1,12 @@
 import { afterEach, vi } from 'vitest'
 import { createTestChat, type TestChat } from '../../core/testing.ts'
-
-const open: TestChat[] = []
+import { closeAfterTest } from './cleanup.ts'
 
 /** `createTestChat`, closed after each test (and real timers restored). */
 export async function kit(...args: Parameters<typeof createTestChat>): Promise<TestChat> {
-  const t = await createTestChat(...args)
-  open.push(t)
-  return t
+  return closeAfterTest(await createTestChat(...args))
 }
 
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()))
+afterEach(() => {
   vi.useRealTimers()
 })

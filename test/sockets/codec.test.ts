@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { createChat, resolveConfig, type Chat, type Message, type PluginContext } from '../core/index.ts'
-import { codec } from '../plugins/index.ts'
-import { plainSocket, type PlainSocket } from './helpers/udp.ts'
+import { describe, expect, it } from 'vitest'
+import { createChat, resolveConfig, type Chat, type Message, type PluginContext } from '../../core/index.ts'
+import { codec } from '../../plugins/index.ts'
+import { closeAfterTest } from '../helpers/cleanup.ts'
+import { plainSocket } from '../helpers/udp.ts'
 
 const PEER = { host: '127.0.0.1', port: 9, family: 'IPv4' } as const
 
@@ -53,9 +54,6 @@ describe('codec()', () => {
 })
 
 describe('codec() on the wire', () => {
-  const open: Array<Chat | PlainSocket> = []
-  afterEach(async () => void (await Promise.all(open.splice(0).map((x) => x.close()))))
-
   it('decodes gbk from a plain socket and answers in gbk bytes', async () => {
     let received!: (m: Message) => void
     const message = new Promise<Message>((resolve) => (received = resolve))
@@ -64,7 +62,8 @@ describe('codec() on the wire', () => {
       onEvent: (e) => e.type === 'message' && received(e.message),
     })
     const python = await plainSocket()
-    open.push(chat, python)
+    closeAfterTest(chat)
+    closeAfterTest(python)
     await python.send(Buffer.from('c4e3bac3', 'hex'), chat.local.port)
     expect(await message).toMatchObject({ text: '你好', encoding: 'gbk', bytes: Buffer.from('c4e3bac3', 'hex') })
     await chat.send('收到', `127.0.0.1:${python.port}`)
