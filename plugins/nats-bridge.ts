@@ -50,6 +50,15 @@ export interface BridgeCounts {
   malformed: number
 }
 
+/** The machine's name; Deno without `--allow-sys=hostname` refuses it, and then `relay` will do. */
+function hostName(): string {
+  try {
+    return hostname()
+  } catch {
+    return 'relay'
+  }
+}
+
 /** What the bridges of one relay share: its identity as an origin and the ids already seen. */
 interface Shared {
   origin: string
@@ -129,7 +138,7 @@ export function natsBridge(options: NatsBridgeOptions) {
     setup(ctx) {
       const o = ctx.options
       room = roomOf(o.relay)!
-      name = o.name ?? `${hostname()}:${ctx.local.port}`
+      name = o.name ?? `${hostName()}:${ctx.local.port}`
       const servers = typeof o.servers === 'string' ? [o.servers] : o.servers
       link = openLink({ servers, retryMs: o.retry * 1000, options: o.nats }, {
         up(server, first) {
