@@ -5,8 +5,6 @@ import type { Output } from './_output.ts'
 import { findConfig, readConfig, type SessionFlags } from './_session.ts'
 
 /** The `--watch` flag, for the commands that run until stopped (chat, serve, join). */
-export const watchOption = { watch: { type: 'boolean', short: 'w' } } as const
-export const watchHelp = `  -w, --watch           reload the plugins when the config or a local file it imports changes`
 
 /** Quiet time after the last file event before a reload starts: editors write a file in bursts. */
 const DEBOUNCE_MS = 5

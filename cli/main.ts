@@ -1,39 +1,84 @@
-import { describeError, isChatError } from '../core/index.ts'
-import { chat, help as chatHelp } from './commands/chat.ts'
-import { join } from './commands/join.ts'
-import { listen } from './commands/listen.ts'
-import { plugins } from './commands/plugins.ts'
-import { send } from './commands/send.ts'
-import { serve } from './commands/serve.ts'
+import { ChatError, describeError, isChatError } from '../core/errors.ts'
+import { didYouMean } from '../core/suggest.ts'
+import { formatFlags, type CommandSpec } from './_args.ts'
+import { chat, spec as chatSpec } from './commands/chat.ts'
+import { join, spec as joinSpec } from './commands/join.ts'
+import { listen, spec as listenSpec } from './commands/listen.ts'
+import { plugins, spec as pluginsSpec } from './commands/plugins.ts'
+import { send, spec as sendSpec } from './commands/send.ts'
+import { serve, spec as serveSpec } from './commands/serve.ts'
 import { version } from './_version.ts'
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = { send, listen, serve, join, plugins }
+type Run = (argv: string[]) => Promise<number>
 
-const usage = `chat ${version}: a scriptable UDP chat
+/** Every command with its flag table; `chat` itself runs when no other is named. */
+const commands: Array<[CommandSpec, Run]> = [
+  [chatSpec, chat],
+  [sendSpec, send],
+  [listenSpec, listen],
+  [serveSpec, serve],
+  [joinSpec, join],
+  [pluginsSpec, plugins],
+]
+
+/** `chat --help`: the commands, then the interactive chat's own help. */
+export function usage(): string {
+  const lines = commands.map(([spec]) => [`chat ${spec.usage[0]!}`.replace(/^chat chat\b/, 'chat'), spec.summary] as const)
+  const width = Math.max(...lines.map(([left]) => left.length))
+  const { more, flags } = chatSpec
+  return `chat ${version}: a scriptable UDP chat
 
 Usage:
-  chat [--to TARGET]            interactive full-duplex chat
-  chat send TARGET TEXT...      send one datagram (or \`-\`: one per stdin line) and exit
-  chat listen [--once|--count N] print what arrives
-  chat serve                    run the config's plugins headless until SIGINT/SIGTERM
-  chat join TARGET [--interval S] join a group-chat relay: heartbeats, broadcasts, \`quit\` on exit
-  chat plugins                  list the config's plugins in the order they run, with hooks and options
+${lines.map(([left, summary]) => `  ${left.padEnd(width)}  ${summary}`).join('\n')}
 
 TARGET is a contact name from the config's \`peers\`, HOST:PORT, or a bare PORT (127.0.0.1).
-\`chat COMMAND --help\` tells more.
+\`chat COMMAND --help\` tells more; options go before or after the command.
 
-${chatHelp.slice(chatHelp.indexOf('Commands while chatting'))}
-  -v, --version         print the version`
+${more}
+
+Options of the interactive chat (each command's --help lists its own):
+${formatFlags(flags)}`
+}
+
+/**
+ * The command named in `argv` and the arguments left for it: the first argument that is not a
+ * flag or a flag's value, so that options may come before the command (`chat --config x plugins`).
+ */
+export function findCommand(argv: readonly string[]): { spec: CommandSpec; run: Run; rest: string[] } {
+  const takesValue = new Set<string>()
+  for (const [spec] of commands) {
+    for (const [name, flag] of Object.entries(spec.flags)) {
+      if (flag.value === undefined) continue
+      takesValue.add(`--${name}`)
+      if (flag.short) takesValue.add(`-${flag.short}`)
+    }
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') break
+    if (arg.startsWith('-') && arg !== '-') {
+      // `--port 7000`, `-p 7000`, `-qp 7000`: the next argument is the value; `--port=7000`, `-p7000` hold it.
+      if (!arg.includes('=') && (takesValue.has(arg) || (!arg.startsWith('--') && takesValue.has(`-${arg.at(-1)}`)))) i++
+      continue
+    }
+    const found = commands.find(([spec]) => spec.name === arg && spec !== chatSpec)
+    if (found) return { spec: found[0], run: found[1], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] }
+    // The interactive chat takes no positionals: this was meant as a command.
+    const names = commands.map(([spec]) => spec.name).filter((name) => name !== 'chat')
+    throw new ChatError('E_USAGE', `Unknown command \`${arg}\`${didYouMean(arg, names)} (chat --help lists the commands)`)
+  }
+  return { spec: chatSpec, run: chat, rest: [...argv] }
+}
 
 /** Runs the command line; resolves to the exit status (0 done, 1 runtime failure, 2 usage or config error). */
 export async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv
-  if (first === '--version' || first === '-v') return void console.log(version), 0
-  if (first === '--help' || first === '-h' || first === 'help') return void console.log(usage), 0
+  const [first] = argv
+  if (first === 'help' || ((first === '--help' || first === '-h') && argv.length === 1)) return void console.log(usage()), 0
   const verbose = argv.includes('--verbose')
   try {
-    const command = first !== undefined && !first.startsWith('-') ? commands[first] : undefined
-    return command ? await command(rest) : await chat(argv)
+    const { spec, run, rest } = findCommand(argv)
+    if (spec === chatSpec && (rest.includes('--help') || rest.includes('-h'))) return void console.log(usage()), 0
+    return await run(rest)
   } catch (error) {
     if (isChatError(error)) {
       console.error(`chat: ${error.message}`)
@@ -47,3 +92,4 @@ export async function main(argv: string[]): Promise<number> {
     return 1
   }
 }
+

@@ -28,7 +28,7 @@ export async function createPeers(entries: Record<string, string>, transport: Ud
 
 /**
  * A target as a user types it: a contact name, `HOST:PORT`, `[IPV6]:PORT` or a bare port.
- * @throws ChatError `E_TARGET` when it is none of those, `E_RESOLVE` when the host is unknown.
+ * @throws ChatError `E_TARGET` when it is none of those (or names port 0), `E_RESOLVE` when the host is unknown.
  */
 export async function resolveTarget(target: string | Address, peers: Peers, transport: UdpTransport): Promise<Address> {
   if (typeof target !== 'string') return target
@@ -40,6 +40,8 @@ export async function resolveTarget(target: string | Address, peers: Peers, tran
     const hint = known.length ? `; contacts: ${known.join(', ')}` : ''
     throw new ChatError('E_TARGET', `Unknown target \`${target}\`: expected a contact name or HOST:PORT${hint}`)
   }
+  // Port 0 means "any" when binding; nothing can be sent to it.
+  if (hostPort.port === 0) throw new ChatError('E_TARGET', `Cannot send to \`${target}\`: a target's port is 1-65535`)
   const resolved = await transport.lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
   return { host: resolved.host, port: hostPort.port, family: resolved.family }
 }

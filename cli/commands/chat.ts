@@ -1,20 +1,22 @@
-import { describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
-import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
-import { parseEol } from '../_flags.ts'
+import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
+import { version } from '../_version.ts'
+import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
 import { readLines, type LineReader } from '../_lines.ts'
+import { parseEol, parseMs } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 import { slashRouter } from '../_slash.ts'
-import { createReloader, watchConfig, watchHelp, watchOption, type Reloader } from '../_watch.ts'
+import { createReloader, watchConfig, type Reloader } from '../_watch.ts'
 import { formatPlugins } from './plugins.ts'
 
-export const help = `Usage: chat [--to TARGET]
-
-The interactive, full-duplex chat: messages that arrive print above the prompt while you
+export const spec = defineCommand({
+  name: 'chat',
+  usage: ['chat [--to TARGET]'],
+  summary: 'interactive full-duplex chat',
+  about: `The interactive, full-duplex chat: messages that arrive print above the prompt while you
 type; each line you type goes to the current target. With stdin not a terminal, each
-line is sent, then it keeps receiving until stdin ends (plus --linger ms).
-
-Commands while chatting:
+line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
+  more: `Commands while chatting:
   /to TARGET      talk to a contact name or HOST:PORT from now on
   /peers          list the contacts of the config
   /plugins        list the plugins in effect
@@ -22,25 +24,30 @@ Commands while chatting:
   /help           this list
   /quit           leave (so do Ctrl-C and Ctrl-D)
   /other words    any other /command goes out as text, for bots (\`/roll 2d6\`)
-  //text          send a line that starts with "/" (also one that looks like a typo of ours)
-
-  -t, --to TARGET       whom to talk to first (default: the config's \`to\`, else whoever writes first)
-      --linger MS       with piped stdin: how long to keep receiving after it ends (default 500)
-      --eol EOL         end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)
-${watchHelp}
-${commonHelp}`
-
-const options = { ...commonOptions, ...watchOption, to: { type: 'string', short: 't' }, linger: { type: 'string' }, eol: { type: 'string' } } as const
+  //text          send a line that starts with "/" (also one that looks like a typo of ours)`,
+  flags: {
+    to: { short: 't', value: 'TARGET', help: "whom to talk to first (default: the config's `to`, else whoever writes first)" },
+    linger: { value: 'MS', help: 'with piped stdin: how long to keep receiving after it ends (default 500)', parse: parseMs },
+    eol: { value: 'EOL', help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
+    ...watchFlag,
+    ...configFlags,
+    ...socketFlags,
+    ...outputFlags,
+    ...helpFlag,
+    version: { short: 'v', help: 'print the version' },
+  },
+})
 
 const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /help, /quit; another /command is sent as text; //text sends "/text"`
 const OWN = ['to', 'peers', 'plugins', 'reload', 'help', 'quit', 'exit']
 
 export async function chat(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('chat', argv, options)
-  if (values.help) return void console.log(help), 0
-  if (positionals.length) return unknownCommand(positionals[0]!)
-  const linger = values.linger === undefined ? 500 : Number(values.linger)
-  const eol = parseEol(values.eol)
+  const { values, positionals } = parseFlags(spec, argv)
+  if (values.help) return void console.log(formatHelp(spec)), 0
+  if (values.version) return void console.log(version), 0
+  if (positionals.length) throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat takes no arguments (chat --help)`)
+  const linger = values.linger ?? 500
+  const eol = values.eol ?? ''
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
   let reader: LineReader | undefined
@@ -132,9 +139,4 @@ async function command(name: string, arg: string, session: Chat, output: Output,
       output.logger.warn(`Unknown command /${name}: ${COMMANDS}`)
   }
   return false
-}
-
-function unknownCommand(name: string): number {
-  console.error(`Unknown command \`${name}\`. Commands: chat, chat send, chat listen, chat serve, chat join (chat --help)`)
-  return 2
 }

@@ -2,51 +2,55 @@ import {
   ChatError, createChat, createPeers, describeError, describePeer, formatAddress, getTransport, resolveConfig, resolveTarget, type Address, type Chat, type Message, type ResolvedConfig,
 } from '../../core/index.ts'
 import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
-import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
-import { parseEol } from '../_flags.ts'
+import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, parseSeconds, socketFlags, watchFlag } from '../_args.ts'
 import { readLines } from '../_lines.ts'
+import { parseEol, parseMs } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { listening, readConfig, untilSignal } from '../_session.ts'
 import { slashRouter } from '../_slash.ts'
-import { createReloader, watchConfig, watchHelp, watchOption } from '../_watch.ts'
+import { createReloader, watchConfig } from '../_watch.ts'
 
-export const help = `Usage: chat join TARGET [--interval S]
-
-The group-chat client: joins the relay at TARGET (a contact name, HOST:PORT or a bare PORT),
+export const spec = defineCommand({
+  name: 'join',
+  usage: ['join TARGET [--interval S]'],
+  summary: 'join a group-chat relay: heartbeats, broadcasts, `quit` on exit',
+  about: `The group-chat client: joins the relay at TARGET (a contact name, HOST:PORT or a bare PORT),
 sends it a heartbeat (^hb^) every --interval seconds, prints every broadcast, and sends each
 line you type. On the way out (EOF, /quit, Ctrl-C, SIGTERM) it tells the relay \`quit\`.
 It says so when the relay has sent nothing for 3 intervals, and when the relay says Bye!
 (then it leaves). With a relay of proven members it echoes the relay's cookie, sends it with
 every datagram, and believes only a Bye! that carries it. Binds any free port unless --port
-says otherwise.
-
-Commands while joined:
+says otherwise.`,
+  more: `Commands while joined:
   /quit           leave the room (so do Ctrl-C and Ctrl-D)
   /reload         load the config again and swap its plugins (the heartbeat goes on)
   /help           this list
   /other words    any other /command goes out as text, for bots (\`/roll 2d6\`)
-  //text          send a line that starts with "/" (also one that looks like a typo of ours)
-
-  -i, --interval S      seconds between heartbeats (default 10)
-      --linger MS       with piped stdin: how long to keep receiving after it ends (default 500)
-      --eol EOL         end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)
-${watchHelp}
-${commonHelp}`
+  //text          send a line that starts with "/" (also one that looks like a typo of ours)`,
+  flags: {
+    interval: { short: 'i', value: 'S', help: 'seconds between heartbeats (default 10)', parse: parseSeconds },
+    linger: { value: 'MS', help: 'with piped stdin: how long to keep receiving after it ends (default 500)', parse: parseMs },
+    eol: { value: 'EOL', help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
+    ...watchFlag,
+    ...configFlags,
+    ...socketFlags,
+    ...outputFlags,
+    ...helpFlag,
+  },
+})
 
 const COMMANDS = '/quit, /reload, /help; another /command is sent as text; //text sends "/text"'
 const OWN = ['quit', 'exit', 'reload', 'help']
 
-const options = { ...commonOptions, ...watchOption, interval: { type: 'string', short: 'i' }, linger: { type: 'string' }, eol: { type: 'string' } } as const
-
 export async function join(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('join', argv, options)
-  if (values.help) return void console.log(help), 0
+  const { values, positionals } = parseFlags(spec, argv)
+  if (values.help) return void console.log(formatHelp(spec)), 0
   const [target, ...extra] = positionals
   if (target === undefined) throw new ChatError('E_USAGE', 'Missing TARGET: chat join TARGET (a contact name or HOST:PORT of the relay; see chat join --help)')
   if (extra.length) throw new ChatError('E_USAGE', `Unexpected \`${extra.join(' ')}\`: chat join takes one TARGET`)
-  const interval = seconds(values.interval, '--interval') ?? 10
-  const linger = values.linger === undefined ? 500 : Number(values.linger)
-  const eol = parseEol(values.eol)
+  const interval = values.interval ?? 10
+  const linger = values.linger ?? 500
+  const eol = values.eol ?? ''
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
   let byeSaid: () => void = () => {}
@@ -111,13 +115,6 @@ export async function join(argv: string[]): Promise<number> {
   // Disposing the heartbeat plugin sends `quit`; close() waits until it has left.
   await session.close()
   return 0
-}
-
-function seconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ChatError('E_USAGE', `Expected ${flag} to be a number of seconds above 0, got \`${value}\``)
-  return n
 }
 
 /** The relay's address, looked up before the chat starts so that the heartbeat plugin never waits for it. */

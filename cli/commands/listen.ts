@@ -1,22 +1,27 @@
-import { commonHelp, commonOptions, parseCommandArgs, parseCount } from '../_args.ts'
+import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 
-export const help = `Usage: chat listen [--once] [--count N]
-
-Prints every datagram that arrives, decoded, until Ctrl-C (or N of them).
-The config's plugins run as usual (a bot in the config still answers).
-
-  --once                exit after the first message
-  --count N             exit after N messages
-${commonHelp}`
-
-const options = { ...commonOptions, once: { type: 'boolean' }, count: { type: 'string', short: 'n' } } as const
+export const spec = defineCommand({
+  name: 'listen',
+  usage: ['listen [--once] [--count N]'],
+  summary: 'print what arrives',
+  about: `Prints every datagram that arrives, decoded, until Ctrl-C (or N of them).
+The config's plugins run as usual (a bot in the config still answers).`,
+  flags: {
+    once: { help: 'exit after the first message' },
+    count: { short: 'n', value: 'N', help: 'exit after N messages', parse: parseCount },
+    ...configFlags,
+    ...socketFlags,
+    ...outputFlags,
+    ...helpFlag,
+  },
+})
 
 export async function listen(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('listen', argv, options)
-  if (values.help) return void console.log(help), 0
-  const limit = values.once ? 1 : parseCount(values.count, '--count')
+  const { values } = parseFlags(spec, argv)
+  if (values.help) return void console.log(formatHelp(spec)), 0
+  const limit = values.once ? 1 : values.count
   const output = createOutput(values)
   const print = output.handler()
   let seen = 0

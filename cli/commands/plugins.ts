@@ -1,20 +1,28 @@
 import { inspect } from 'node:util'
-import { describePlugins, orderPlugins, type PluginInfo } from '../../core/index.ts'
-import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { ChatError, describePlugins, orderPlugins, type PluginInfo } from '../../core/index.ts'
+import { configFlags, defineCommand, formatHelp, helpFlag, parseFlags } from '../_args.ts'
 import { dim } from '../_output.ts'
 import { readConfig } from '../_session.ts'
 
-export const help = `Usage: chat plugins
-
-Lists the plugins the config runs, in the order they run (\`enforce: 'pre'\` first, \`'post'\`
+export const spec = defineCommand({
+  name: 'plugins',
+  usage: ['plugins'],
+  summary: "list the config's plugins in the order they run, with hooks and options",
+  about: `Lists the plugins the config runs, in the order they run (\`enforce: 'pre'\` first, \`'post'\`
 last), each with its hooks and options. Nothing is bound and no plugin is set up.
-In the interactive chat, /plugins shows the plugins in effect.
-
-${commonHelp}`
+In the interactive chat, /plugins shows the plugins in effect.`,
+  flags: {
+    ...configFlags,
+    json: { help: 'one JSON object per plugin on stdout' },
+    verbose: { help: 'stack traces of errors' },
+    ...helpFlag,
+  },
+})
 
 export async function plugins(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('plugins', argv, commonOptions)
-  if (values.help) return void console.log(help), 0
+  const { values, positionals } = parseFlags(spec, argv)
+  if (values.help) return void console.log(formatHelp(spec)), 0
+  if (positionals.length) throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat plugins takes no arguments`)
   const config = await readConfig(values)
   const list = describePlugins(orderPlugins(config.plugins))
   if (values.json) {

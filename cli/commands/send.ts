@@ -1,47 +1,47 @@
 import { createInterface } from 'node:readline'
 import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
-import { commonHelp, commonOptions, parseCommandArgs, parseCount } from '../_args.ts'
+import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
 import { parseEol, parseMs } from '../_flags.ts'
 import { createOutput, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 
-export const help = `Usage: chat send TARGET TEXT... [--wait MS] [--count N] [--repeat N] [--every MS]
-       chat send TARGET -          (one datagram per line of stdin)
-
-Sends one datagram to TARGET (a contact name from the config, HOST:PORT, or a bare PORT
+export const spec = defineCommand({
+  name: 'send',
+  usage: ['send TARGET TEXT... [--wait MS] [--count N] [--repeat N] [--every MS]', 'send TARGET -          (one datagram per line of stdin)'],
+  summary: 'send one datagram (or `-`: one per stdin line), print the answers, exit',
+  about: `Sends one datagram to TARGET (a contact name from the config, HOST:PORT, or a bare PORT
 on 127.0.0.1), prints what comes back within --wait, and exits. The socket binds port 0
-unless --port says otherwise.
-
-  -w, --wait MS         after the last send, print what arrives for MS milliseconds
-                        (default: 1000 when stdout is a terminal, else 0; with --count, no limit)
-  -n, --count N         stop waiting after N messages; exit 1 if fewer came within --wait
-      --eol EOL         end each datagram with lf (\\n), crlf (\\r\\n) or none (default: none)
-      --repeat N        send the text N times (placeholders: {seq} = 1, 2, ..., {time} = HH:MM:SS)
-      --every MS        time between repeated sends (default 1000; without --repeat: until Ctrl-C)
-${commonHelp}`
-
-const options = {
-  ...commonOptions,
-  wait: { type: 'string', short: 'w' },
-  count: { type: 'string', short: 'n' },
-  eol: { type: 'string' },
-  repeat: { type: 'string' },
-  every: { type: 'string' },
-} as const
+unless --port says otherwise.`,
+  flags: {
+    // No -w: it is --watch elsewhere, and a flag means one thing whichever command it is given to.
+    wait: {
+      value: 'MS',
+      help: 'after the last send, print what arrives for MS milliseconds\n'
+        + '(default: 1000 when stdout is a terminal, else 0; with --count, no limit)',
+      parse: parseMs,
+    },
+    count: { short: 'n', value: 'N', help: 'stop waiting after N messages; exit 1 if fewer came within --wait', parse: parseCount },
+    eol: { value: 'EOL', help: 'end each datagram with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
+    repeat: { value: 'N', help: 'send the text N times (placeholders: {seq} = 1, 2, ..., {time} = HH:MM:SS)', parse: parseCount },
+    every: { value: 'MS', help: 'time between repeated sends (default 1000; without --repeat: until Ctrl-C)', parse: parseMs },
+    ...configFlags,
+    ...socketFlags,
+    ...outputFlags,
+    ...helpFlag,
+  },
+})
 
 export async function send(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('send', argv, options)
-  if (values.help) return void console.log(help), 0
+  const { values, positionals } = parseFlags(spec, argv)
+  if (values.help) return void console.log(formatHelp(spec)), 0
   const [target, ...words] = positionals
   if (target === undefined) throw new ChatError('E_USAGE', 'Missing TARGET: chat send TARGET TEXT... (see chat send --help)')
   if (words.length === 0) throw new ChatError('E_USAGE', 'Missing TEXT: chat send TARGET TEXT..., or `-` to read lines from stdin')
-  const count = parseCount(values.count, '--count')
-  const eol = parseEol(values.eol)
-  const repeat = parseCount(values.repeat, '--repeat')
-  const every = parseMs(values.every, '--every')
+  const { count, repeat, every } = values
+  const eol = values.eol ?? ''
   const stdin = words.length === 1 && words[0] === '-'
   if (stdin && (repeat !== undefined || every !== undefined)) throw new ChatError('E_USAGE', '--repeat and --every repeat a TEXT, not stdin (`-`)')
-  const wait = parseMs(values.wait, '--wait') ?? (count !== undefined ? Infinity : process.stdout.isTTY === true ? 1000 : 0)
+  const wait = values.wait ?? (count !== undefined ? Infinity : process.stdout.isTTY === true ? 1000 : 0)
 
   const output = createOutput(values)
   const print = output.handler()

@@ -1,23 +1,22 @@
-import { commonHelp, commonOptions, parseCommandArgs } from '../_args.ts'
+import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
-import { createReloader, watchConfig, watchHelp, watchOption } from '../_watch.ts'
+import { createReloader, watchConfig } from '../_watch.ts'
 
-export const help = `Usage: chat serve
-
-Runs the config's plugins headless (an echo server, a bot, a relay...) until SIGINT or
+export const spec = defineCommand({
+  name: 'serve',
+  usage: ['serve'],
+  summary: "run the config's plugins headless until SIGINT/SIGTERM",
+  about: `Runs the config's plugins headless (an echo server, a bot, a relay...) until SIGINT or
 SIGTERM, then disposes them in reverse order and exits. Messages are not printed unless
 --json or --verbose asks; use the logger plugin for a transcript. With --watch, an edit
-of the config (or of a local file it imports) swaps the plugins without a restart.
-
-${watchHelp}
-${commonHelp}`
-
-const options = { ...commonOptions, ...watchOption } as const
+of the config (or of a local file it imports) swaps the plugins without a restart.`,
+  flags: { ...watchFlag, ...configFlags, ...socketFlags, ...outputFlags, ...helpFlag },
+})
 
 export async function serve(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs('serve', argv, options)
-  if (values.help) return void console.log(help), 0
+  const { values } = parseFlags(spec, argv)
+  if (values.help) return void console.log(formatHelp(spec)), 0
   const output = createOutput(values)
   void untilSignal(output) // before "listening" is printed
   const shown = { messages: values.verbose === true }

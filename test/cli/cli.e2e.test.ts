@@ -55,7 +55,23 @@ describe('chat --version and --help', () => {
   it('exits 2 on an unknown flag, naming it', async () => {
     const exit = await runChat(['listen', '--bogus'])
     expect(exit.code).toBe(2)
-    expect(exit.stderr).toContain("Unknown option '--bogus'")
+    expect(exit.stderr).toContain('Unknown option `--bogus`')
+  })
+
+  it.each([
+    [['listen', '--port', '-1'], 'chat: Expected --port to be an integer 0-65535, got `-1`'],
+    [['--host', '', 'listen'], 'chat: Expected --host to be an address, got nothing'],
+    [['send', '127.0.0.1:0', 'hi'], "chat: Cannot send to `127.0.0.1:0`: a target's port is 1-65535"],
+    [['lisen', '--once'], 'chat: Unknown command `lisen`; did you mean `listen`? (chat --help lists the commands)'],
+  ])('%j: one line on stderr, exit 2', async (args, line) => {
+    const exit = await runChat(args)
+    expect(exit).toMatchObject({ code: 2, stdout: '', stderr: line })
+  })
+
+  it('takes options before the command', async () => {
+    const exit = await runChat(['--config', 'test/fixtures/relay/chat.config.ts', '--json', 'plugins'])
+    expect(exit.code).toBe(0)
+    expect(JSON.parse(exit.stdout.split('\n')[0]!)).toMatchObject({ event: 'plugin' })
   })
 })
 
