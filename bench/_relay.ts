@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface, type Interface } from 'node:readline'
 import type { BenchOptions } from './_options.ts'
-import { bench, chat, havePython, NO_PYTHON, root, script, startServer, type Load, type Server } from './_proc.ts'
+import { bench, chat, havePython, LIFTED, NO_PYTHON, root, script, startServer, type Load, type Server } from './_proc.ts'
 import { measured, skipped, type Row } from './_report.ts'
 
 const FANOUT = 'relay fan-out, one message to N'
@@ -50,10 +50,10 @@ export async function relayCases(options: BenchOptions, load: Load, tmp: string)
   return rows
 }
 
-/** A relay config in `dir` that lets everyone in and expires no one during a run. */
+/** A relay config in `dir` that lets everyone in, expires no one during a run, and lifts the per-source limits. */
 export function relayConfig(dir: string): string {
   const config = join(dir, 'relay.config.ts')
-  writeFileSync(config, `import { relay } from '${root}plugins/index.ts'\nexport default { plugins: [relay({ maxMembers: 1_000_000, maxPerAddress: 1_000_000, timeout: 3600 })] }\n`)
+  writeFileSync(config, `import { relay } from '${root}plugins/index.ts'\nexport default { ${LIFTED} plugins: [relay({ maxMembers: 1_000_000, maxPerAddress: 1_000_000, timeout: 3600 })] }\n`)
   return config
 }
 

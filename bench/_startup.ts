@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { BenchOptions } from './_options.ts'
-import { bench, chat, root, startServer, timed, type Runtime } from './_proc.ts'
+import { bench, chat, LIFTED, root, startServer, timed, type Runtime } from './_proc.ts'
 import { measured, skipped, type Row } from './_report.ts'
 
 const STARTUP = 'start-up'
@@ -51,6 +51,7 @@ import { tag } from './tag.ts'
 
 const tagger = definePlugin({ name: 'tag', inbound(message) { message.meta.tag = tag } })
 export default {
+  ${LIFTED}
   plugins: [codec('utf-8'), logger({ file: ${JSON.stringify(join(tmp, 'reload.jsonl'))} }), tagger, autoReply({ rules: [[/^never$/, 'x']] }), uppercaseEcho()],
 }
 `)

@@ -1,6 +1,6 @@
 import { formatWithOptions } from 'node:util'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
-import { describeEvent, describeError, formatAddress, isChatError, type ChatEvent, type ChatEventHandler, type Message, type Trace } from '../core/index.ts'
+import { describeEvent, describeError, formatAddress, isChatError, type ChatEvent, type ChatEventHandler, type GuardCounts, type Message, type Trace } from '../core/index.ts'
 
 export interface OutputOptions {
   json?: boolean
@@ -103,10 +103,27 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       // The plugin says it in words through its logger; here only the numbers, for --json.
       output.event('status', { plugin: event.plugin, ...event.status })
       return
+    case 'guard': {
+      const { counts, total } = event
+      output.event('guard', { ...counts, total })
+      if (!json) output.logger.warn(describeGuard(counts, total))
+      return
+    }
     case 'listening':
     case 'closed':
       return
   }
+}
+
+/** `turned away in the last second: 1200 datagrams over the per-source rate, ...` */
+export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
+  const parts = [
+    counts.rateLimited && `${counts.rateLimited} datagrams over the per-source rate (limits.perSource)`,
+    counts.unanswered && `${counts.unanswered} answers over the answer budget (limits.answers)`,
+    counts.amplification && `${counts.amplification} sends to unproven addresses over the amplification limit (limits.amplification)`,
+  ].filter(Boolean)
+  const all = total.rateLimited + total.unanswered + total.amplification
+  return `guard: turned away in the last second: ${parts.join(', ')} (${all} in all)`
 }
 
 /** `trace <- 127.0.0.1:5000 "hi": delivered`, then one aligned line per hook. */

@@ -2,12 +2,14 @@ import type { ConsolaInstance } from 'consola'
 import type { ResolvedPlugin } from './config.ts'
 import type { Slot } from './pipeline.ts'
 import type { Address } from './runtime/types.ts'
-import type { Peers, PluginContext, Target } from './types.ts'
+import type { Message, Peers, PluginContext, Target } from './types.ts'
 
 /** What a plugin context needs from its chat. */
 export interface ContextHost {
   send(text: string, to: Target, plugin: string): void
   broadcast(text: string, to: Iterable<Address>, plugin: string): void
+  reply(message: Message, text: string, plugin: string): void
+  markProven(address: Address, proven: boolean): void
   store(name: string): Map<string, unknown>
   report(status: Record<string, unknown>, plugin: string): void
 }
@@ -41,7 +43,8 @@ export function createContext(
     },
     send: (text, to) => host.send(text, to, name),
     broadcast: (text, to) => host.broadcast(text, to, name),
-    reply: (message, text) => host.send(text, message.from, name),
+    reply: (message, text) => host.reply(message, text, name),
+    markProven: (address, proven = true) => host.markProven(address, proven),
     report: (status) => host.report(status, name),
     setTimeout(fn, ms) {
       const timer = setTimeout(() => {

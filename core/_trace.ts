@@ -69,6 +69,11 @@ export class Tracer {
     this.codecSteps = []
   }
 
+  /** A step taken outside the hooks (the guard refusing a send). */
+  note(subject: Subject, step: TraceStep): void {
+    this.records.get(subject)?.steps.push(step)
+  }
+
   finish(subject: Subject, outcome: Trace['outcome']): Trace | undefined {
     const trace = this.records.get(subject)
     if (!trace) return undefined

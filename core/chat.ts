@@ -14,6 +14,7 @@ import { createContext, type ContextHost, type Lifetime } from './_context.ts'
 import { asError, disposeAll, setupAll } from './_lifecycle.ts'
 import { compareSlots, type ReloadReport } from './_reload.ts'
 import { Tracer } from './_trace.ts'
+import { Guard, GUARD_REPORT_MS } from './_guard.ts'
 
 export interface ChatOptions {
   /** A validated config (see `resolveConfig`). */
@@ -88,6 +89,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   const build = (slots: readonly Slot[]) => createPipeline(slots, tracer?.wrap)
   const peers = await createPeers(config.peers, transport)
   const stores = new Map<string, Map<string, unknown>>()
+  const guard = new Guard(config.limits)
 
   let pipeline: Pipeline | undefined
   let closing = false
@@ -121,7 +123,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     },
     send(text, to, plugin) {
       if (tracer) tracer.sent(plugin)
-      if (typeof to !== 'string') return transmit(text, to, plugin)
+      // An address from a message is held to the limits; a target written as text is the config's or the user's.
+      if (typeof to !== 'string') return transmit(text, to, plugin, undefined, true)
       busy++
       resolveTarget(to, peers, transport).then(
         (address) => {
@@ -134,11 +137,24 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
         },
       )
     },
+    reply(message, text, plugin) {
+      if (tracer) tracer.sent(plugin)
+      if (guard.answer(message.from, Date.now())) return transmit(text, message.from, plugin, undefined, true)
+      const reason = `guard: ${message.from.host} is over its answer budget (limits.answers)`
+      emit({ type: 'drop', plugin, reason, direction: 'outbound', peer: message.from, text })
+    },
+    markProven(address, proven) {
+      if (proven) guard.budget?.prove(address.host)
+      else guard.budget?.forget(address.host)
+    },
     broadcast(text, targets, plugin) {
       const p = pipeline
       // Outbound hooks or a trace may treat each copy differently: each takes the full way out.
       if (!p || p.outbound.length !== 0 || tracer) {
-        for (const to of targets) host.send(text, to, plugin)
+        for (const to of targets) {
+          if (tracer) tracer.sent(plugin)
+          transmit(text, to, plugin)
+        }
         return
       }
       // Nothing can change the text on its way out, so each copy skips the chain (and the utf-8 default encodes once).
@@ -162,6 +178,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     port: config.port,
     recvBufferSize: config.recvBufferSize,
     onDatagram: (data, from) => {
+      if (!guard.admit(data.byteLength, from, Date.now())) return
       if (pipeline) receive(pipeline, data, from)
       else if (!closing && early.length < MAX_EARLY) early.push([data, from])
     },
@@ -208,11 +225,14 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     return out
   }
 
-  /** Sends through the outbound chain; without `done`, a failure is reported as an error event (a plugin's sends). */
-  function transmit(text: string, to: Address, plugin: string | undefined, done?: (error?: Error) => void): void {
+  /**
+   * Sends through the outbound chain; without `done`, a failure is reported as an error event (a plugin's sends).
+   * `limited`: a plugin's send to an address it got from the network, held to the amplification limit.
+   */
+  function transmit(text: string, to: Address, plugin: string | undefined, done?: (error?: Error) => void, limited = false): void {
     const p = pipeline
     if (!p) {
-      if (!closing) return void queued.push(() => transmit(text, to, plugin, done))
+      if (!closing) return void queued.push(() => transmit(text, to, plugin, done, limited))
       const error = new ChatError('E_SEND', 'The chat is not running')
       return done ? done(error) : emit({ type: 'error', error, plugin, peer: to })
     }
@@ -222,8 +242,23 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     runChain(p.outbound, 'outbound', first, host, (out) => {
       const bytes = (p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(out.text)
       if (tracer) tracer.encoded(out)
-      leave(bytes, out, plugin, done)
+      const refused = done ? undefined : refuse(bytes.byteLength, out, limited)
+      if (refused === undefined) return leave(bytes, out, plugin, done)
+      emit({ type: 'drop', plugin: plugin ?? 'guard', reason: refused, direction: 'outbound', peer: out.to, text: out.text })
+      if (tracer) {
+        tracer.note(out, { plugin: 'guard', hook: 'outbound', did: 'dropped', detail: refused, ms: 0 })
+        trace(out, 'dropped')
+      }
+      settled()
     })
+  }
+
+  /** Why a plugin's datagram may not leave: over UDP's limit, or over the amplification limit; undefined if it may. */
+  function refuse(size: number, out: Outgoing, limited: boolean): string | undefined {
+    const max = out.to.family === 'IPv6' ? 65_527 : 65_507
+    if (size > max) return `guard: ${size} bytes is over the datagram limit (${max})`
+    if (!limited || out.meta.peer !== undefined || guard.send(out.to, size, Date.now())) return undefined
+    return `guard: ${out.to.host} has not proved it receives what we send; it was already sent ${guard.budget!.factor}x what it sent (limits.amplification)`
   }
 
   /** Hands the bytes to the socket; the outcome becomes a `sent` or `error` event, or goes to `done`. Ends one `busy`. */
@@ -251,6 +286,12 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     throw error
   }
   pipeline = build(lifetimes.map((l) => l.slot))
+  const reportGuard = () => {
+    const counts = guard.report()
+    if (counts) emit({ type: 'guard', counts, total: { ...guard.total } })
+  }
+  const guardTimer = setInterval(reportGuard, GUARD_REPORT_MS)
+  ;(guardTimer as { unref?: () => void }).unref?.()
   emit({ type: 'listening', address: local })
   for (const send of queued.splice(0)) send()
   for (const [data, from] of early.splice(0)) receive(pipeline, data, from)
@@ -314,6 +355,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
           })
         }
         await socket.close()
+        clearInterval(guardTimer)
+        reportGuard()
         emit({ type: 'closed' })
       })()
       return closed

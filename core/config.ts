@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { parseHostPort } from './address.ts'
 import { ChatError } from './errors.ts'
 import type { Plugin } from './types.ts'
+import { LimitsSchema, type Limits, type LimitsInput } from './limits.ts'
 
 /** The contents of `chat.config.ts`. */
 export interface ChatConfig {
@@ -17,6 +18,8 @@ export interface ChatConfig {
   plugins?: ReadonlyArray<Plugin<any> | false | null | undefined>
   /** The socket's receive buffer in bytes: a larger one loses nothing in bursts. @default 4194304 */
   recvBufferSize?: number
+  /** Rate limits, answer budgets and the amplification limit (see the README's Security section). */
+  limits?: LimitsInput
 }
 
 /** Identity: gives a config file its types. */
@@ -39,6 +42,7 @@ export interface ResolvedConfig {
   peers: Record<string, string>
   plugins: ResolvedPlugin[]
   recvBufferSize: number
+  limits: Limits
 }
 
 const HOOKS = ['setup', 'dispose', 'decode', 'encode', 'inbound', 'outbound'] as const
@@ -69,6 +73,7 @@ const ConfigSchema = v.object(
     peers: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), HostPortSchema), {}),
     plugins: v.optional(v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], pluginExpected)), []),
     recvBufferSize: v.optional(v.custom<number>(isInteger(0, 2 ** 31 - 1), 'a size in bytes'), 4 * 1024 * 1024),
+    limits: LimitsSchema,
   },
   'an object (`export default defineConfig({ ... })`)',
 )

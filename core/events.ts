@@ -1,6 +1,7 @@
 import type { Address } from './runtime/types.ts'
 import type { Message } from './types.ts'
 import type { Trace } from './_trace.ts'
+import type { GuardCounts } from './_guard.ts'
 
 /** Everything a chat reports, for the CLI's terminal and `--json` output or a host program. */
 export type ChatEvent =
@@ -12,6 +13,8 @@ export type ChatEvent =
   | { type: 'closed' }
   /** A plugin's own report (`ctx.report`): its state and counters, e.g. a bridge that is down. */
   | { type: 'status'; plugin: string; status: Record<string, unknown> }
+  /** What the limits turned away in the last second (`counts`) and since the start (`total`); only when something was. */
+  | { type: 'guard'; counts: GuardCounts; total: GuardCounts }
   /** Only with `trace: true`: each message's way through the hooks. */
   | { type: 'trace'; trace: Trace }
 

@@ -103,13 +103,22 @@ export interface PluginContext<Options = unknown> {
    * `send` when no plugin has an `outbound` hook (each copy then skips the chain).
    */
   broadcast(text: string, to: Iterable<Address>): void
-  /** Answers a message: sends `text` to its sender. */
+  /**
+   * Answers a message: sends `text` to its sender, within the chat's answer budget for that
+   * address (`limits.answers`: past it the answer is dropped and counted, so two bots cannot
+   * answer each other forever) and its amplification limit.
+   */
   reply(message: Message, text: string): void
   /**
    * Reports the plugin's state or counters as a `status` event (`--json` prints it); say the
    * same in words through `logger` for the terminal.
    */
   report(status: Record<string, unknown>): void
+  /**
+   * Tells the chat that an address has proved it receives what we send (it echoed a cookie):
+   * sends to it are no longer held to `limits.amplification`. `false` takes that back (it left).
+   */
+  markProven(address: Address, proven?: boolean): void
   /** `setTimeout` cleared when the plugin is disposed. */
   setTimeout(fn: () => void, ms: number): ReturnType<typeof setTimeout>
   /** `setInterval` cleared when the plugin is disposed. */

@@ -1,11 +1,12 @@
 import * as v from 'valibot'
-import { formatAddress, type Message, type PluginContext } from '../core/index.ts'
+import { SourceBuckets, type Message, type PluginContext } from '../core/index.ts'
 
 /** The options of a bot that limits its replies per peer (autoReply, timeServer). */
 export const ReplyLimit = {
   /**
-   * At most this many replies to one peer per `window` ms; past it the peer is not answered until
-   * the window ends. Stops two bots from answering each other forever.
+   * At most this many replies to one address (whatever its port) at once, given back over
+   * `window` ms; past it the address is not answered until some come back. Stops two bots from
+   * answering each other forever (the chat's own `limits.answers` applies as well).
    * @default 10
    */
   maxReplies: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
@@ -13,33 +14,30 @@ export const ReplyLimit = {
   window: v.optional(v.pipe(v.number(), v.minValue(1)), 1000),
 }
 
-interface Spent {
-  since: number
-  count: number
-  warned: boolean
-}
+/** How often one address is warned about, at most. */
+const WARN_MS = 10_000
 
-/** Past this many peers, windows that have ended are forgotten (a budget is per recent peer, not per peer ever). */
-const PRUNE_AT = 1024
-
-/** Counts replies per peer and says whether one more is allowed; warns once per window when it is not. */
+/**
+ * A plugin's own reply budget per source address: a token bucket of `maxReplies` refilled over
+ * `window` ms, in a fixed-size table (constant cost however many peers write; rotating ports
+ * does not get around it). Warns at most every 10 s.
+ */
 export function replyBudget() {
-  const spent = new Map<string, Spent>()
+  let buckets: SourceBuckets | undefined
+  let warnedAt = -Infinity
   return {
     allow(message: Message, ctx: PluginContext<{ maxReplies: number; window: number }>): boolean {
       const { maxReplies, window } = ctx.options
-      const who = formatAddress(message.from)
-      const now = message.at
-      let entry = spent.get(who)
-      if (!entry || now - entry.since >= window) {
-        if (!entry && spent.size >= PRUNE_AT) for (const [key, old] of spent) if (now - old.since >= window) spent.delete(key)
-        spent.set(who, (entry = { since: now, count: 0, warned: false }))
+      if (buckets?.burst !== maxReplies || buckets.rate !== (maxReplies * 1000) / window) {
+        buckets = new SourceBuckets({ rate: (maxReplies * 1000) / window, burst: maxReplies, slots: 4096 })
       }
-      if (++entry.count <= maxReplies) return true
-      if (!entry.warned) ctx.logger.warn(`Not answering ${who} for now: more than ${maxReplies} replies in ${window} ms looks like a bot loop`)
-      entry.warned = true
+      if (buckets.take(message.from, message.at)) return true
+      if (message.at - warnedAt >= WARN_MS) {
+        warnedAt = message.at
+        ctx.logger.warn(`Not answering ${message.from.host} for now: more than ${maxReplies} replies in ${window} ms looks like a bot loop`)
+      }
       return false
     },
-    clear: () => spent.clear(),
+    clear: () => buckets?.clear(),
   }
 }

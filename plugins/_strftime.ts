@@ -22,27 +22,46 @@ const DIRECTIVE = /%([-_0^#]*)(\d*)([EO]?)([\s\S]?)/g
 
 type Field = [value: number, width: number, pad: '0' | ' '] | string
 
+/** Widths above this are left as written, as an unknown directive is: no one needs a 1,000-char field. */
+export const MAX_WIDTH = 1024
+
 /**
  * Formats `date` (local time) with a strftime pattern, as Python does on Linux: `%f` is
  * microseconds, `%z` `+HHMM`, `%Z` the zone's abbreviation; glibc's flags (`%-d`, `%_H`, `%^a`,
- * `%#b`) and widths (`%10A`) work; an unknown directive is left as written.
+ * `%#b`) and widths up to 1024 (`%10A`) work; an unknown directive is left as written.
+ * Returns `undefined` as soon as the result would pass `maxChars`: the work stays bounded by it.
  */
-export function strftime(pattern: string, date: Date): string {
-  return pattern.replace(DIRECTIVE, (whole, flags: string, width: string, modifier: string, letter: string) => {
-    if (letter === '') return whole
-    if (modifier && !MODIFIABLE[modifier]!.includes(letter)) return whole
-    if (letter === '%') return '%'
-    // Python itself formats these three, and only when written bare.
-    if (flags === '' && width === '' && modifier === '') {
-      if (letter === 'f') return String(date.getMilliseconds() * 1000).padStart(6, '0')
-      if (letter === 'z') return offset(date)
-      if (letter === 'Z') return zoneName(date)
-    }
-    const composite = COMPOSITES[letter]
-    const field: Field | undefined = composite === undefined ? directive(letter, date) : strftime(composite, date)
-    if (field === undefined) return whole
-    return applyFlags(field, flags, width === '' ? undefined : Number(width), letter)
-  })
+export function strftime(pattern: string, date: Date, maxChars = Infinity): string | undefined {
+  let out = ''
+  let from = 0
+  DIRECTIVE.lastIndex = 0
+  for (let match = DIRECTIVE.exec(pattern); match; match = DIRECTIVE.exec(pattern)) {
+    const next = DIRECTIVE.lastIndex
+    out += pattern.slice(from, match.index) + expand(match, date)
+    // A composite (`%c`) formats itself with this same regex: the position is put back after it.
+    DIRECTIVE.lastIndex = from = next
+    if (out.length > maxChars) return undefined
+  }
+  out += pattern.slice(from)
+  return out.length > maxChars ? undefined : out
+}
+
+function expand(match: RegExpExecArray, date: Date): string {
+  const [whole, flags = '', width = '', modifier = '', letter = ''] = match
+  if (letter === '') return whole
+  if (modifier && !MODIFIABLE[modifier]!.includes(letter)) return whole
+  if (letter === '%') return '%'
+  // Python itself formats these three, and only when written bare.
+  if (flags === '' && width === '' && modifier === '') {
+    if (letter === 'f') return String(date.getMilliseconds() * 1000).padStart(6, '0')
+    if (letter === 'z') return offset(date)
+    if (letter === 'Z') return zoneName(date)
+  }
+  if (width.length > 4 || Number(width) > MAX_WIDTH) return whole
+  const composite = COMPOSITES[letter]
+  const field: Field | undefined = composite === undefined ? directive(letter, date) : strftime(composite, date)
+  if (field === undefined) return whole
+  return applyFlags(field, flags, width === '' ? undefined : Number(width), letter)
 }
 
 function applyFlags(field: Field, flags: string, width: number | undefined, letter: string): string {

@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { definePlugin } from '../core/index.ts'
+import { definePlugin, drop } from '../core/index.ts'
 import { ReplyLimit, replyBudget } from './_reply-budget.ts'
 import { strftime } from './_strftime.ts'
 
@@ -9,6 +9,8 @@ const Options = v.optional(
     defaultFormat: v.optional(v.string('a strftime pattern'), '%Y-%m-%d %X'),
     /** Where the time comes from; for tests. @default () => new Date() */
     clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
+    /** The longest answer, in chars: a pattern that would make a longer one gets none (a drop, with its reason). @default 8192 */
+    maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16_376)), 8192),
     ...ReplyLimit,
   }),
   {},
@@ -22,7 +24,8 @@ const LINE_END = /\r?\n$/
  * The tutorial time server: answers each datagram with the current local time, formatted by the
  * datagram's text as a Python strftime pattern (`%Y-%m-%d %X` when it is empty). A request that
  * ends with a line ending (netcat) gets an answer that ends with one. Like `autoReply`, it answers
- * one peer at most `maxReplies` times per `window` ms, so it cannot loop with another bot.
+ * one address at most `maxReplies` times per `window` ms, so it cannot loop with another bot.
+ * Widths are bounded (1024) and so is the answer (`maxLength`): no pattern can make it work long.
  */
 export function timeServer(options?: TimeServerOptions) {
   const budget = replyBudget()
@@ -35,7 +38,9 @@ export function timeServer(options?: TimeServerOptions) {
       const ending = LINE_END.exec(message.text)?.[0] ?? ''
       const pattern = message.text.slice(0, message.text.length - ending.length) || ctx.options.defaultFormat
       const now = ctx.options.clock?.() ?? new Date()
-      ctx.reply(message, strftime(pattern, now) + ending)
+      const answer = strftime(pattern, now, ctx.options.maxLength - ending.length)
+      if (answer === undefined) return drop(`timeServer: the answer would be over ${ctx.options.maxLength} chars (maxLength)`)
+      ctx.reply(message, answer + ending)
     },
     dispose() {
       budget.clear()

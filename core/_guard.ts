@@ -1,0 +1,75 @@
+import type { Limits } from './limits.ts'
+import type { Address } from './runtime/types.ts'
+import { SendBudget } from './send-budget.ts'
+import { SourceBuckets } from './source-buckets.ts'
+
+/** What the guard turned away since the last report (and in all, since the chat started). */
+export interface GuardCounts {
+  /** Datagrams dropped before decode: their source was over its rate. */
+  rateLimited: number
+  /** Answers not sent: the address was over its answer budget. */
+  unanswered: number
+  /** Sends not made: the address has not proved it receives them and was over `amplification` times what it sent. */
+  amplification: number
+}
+
+/** How often the counts are reported while something is being turned away, in ms. */
+export const GUARD_REPORT_MS = 1000
+
+/**
+ * The chat's one guard: the per-source rate limit before decode, the answer budget of
+ * `ctx.reply`, and the amplification limit on every send a plugin makes. Each check costs a
+ * hash of the host and a few array reads; memory is fixed however many sources there are.
+ */
+export class Guard {
+  private readonly perSource: SourceBuckets | undefined
+  private readonly answers: SourceBuckets | undefined
+  readonly budget: SendBudget | undefined
+  /** Since the last report. */
+  readonly recent: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0 }
+  /** Since the start. */
+  readonly total: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0 }
+
+  constructor(limits: Limits) {
+    const buckets = (b: Limits['perSource']) => (b ? new SourceBuckets({ rate: b.rate, burst: b.burst ?? b.rate * 2 }) : undefined)
+    this.perSource = buckets(limits.perSource)
+    this.answers = buckets(limits.answers)
+    this.budget = limits.amplification === false ? undefined : new SendBudget({ factor: limits.amplification, allowance: limits.allowance })
+  }
+
+  /** A datagram arrived: false if its source is over its rate (dropped, counted). */
+  admit(bytes: number, from: Address, now: number): boolean {
+    if (this.perSource && !this.perSource.take(from, now)) {
+      this.recent.rateLimited++
+      return false
+    }
+    this.budget?.received(from, bytes)
+    return true
+  }
+
+  /** A plugin answers `to`: false if that address is over its answer budget (counted). */
+  answer(to: Address, now: number): boolean {
+    if (!this.answers || this.answers.take(to, now)) return true
+    this.recent.unanswered++
+    return false
+  }
+
+  /** A plugin sends `bytes` to `to`: false if that would break the amplification limit (counted). */
+  send(to: Address, bytes: number, now: number): boolean {
+    if (!this.budget || this.budget.spend(to, bytes, now)) return true
+    this.recent.amplification++
+    return false
+  }
+
+  /** The counts since the last call, added to the totals; undefined when nothing was turned away. */
+  report(): GuardCounts | undefined {
+    const { recent, total } = this
+    if (recent.rateLimited + recent.unanswered + recent.amplification === 0) return undefined
+    const counts = { ...recent }
+    total.rateLimited += recent.rateLimited
+    total.unanswered += recent.unanswered
+    total.amplification += recent.amplification
+    recent.rateLimited = recent.unanswered = recent.amplification = 0
+    return counts
+  }
+}
