@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, runtime, startChat, stopAll, type ChatProcess } from './helpers/chat-process.ts'
-import { natsServerBin, NO_NATS_SERVER, startNatsServer, type NatsServer } from './helpers/nats-server.ts'
+import { root, runtime, startChat, stopAll, type ChatProcess } from '../helpers/chat-process.ts'
+import { natsServerBin, NO_NATS_SERVER, startNatsServer, type NatsServer } from '../helpers/nats-server.ts'
 
 const fixture = `${root}test/fixtures/nats-relay/chat.config.ts`
 const cleanups: Array<() => unknown> = []
@@ -23,6 +23,9 @@ async function broker(): Promise<NatsServer> {
 function startRelay(nats: NatsServer, name: string, env: Record<string, string> = {}): ChatProcess {
   return startChat(['serve', '--config', fixture, '--json'], { env: { NATS_URL: nats.url, RELAY_NAME: name, ...env } })
 }
+
+/** The relay's port; a busy machine may take a while to start three runtimes at once. */
+const portOf = async (relay: ChatProcess) => (await relay.event('listening', { timeout: 30_000 })).port as number
 
 /** The relay's next `status` event in `state`, from its --json output. */
 async function status(relay: ChatProcess, state: string): Promise<Record<string, any>> {
@@ -58,7 +61,7 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     const nats = await broker()
     const names = ['east', 'west', 'north']
     const relays = names.map((name) => startRelay(nats, name))
-    const ports = await Promise.all(relays.map((r) => r.port()))
+    const ports = await Promise.all(relays.map(portOf))
     await Promise.all(relays.map((r) => status(r, 'up')))
     const per = 6
     const room = await members(ports, per)
@@ -87,7 +90,7 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     const nats = await broker()
     const east = startRelay(nats, 'east')
     const west = startRelay(nats, 'west')
-    const ports = [await east.port(), await west.port()]
+    const ports = await Promise.all([portOf(east), portOf(west)])
     await Promise.all([status(east, 'up'), status(west, 'up')])
     const room = await members(ports, 1)
     await Promise.all([joinedAll(east, 1), joinedAll(west, 1)])
@@ -120,7 +123,7 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     const nats = await broker()
     const east = startRelay(nats, 'east', { BRIDGES: '2' })
     const west = startRelay(nats, 'west')
-    const ports = [await east.port(), await west.port()]
+    const ports = await Promise.all([portOf(east), portOf(west)])
     await Promise.all([status(east, 'up'), status(east, 'up'), status(west, 'up')])
     const room = await members(ports, 2)
     await Promise.all([joinedAll(east, 2), joinedAll(west, 2)])
@@ -153,9 +156,9 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     const nats = await broker()
     await nats.kill()
     const east = startRelay(nats, 'east')
-    const [port] = [await east.port()]
+    const port = await portOf(east)
     await status(east, 'down')
-    const room = await members([port!], 1)
+    const room = await members([port], 1)
     await joinedAll(east, 1)
     await room.say([[0, 'alone']])
     expect(await room.collect(1)).toEqual([[`127.0.0.1:${room.ports[0]}: alone`]])
