@@ -1,4 +1,5 @@
 import { formatWithOptions } from 'node:util'
+import { forStream } from './_visible.ts'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
 import { describeEvent, describeError, formatAddress, isChatError, type ChatEvent, type ChatEventHandler, type GuardCounts, type Message, type Trace } from '../core/index.ts'
 
@@ -30,6 +31,10 @@ export const dim = paint(2)
 export const cyan = paint(36)
 export const yellow = paint(33)
 
+/** Text from the network for stdout / stderr: escaped where it is a terminal. */
+export const onStdout = forStream(process.stdout)
+const onStderr = forStream(process.stderr)
+
 const errColor = !process.env.NO_COLOR && process.stderr.isTTY === true && process.env.TERM !== 'dumb'
 const PREFIX: Record<string, [string, number]> = { error: ['error', 31], fatal: ['error', 31], warn: ['warning', 33], debug: ['debug', 2], trace: ['trace', 2] }
 
@@ -37,7 +42,8 @@ const PREFIX: Record<string, [string, number]> = { error: ['error', 31], fatal: 
 function lineReporter(write: Output['write']): ConsolaReporter {
   return {
     log(entry) {
-      const text = formatWithOptions({ colors: errColor }, ...entry.args)
+      // Plugins log what peers sent (a relay's keys, the logger's lines): on a terminal it is shown escaped.
+      const text = formatWithOptions({ colors: errColor }, ...entry.args.map((arg) => (typeof arg === 'string' ? onStderr(arg) : arg)))
       const [word, code] = PREFIX[entry.type] ?? ['', 0]
       const head = word ? (errColor ? `\x1b[${code}m${word}\x1b[0m ` : `${word} `) : ''
       const tag = entry.tag ? `[${entry.tag}] ` : ''
@@ -157,5 +163,5 @@ export function formatMessage(message: Message): string {
   const who = (message.meta.peer as string | undefined) ?? formatAddress(message.from)
   const flag = message.malformed ? yellow(` [${message.encoding}: some bytes did not decode]`) : ''
   // `nc -u` and most devices end a line with \n or \r\n: shown, it would be an empty line (--json keeps it).
-  return `${dim(time)} ${cyan(who)}: ${message.text.replace(LINE_END, '')}${flag}`
+  return `${dim(time)} ${cyan(onStdout(who))}: ${onStdout(message.text.replace(LINE_END, ''))}${flag}`
 }

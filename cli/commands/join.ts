@@ -5,7 +5,7 @@ import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, parseSeconds, socketFlags, watchFlag } from '../_args.ts'
 import { readLines } from '../_lines.ts'
 import { parseEol, parseMs } from '../_flags.ts'
-import { createOutput, dim, type Output } from '../_output.ts'
+import { createOutput, dim, onStdout, type Output } from '../_output.ts'
 import { listening, readConfig, untilSignal } from '../_session.ts'
 import { slashRouter } from '../_slash.ts'
 import { createReloader, watchConfig } from '../_watch.ts'
@@ -129,7 +129,7 @@ function isFrom(message: Message, relay: Address): boolean {
 
 /** A broadcast carries its sender in its text already: `12:00:01 alice: hi`. */
 function formatBroadcast(message: Message): string {
-  return `${dim(new Date(message.at).toTimeString().slice(0, 8))} ${message.text}`
+  return `${dim(new Date(message.at).toTimeString().slice(0, 8))} ${onStdout(message.text.replace(/\r?\n$|\r$/, ''))}`
 }
 
 function announce(output: Output, session: Chat, relay: Address, interval: number): void {
