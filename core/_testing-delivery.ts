@@ -34,14 +34,28 @@ export interface Delivery {
   readonly events: ChatEvent[]
   /** Each message's way through the hooks meanwhile (with `trace: true`). */
   readonly traces: Trace[]
-  /** Expects a reply (equal to a string, or matching a RegExp); returns it. */
-  expectReply(expected?: string | RegExp): string
-  /** Expects no reply at all. */
+  /**
+   * Expects exactly one reply (equal to a string, or matching a RegExp); returns it. An extra or
+   * duplicate reply fails the test: say how many are right with `count` (each must match), or
+   * list different ones with `expectReplies`.
+   */
+  expectReply(expected?: string | RegExp, options?: ReplyOptions): string
+  /** Expects exactly these replies, in this order (no more, no fewer); returns them. */
+  expectReplies(expected: ReadonlyArray<string | RegExp>): string[]
+  /** Expects no reply at all to this peer (the chat may have sent to others: see `expectNothingSent`). */
   expectNoReply(): void
+  /** Expects that the chat sent nothing at all meanwhile: no reply, no broadcast, no plugin's send, to anyone. */
+  expectNothingSent(): void
   /** Expects the message dropped (with a reason equal to a string, or matching a RegExp); returns the drop. */
   expectDrop(reason?: string | RegExp): Drop
   /** Expects the message delivered (with this text, if given); returns it. */
   expectDelivered(text?: string | RegExp): Message
+}
+
+/** Options of `expectReply`. */
+export interface ReplyOptions {
+  /** How many replies the peer must get, each matching. @default 1 */
+  count?: number
 }
 
 const matches = (value: string, expected: string | RegExp) => (typeof expected === 'string' ? value === expected : expected.test(value))
@@ -68,14 +82,25 @@ export class Expectations implements Delivery {
     this.sent = events.flatMap((e) => (e.type === 'sent' ? [{ to: e.peer ? `${e.peer} (${formatAddress(e.to)})` : formatAddress(e.to), text: e.text, plugin: e.plugin }] : []))
   }
 
-  expectReply(expected?: string | RegExp): string {
-    const found = expected === undefined ? this.replies[0] : this.replies.find((reply) => matches(reply, expected))
-    if (found === undefined) this.fail(`expected ${this.who} to get a reply${expected === undefined ? '' : ` ${show(expected)}`}`)
-    return found
+  expectReply(expected?: string | RegExp, { count = 1 }: ReplyOptions = {}): string {
+    const wanted = `${count === 1 ? 'one reply' : `${count} replies`}${expected === undefined ? '' : ` ${show(expected)}`}`
+    const wrong = expected === undefined ? undefined : this.replies.find((reply) => !matches(reply, expected))
+    if (this.replies.length !== count || wrong !== undefined) this.fail(`expected ${this.who} to get ${wanted}`)
+    return this.replies[0]!
+  }
+
+  expectReplies(expected: ReadonlyArray<string | RegExp>): string[] {
+    const same = this.replies.length === expected.length && expected.every((e, i) => matches(this.replies[i]!, e))
+    if (!same) this.fail(`expected ${this.who} to get the replies ${expected.map(show).join(', ') || '(none)'}`)
+    return [...this.replies]
   }
 
   expectNoReply(): void {
     if (this.replies.length) this.fail(`expected no reply to ${this.who}`)
+  }
+
+  expectNothingSent(): void {
+    if (this.sent.length || this.replies.length) this.fail('expected the chat to send nothing')
   }
 
   expectDrop(reason?: string | RegExp): Drop {

@@ -17,10 +17,10 @@ import type { Address } from './runtime/types.ts'
 import type { Message, Plugin } from './types.ts'
 import type { ReloadReport } from './_reload.ts'
 import { createMemoryNetwork, type MemoryNetwork } from './_memory-transport.ts'
-import { Expectations, type Delivery, type LogEntry } from './_testing-delivery.ts'
+import { Expectations, type Delivery, type LogEntry, type ReplyOptions } from './_testing-delivery.ts'
 
 export { createMemoryNetwork, type MemoryNetwork }
-export type { Delivery, LogEntry }
+export type { Delivery, LogEntry, ReplyOptions }
 
 // Taken before any test can install fake timers: the watchdog must run in real time.
 const realSetTimeout = globalThis.setTimeout

@@ -37,8 +37,44 @@ describe('createTestChat()', () => {
   it('explains a failed expectation with what did happen', async () => {
     const t = await kit([definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }), echo])
     const delivery = await t.peer().send('x')
-    expect(() => delivery.expectReply('nope')).toThrow(/expected peer1 to get a reply "nope"; got\n {2}replies: "echo: x"[\s\S]*plugin "broken" \(inbound, 127.0.0.1:\d+\): boom/)
+    expect(() => delivery.expectReply('nope')).toThrow(/expected peer1 to get one reply "nope"; got\n {2}replies: "echo: x"[\s\S]*plugin "broken" \(inbound, 127.0.0.1:\d+\): boom/)
     expect(() => delivery.expectDrop()).toThrow(/expected the message to be dropped/)
+  })
+
+  it('expectReply() fails on a duplicate or an extra reply unless the test says how many', async () => {
+    const twice = definePlugin({ name: 'twice', inbound: (m, ctx) => (ctx.reply(m, 'ok'), ctx.reply(m, 'ok')) })
+    const t = await kit([twice])
+    const delivery = await t.peer().send('x')
+    expect(() => delivery.expectReply('ok')).toThrow(/expected peer1 to get one reply "ok"; got\n {2}replies: "ok", "ok"/)
+    expect(() => delivery.expectReply()).toThrow(/to get one reply; got/)
+    expect(() => delivery.expectReply('ok', { count: 3 })).toThrow(/to get 3 replies "ok"/)
+    expect(delivery.expectReply('ok', { count: 2 })).toBe('ok')
+    expect(delivery.expectReplies(['ok', /^o/])).toEqual(['ok', 'ok'])
+    expect(() => delivery.expectReplies(['ok'])).toThrow(/to get the replies "ok"; got/)
+    expect(() => delivery.expectNothingSent()).toThrow(/expected the chat to send nothing/)
+  })
+
+  it('expectReply() with a count fails when one reply does not match; expectReplies() checks the order', async () => {
+    const two = definePlugin({ name: 'two', inbound: (m, ctx) => (ctx.reply(m, 'a'), ctx.reply(m, 'b')) })
+    const delivery = await (await kit([two])).peer().send('x')
+    expect(() => delivery.expectReply('a', { count: 2 })).toThrow(/to get 2 replies "a"/)
+    expect(() => delivery.expectReplies(['b', 'a'])).toThrow(/to get the replies "b", "a"/)
+    expect(delivery.expectReplies(['a', 'b'])).toEqual(['a', 'b'])
+  })
+
+  it('expectNothingSent() fails on a send to someone else; expectNoReply() only looks at the peer', async () => {
+    const t = await kit([definePlugin({ name: 'tell', inbound: (m, ctx) => ctx.send(`saw ${m.text}`, bob.address) })])
+    const bob = t.peer('bob')
+    const delivery = await t.peer('alice').send('x')
+    delivery.expectNoReply()
+    expect(() => delivery.expectNothingSent()).toThrow(/expected the chat to send nothing; got[\s\S]*sent to 127.0.0.1:\d+: "saw x"/)
+    expect(bob.take()).toEqual(['saw x'])
+  })
+
+  it('expectNothingSent() passes when no hook sent anything', async () => {
+    const delivery = await (await kit([])).peer().send('x')
+    delivery.expectNothingSent()
+    delivery.expectDelivered('x')
   })
 
   it('works with fake timers: interval sends show up after the clock advances', async () => {
