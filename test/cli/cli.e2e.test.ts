@@ -2,9 +2,10 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import iconv from 'iconv-lite'
 import { afterEach, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
-import { root, runChat, startChat, stopAll } from '../helpers/chat-process.ts'
+import { root, runChat, startChat, stopAll, tempDir } from '../helpers/chat-process.ts'
 import { twoPeersTalkBothWays } from '../helpers/scenarios.ts'
 import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
@@ -90,13 +91,25 @@ describe('chat send and chat listen', () => {
     expect(new Date(message.at).getTime()).not.toBeNaN()
   })
 
-  it('sends one datagram per stdin line with `-` and listen --count stops after N', async () => {
+  it('sends one datagram per stdin line with `-`', async () => {
     const listener = startChat(['listen', '--count', '3', ...local])
     const port = await listener.port()
     expect((await runChat(['send', String(port), '-'], { input: 'one\ntwo\nthree\n' })).code).toBe(0)
     const exit = await listener.exited
     const texts = exit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.event === 'message').map((e) => e.text)
     expect(texts).toEqual(['one', 'two', 'three'])
+  })
+
+  it('listen --count 3 prints the third datagram, then exits 0 without waiting for a fourth', async () => {
+    const listener = startChat(['listen', '--count', '3', ...local])
+    const port = await listener.port()
+    const alice = await peer()
+    // One at a time: stopping after two would miss the third, not stopping would never exit.
+    for (const text of ['one', 'two', 'three']) {
+      await alice.send(text, port)
+      expect(await listener.event('message')).toMatchObject({ text })
+    }
+    expect((await listener.exited).code).toBe(0)
   })
 
   it('prints plain lines without --json', async () => {
@@ -174,22 +187,24 @@ describe('chat serve', () => {
     expect((await alice.next()).data.toString()).toBe('[SEEN] AGAIN')
   })
 
-  it('answers gbk in gbk, and disposes plugins on SIGTERM, flushing the transcript', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'udpchat-'))
-    const server = startChat(['serve', '--config', join(root, 'test/fixtures/transcript/chat.config.ts'), '--json'], { cwd })
+  it('answers gbk in gbk with --encoding over the config\'s codec, and flushes the transcript on SIGTERM', async () => {
+    const cwd = tempDir()
+    const config = join(root, 'test/fixtures/transcript/chat.config.ts')
+    const server = startChat(['serve', '--config', config, '--encoding', 'gbk', '--json'], { cwd })
     const port = await server.port()
     const alice = await peer()
-    await alice.send('ping', port)
-    expect((await alice.next()).data.toString()).toBe('PING')
+    await alice.send(iconv.encode('ping 你好', 'gbk'), port)
+    expect((await alice.next()).data.toString('hex')).toBe(iconv.encode('PING 你好', 'gbk').toString('hex'))
     // --json hears every datagram: serve asks the chat for these events only then.
-    expect(await server.event('message')).toMatchObject({ text: 'ping', bytes: 4 })
-    expect(await server.event('sent')).toMatchObject({ text: 'PING', bytes: 4, plugin: 'uppercaseEcho' })
+    expect(await server.event('message')).toMatchObject({ text: 'ping 你好', bytes: 9, encoding: 'gbk' })
+    expect(await server.event('sent')).toMatchObject({ text: 'PING 你好', bytes: 9, plugin: 'uppercaseEcho' })
     server.kill('SIGTERM')
     expect((await server.exited).code).toBe(0)
     const lines = readFileSync(join(cwd, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     expect(lines).toMatchObject([
-      { dir: 'in', from: `127.0.0.1:${alice.port}`, text: 'ping', bytes: 4, encoding: 'utf-8' },
-      { dir: 'out', to: `127.0.0.1:${alice.port}`, text: 'PING' },
+      { dir: 'in', from: `127.0.0.1:${alice.port}`, text: 'ping 你好', bytes: 9, encoding: 'gbk' },
+      { dir: 'out', to: `127.0.0.1:${alice.port}`, text: 'PING 你好' },
     ])
+    expect(lines).toHaveLength(2)
   })
 })

@@ -79,8 +79,8 @@ export interface ChatProcess {
   readonly stderr: string[]
   /** Resolves with the first stdout line (or stderr line with `stream: 'stderr'`) that matches. */
   waitFor(match: RegExp | ((line: string) => boolean), options?: { stream?: 'stdout' | 'stderr'; timeout?: number }): Promise<string>
-  /** The next `--json` event of a kind (after those already taken). */
-  event(name: string, options?: { timeout?: number }): Promise<Record<string, any>>
+  /** The next `--json` event of a kind (after those already taken), the first that passes `match` if given. */
+  event(name: string, options?: { timeout?: number; match?: (event: Record<string, any>) => boolean }): Promise<Record<string, any>>
   /** The `listening` event's port (needs `--json`). */
   port(): Promise<number>
   write(line: string): void
@@ -165,7 +165,12 @@ export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.
     waitFor: (match, options) => waitFor(match, options),
     async event(name, options) {
       const from = taken.get(name) ?? 0
-      const line = await waitFor((l) => l.startsWith('{') && JSON.parse(l).event === name, { ...options, from })
+      const match = options?.match ?? (() => true)
+      const line = await waitFor((l) => {
+        if (!l.startsWith('{')) return false
+        const event = JSON.parse(l)
+        return event.event === name && match(event)
+      }, { timeout: options?.timeout, from })
       taken.set(name, stdout.indexOf(line, from) + 1)
       return JSON.parse(line)
     },

@@ -36,7 +36,25 @@ describe('heartbeat()', () => {
     expect(statuses.slice(1).map((s) => s.state)).toEqual(['answering', 'bye'])
   })
 
-  it('joins a relay on the same network and keeps its membership, without quit on a reload', async () => {
+  it('says nothing but heartbeats across a reload (no quit), and beats at the new interval after it', async () => {
+    vi.useFakeTimers()
+    const network = createMemoryNetwork()
+    const server = await kit({ network })
+    const room = server.peer('room')
+    const to = `127.0.0.1:${room.address.port}`
+    const client = await kit({ network, plugins: [heartbeat({ to, interval: 1 })] })
+    await client.settle()
+    expect(room.take()).toEqual(['^hb^'])
+    const report = await client.reload([heartbeat({ to, interval: 2 })])
+    expect(report.changed).toEqual(['heartbeat'])
+    await client.settle()
+    expect(room.take().filter((text) => text !== '^hb^')).toEqual([])
+    await vi.advanceTimersByTimeAsync(6_000)
+    await client.settle()
+    expect(room.take()).toEqual(['^hb^', '^hb^', '^hb^'])
+  })
+
+  it('joins a relay on the same network and keeps its membership across a reload', async () => {
     vi.useFakeTimers()
     const network = createMemoryNetwork()
     const server = await kit({ network, plugins: [relay({ format: '{text}', timeout: 3 })] })
@@ -48,5 +66,27 @@ describe('heartbeat()', () => {
     await alice.send('hello')
     await client.settle()
     expect(client.messages.map((m) => m.text)).toEqual(['hello'])
+  })
+
+  it('sends its own text and no quit with `quit: false`', async () => {
+    vi.useFakeTimers()
+    const network = createMemoryNetwork()
+    const room = (await kit({ network })).peer('room')
+    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 1, text: 'ping!', quit: false })] })
+    await vi.advanceTimersByTimeAsync(1_000)
+    await client.settle()
+    expect(room.take()).toEqual(['ping!', 'ping!'])
+    await client.close()
+    expect(room.take()).toEqual([])
+  })
+
+  it('says a custom quit word when it stops', async () => {
+    const network = createMemoryNetwork()
+    const room = (await kit({ network })).peer('room')
+    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 60, quit: 'bye now' })] })
+    await client.settle()
+    await client.close()
+    await Promise.resolve()
+    expect(room.take()).toEqual(['^hb^', 'bye now'])
   })
 })

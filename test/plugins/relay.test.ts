@@ -19,16 +19,27 @@ describe('relay()', () => {
     ;(await alice.send('hi')).expectReply('<alice> hi')
   })
 
-  it('lets a member leave with quit, and expires a silent one', async () => {
-    vi.useFakeTimers()
-    const t = await kit([relay({ timeout: 10 })])
+  it('lets a member leave with quit, at once (no expiry involved)', async () => {
+    const t = await kit([relay({ format: '{text}' })])
     const [alice, bob, carol] = [t.peer('alice'), t.peer('bob'), t.peer('carol')]
     await bob.send('^hb^')
     await carol.send('^hb^')
     ;(await carol.send('quit')).expectDrop('relay: quit')
-    await vi.advanceTimersByTimeAsync(11_000)
+    ;(await alice.send('anyone?')).expectReply('anyone?')
+    expect([bob.take(), carol.take()]).toEqual([['anyone?'], []])
+  })
+
+  it('keeps a silent member for `timeout` seconds, then lets it go', async () => {
+    vi.useFakeTimers()
+    const t = await kit([relay({ timeout: 10, format: '{text}' })])
+    const [alice, bob] = [t.peer('alice'), t.peer('bob')]
+    await bob.send('^hb^')
+    await vi.advanceTimersByTimeAsync(9_000)
+    await alice.send('still there?')
+    expect(bob.take()).toEqual(['still there?'])
+    await vi.advanceTimersByTimeAsync(2_000)
     await alice.send('anyone?')
-    expect([bob.inbox, carol.inbox]).toEqual([[], []])
+    expect(bob.take()).toEqual([])
   })
 
   it('says Bye! to every member when the chat closes, but not on a reload', async () => {
