@@ -4,7 +4,7 @@ import type { ResolvedConfig, ResolvedPlugin } from './config.ts'
 import { ChatError, describeError, isChatError } from './errors.ts'
 import type { ChatEvent, ChatEventHandler } from './events.ts'
 import { createPeers, resolveTarget } from './peers.ts'
-import { createPipeline, describePlugins, orderPlugins, runChain, runDecode, runEncode, switchOff, type HookHost, type Pipeline, type PluginInfo, type Slot } from './pipeline.ts'
+import { createPipeline, describePlugins, orderPlugins, runChain, runDecode, runEncode, runUnwrap, runWrap, switchOff, type HookHost, type Pipeline, type PluginInfo, type Slot } from './pipeline.ts'
 import { getTransport } from './runtime/index.ts'
 import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
 import { sendError } from './runtime/_errors.ts'
@@ -74,6 +74,7 @@ export interface Chat {
 
 const MAX_EARLY = 4096
 const DRAIN_MS = 1000
+const WRAP_FAILED = 'a wrap hook failed (the plugin fails closed)'
 
 /** Binds the socket, sets the plugins up in order, and starts receiving. */
 export async function createChat(options: ChatOptions): Promise<Chat> {
@@ -162,7 +163,9 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       for (const to of targets) {
         const out = outgoing(text, to)
         busy++
-        leave(utf8 ?? ((p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(text)), out, plugin)
+        const bytes = utf8 ?? ((p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(text))
+        if (!p.wrappers.length) leave(bytes, out, plugin)
+        else wrapAndLeave(p, bytes, out, plugin)
       }
     },
     store(name) {
@@ -193,6 +196,14 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
 
   function receive(p: Pipeline, data: Uint8Array, from: Address): void {
     if (isOwn(from)) return
+    if (p.unwrappers.length) {
+      const unwrapped = runUnwrap(p.unwrappers, data, from, host)
+      if (!(unwrapped instanceof Uint8Array)) {
+        // Not decoded: the bytes were not accepted, so nothing of them is shown.
+        return emit({ type: 'drop', plugin: unwrapped.slot.plugin.name, reason: unwrapped.drop, direction: 'inbound', peer: from, text: '' })
+      }
+      data = unwrapped
+    }
     const decoded = (p.decoders.length && runDecode(p.decoders, data, from, host)) || decodeUtf8(data)
     const message: Message = { text: decoded.text, from, to: local, at: Date.now(), bytes: data, encoding: decoded.encoding, meta: {} }
     if (decoded.malformed) message.malformed = true
@@ -242,13 +253,15 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     runChain(p.outbound, 'outbound', first, host, (out) => {
       const bytes = (p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(out.text)
       if (tracer) tracer.encoded(out)
-      const refused = done ? undefined : refuse(bytes.byteLength, out, limited)
-      if (refused === undefined) return leave(bytes, out, plugin, done)
+      const wire = p.wrappers.length ? runWrap(p.wrappers, bytes, out, host) : bytes
+      const refused = wire ? (done ? undefined : refuse(wire.byteLength, out, limited)) : WRAP_FAILED
+      if (refused === undefined) return leave(wire!, out, plugin, done)
       emit({ type: 'drop', plugin: plugin ?? 'guard', reason: refused, direction: 'outbound', peer: out.to, text: out.text })
       if (tracer) {
         tracer.note(out, { plugin: 'guard', hook: 'outbound', did: 'dropped', detail: refused, ms: 0 })
         trace(out, 'dropped')
       }
+      done?.(new ChatError('E_PLUGIN', `Not sent: ${refused}`))
       settled()
     })
   }
@@ -259,6 +272,15 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     if (size > max) return `guard: ${size} bytes is over the datagram limit (${max})`
     if (!limited || out.meta.peer !== undefined || guard.send(out.to, size, Date.now())) return undefined
     return `guard: ${out.to.host} has not proved it receives what we send; it was already sent ${guard.budget!.factor}x what it sent (limits.amplification)`
+  }
+
+  /** `leave`, after the `wrap` hooks; a wrapper that fails closed stops the datagram (reported as a drop). */
+  function wrapAndLeave(p: Pipeline, bytes: Uint8Array, out: Outgoing, plugin: string | undefined): void {
+    const wrapped = runWrap(p.wrappers, bytes, out, host)
+    if (wrapped) return leave(wrapped, out, plugin)
+    emit({ type: 'drop', plugin: plugin ?? 'chat', reason: WRAP_FAILED, direction: 'outbound', peer: out.to, text: out.text })
+    if (tracer) trace(out, 'dropped')
+    settled()
   }
 
   /** Hands the bytes to the socket; the outcome becomes a `sent` or `error` event, or goes to `done`. Ends one `busy`. */

@@ -2,7 +2,7 @@ import type { ResolvedPlugin } from './config.ts'
 import { ChatError } from './errors.ts'
 import { drop, isDrop } from './types.ts'
 import type { Address } from './runtime/types.ts'
-import type { Decoded, HookName, Message, Outgoing, Plugin, PluginContext } from './types.ts'
+import type { Decoded, Drop, HookName, Message, Outgoing, Plugin, PluginContext } from './types.ts'
 
 /** One plugin as the pipeline runs it: the plugin and its context. */
 export interface Slot {
@@ -31,6 +31,9 @@ export interface HookHost {
 /** The plugins in effect, ordered, with each hook's slots picked out once. */
 export interface Pipeline {
   readonly slots: readonly Slot[]
+  readonly unwrappers: readonly HookSlot[]
+  /** In reverse plugin order. */
+  readonly wrappers: readonly HookSlot[]
   readonly decoders: readonly HookSlot[]
   readonly encoders: readonly HookSlot[]
   readonly inbound: readonly HookSlot[]
@@ -48,7 +51,7 @@ export interface PluginInfo {
   options: unknown
 }
 
-const HOOKS = ['setup', 'decode', 'inbound', 'outbound', 'encode', 'dispose'] as const
+const HOOKS = ['setup', 'unwrap', 'decode', 'inbound', 'outbound', 'encode', 'wrap', 'dispose'] as const
 
 /** The plugins as they run (pass them through `orderPlugins` first); with a pipeline, which hooks are off. */
 export function describePlugins(plugins: ReadonlyArray<{ plugin: Plugin; options: unknown; ctx?: PluginContext }>, pipeline?: Pipeline): PluginInfo[] {
@@ -69,7 +72,15 @@ export function orderPlugins(plugins: readonly ResolvedPlugin[]): ResolvedPlugin
 export function createPipeline(slots: readonly Slot[], wrap?: (slot: Slot) => Plugin): Pipeline {
   const having = (hook: HookName) =>
     slots.filter((slot) => typeof slot.plugin[hook] === 'function').map((slot) => hookSlot(wrap ? wrap(slot) : slot.plugin, slot.ctx, hook))
-  return { slots, decoders: having('decode'), encoders: having('encode'), inbound: having('inbound'), outbound: having('outbound') }
+  return {
+    slots,
+    unwrappers: having('unwrap'),
+    wrappers: having('wrap').reverse(),
+    decoders: having('decode'),
+    encoders: having('encode'),
+    inbound: having('inbound'),
+    outbound: having('outbound'),
+  }
 }
 
 /**
@@ -80,7 +91,7 @@ export function createPipeline(slots: readonly Slot[], wrap?: (slot: Slot) => Pl
 export function switchOff(pipeline: Pipeline, slot: HookSlot, hook: HookName, reason: string): Pipeline {
   const list = pipeline[LIST[hook]]
   if (!list.includes(slot)) return pipeline
-  const closed = slot.plugin.onError === 'drop' && (hook === 'inbound' || hook === 'outbound')
+  const closed = slot.plugin.onError === 'drop' && (hook === 'inbound' || hook === 'outbound' || hook === 'unwrap')
   const replacement = hookSlot({ ...slot.plugin, [hook]: () => drop(reason) }, slot.ctx, hook)
   const next = closed ? list.map((s) => (s === slot ? replacement : s)) : list.filter((s) => s !== slot)
   return { ...pipeline, [LIST[hook]]: next }
@@ -90,7 +101,7 @@ function hookSlot(plugin: Plugin, ctx: PluginContext, hook: HookName): HookSlot 
   return { plugin, ctx, run: plugin[hook] as HookSlot['run'], failures: 0 }
 }
 
-const LIST = { decode: 'decoders', encode: 'encoders', inbound: 'inbound', outbound: 'outbound' } as const
+const LIST = { unwrap: 'unwrappers', wrap: 'wrappers', decode: 'decoders', encode: 'encoders', inbound: 'inbound', outbound: 'outbound' } as const
 
 const FAILED = Symbol('failed')
 
@@ -187,4 +198,43 @@ export function runEncode(slots: readonly HookSlot[], message: Outgoing, host: H
     }
   }
   return undefined
+}
+
+/**
+ * The bytes the `unwrap` hooks leave of a datagram, or the drop that stopped it (with its plugin).
+ * A hook that throws is reported; the datagram then stops if the plugin fails closed, else goes on as it was.
+ */
+export function runUnwrap(slots: readonly HookSlot[], bytes: Uint8Array, from: Address, host: HookHost): Uint8Array | { slot: Slot; drop: string } {
+  for (const slot of slots) {
+    let result: Uint8Array | Drop | undefined
+    try {
+      result = (slot.run as NonNullable<Plugin['unwrap']>).call(slot.plugin, bytes, slot.ctx, from)
+    } catch (error) {
+      host.failed(slot, 'unwrap', error, { text: '', to: from, meta: {} })
+      if (slot.plugin.onError === 'drop') return { slot, drop: 'its unwrap hook failed (the plugin fails closed)' }
+      continue
+    }
+    if (slot.failures !== 0) slot.failures = 0
+    if (result instanceof Uint8Array) bytes = result
+    else if (isDrop(result)) return { slot, drop: result.drop }
+  }
+  return bytes
+}
+
+/**
+ * The bytes after every `wrap` hook. A hook that throws is reported; its wrapping is left out, or,
+ * if its plugin fails closed, the datagram stops (`undefined`): a signer never lets out what it did not sign.
+ */
+export function runWrap(slots: readonly HookSlot[], bytes: Uint8Array, out: Outgoing, host: HookHost): Uint8Array | undefined {
+  for (const slot of slots) {
+    try {
+      const wrapped = (slot.run as NonNullable<Plugin['wrap']>).call(slot.plugin, bytes, slot.ctx, out.to)
+      if (slot.failures !== 0) slot.failures = 0
+      if (wrapped) bytes = wrapped
+    } catch (error) {
+      host.failed(slot, 'wrap', error, out)
+      if (slot.plugin.onError === 'drop') return undefined
+    }
+  }
+  return bytes
 }

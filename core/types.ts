@@ -134,6 +134,19 @@ export interface PluginHooks<Options = unknown> {
   setup?(ctx: PluginContext<Options>): void | Promise<void>
   /** Runs once when the plugin stops, in reverse config order. */
   dispose?(ctx: PluginContext<Options>): void | Promise<void>
+  /**
+   * A datagram as it came off the wire, before anything else sees it: return the bytes to go on
+   * with (the same, or a part such as a payload inside a signature), `drop(reason)` to stop it
+   * here, or nothing (unchanged). In plugin order; synchronous, as it runs for every datagram.
+   * A plugin that must stop what it cannot check (a signature) sets `onError: 'drop'`.
+   */
+  unwrap?(bytes: Uint8Array, ctx: PluginContext<Options>, from: Address): Uint8Array | Drop | undefined
+  /**
+   * A datagram's bytes about to leave, after `encode`: return the bytes to send instead (framed,
+   * signed), or nothing. In reverse plugin order, so the first plugin's wrapping is the outermost,
+   * as its `unwrap` runs first. Synchronous.
+   */
+  wrap?(bytes: Uint8Array, ctx: PluginContext<Options>, to: Address): Uint8Array | undefined
   /** Bytes to text. The first plugin that returns something decodes the datagram; `from` is its sender. */
   decode?(bytes: Uint8Array, ctx: PluginContext<Options>, from: Address): Decoded | undefined
   /** Text to bytes. The first plugin that returns something encodes the message; `to` is where it goes. */
@@ -144,7 +157,7 @@ export interface PluginHooks<Options = unknown> {
   outbound?(message: Outgoing, ctx: PluginContext<Options>): OutboundResult
 }
 
-export type HookName = 'decode' | 'encode' | 'inbound' | 'outbound'
+export type HookName = 'unwrap' | 'decode' | 'encode' | 'inbound' | 'outbound' | 'wrap'
 
 /** A plugin: a name, optional options with their schema, and hooks. */
 export interface Plugin<Options = unknown> extends PluginHooks<Options> {
