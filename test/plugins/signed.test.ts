@@ -3,7 +3,7 @@ import { createMemoryNetwork } from '../../core/testing.ts'
 import { relay, signed } from '../../plugins/index.ts'
 import { ReplayWindow, REPLAY_WINDOW } from '../../plugins/_replay-window.ts'
 import { seal } from '../../plugins/_signature.ts'
-import { kit } from './_kit.ts'
+import { kit } from '../helpers/kit.ts'
 
 const keys = { alice: 'alice secret 0123456789', bob: { secret: 'bob secret 0123456789', name: 'Bob' }, relay: 'relay secret 0123456789' }
 const bytes = (text: string) => new TextEncoder().encode(text)
