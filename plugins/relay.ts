@@ -1,6 +1,5 @@
 import * as v from 'valibot'
-import { definePlugin, drop, formatAddress, isDrop, type Address, type Drop, type Message, type PluginContext } from '../core/index.ts'
-import { answerBudget } from './_answer-budget.ts'
+import { definePlugin, drop, formatAddress, isDrop, SourceBuckets, type Address, type Drop, type Message, type PluginContext } from '../core/index.ts'
 import { COOKIE, createCookies, sameText, type Cookies } from './_cookie.ts'
 import { sourceOf } from './_source.ts'
 
@@ -96,8 +95,13 @@ const TEMPLATE = /\{(from|text|host|port)\}/g
 const FULL_WARNING_MS = 10_000
 /** Past this many expiries in one sweep, one summary line instead of one line each. */
 const EXPIRY_LINES = 5
-/** The relay's own notices (cookies, `full`) per source address: answers to forged sources stay few. */
-const NOTICES = { burst: 4, perSecond: 1, totalPerSecond: 200 }
+/**
+ * The relay's own notices (cookies, `full`) per source address, and to all sources together: on
+ * top of the chat's answer budget, so that forged sources by the thousand get few.
+ */
+const NOTICES = { burst: 4, rate: 1 }
+const ALL_NOTICES = { burst: 200, rate: 200 }
+const ANYONE = { host: '*' }
 /** The prefix of the datagram that carries a cookie to a new sender of a `proven` room. */
 export const COOKIE_NOTICE = '^cookie^ '
 
@@ -108,18 +112,24 @@ export const COOKIE_NOTICE = '^cookie^ '
  */
 export function relay(options?: RelayOptions) {
   let room: Room = { members: new Map(), perSource: new Map(), cookies: createCookies() }
-  const notices = answerBudget(NOTICES)
+  const notices = new SourceBuckets(NOTICES)
+  // One bucket for everyone: every source is counted as the same one.
+  const allNotices = new SourceBuckets({ ...ALL_NOTICES, slots: 16 })
   let refused = 0
   let warnedAt = -Infinity
   let format: Resolved['format'] = '{from}: {text}'
   const listeners = new Set<(message: Message, from: string) => void>()
 
-  function leave(key: string, member: Member): void {
+  function leave(ctx: PluginContext<Resolved>, key: string, member: Member): void {
     room.members.delete(key)
     const source = sourceOf(member)
     const left = (room.perSource.get(source) ?? 1) - 1
     if (left > 0) room.perSource.set(source, left)
-    else room.perSource.delete(source)
+    else {
+      room.perSource.delete(source)
+      // The last member from this address has gone: what it proved lapses with it.
+      if (member.cookie !== undefined) ctx.markProven(member, false)
+    }
   }
 
   function expire(ctx: PluginContext<Resolved>, now: number): void {
@@ -128,7 +138,7 @@ export function relay(options?: RelayOptions) {
     // Ordered by last activity (a member is re-inserted whenever heard from): stop at the first live one.
     for (const [key, member] of room.members) {
       if (member.seen > limit) break
-      leave(key, member)
+      leave(ctx, key, member)
       if (++count <= EXPIRY_LINES) ctx.logger.info(`${key} expired after ${ctx.options.timeout} s of silence (${plural(room.members.size)})`)
     }
     if (count > EXPIRY_LINES) ctx.logger.info(`... and ${count - EXPIRY_LINES} more expired (${plural(room.members.size)})`)
@@ -143,7 +153,11 @@ export function relay(options?: RelayOptions) {
     if (fromSource >= maxPerAddress) return refuse(ctx, message, key, `maxPerAddress: ${maxPerAddress}`, `relay: ${source} has ${maxPerAddress} members already`)
     const { host, port, family } = message.from
     const member: Member = { host, port, family, seen: message.at }
-    if (cookie !== undefined) member.cookie = cookie
+    if (cookie !== undefined) {
+      member.cookie = cookie
+      // It echoed a cookie sent to its address: the chat may send it more than it sent us.
+      ctx.markProven(member)
+    }
     room.members.set(key, member)
     room.perSource.set(source, fromSource + 1)
     ctx.logger.info(`${key} joined (${plural(room.members.size)})`)
@@ -164,7 +178,7 @@ export function relay(options?: RelayOptions) {
   }
 
   function notice(ctx: PluginContext<Resolved>, message: Message, text: string): boolean {
-    if (!notices.spend(message.from, message.at)) return false
+    if (!notices.take(message.from, message.at) || !allNotices.take(ANYONE, message.at)) return false
     ctx.reply(message, text)
     return true
   }
@@ -214,7 +228,7 @@ export function relay(options?: RelayOptions) {
       const command = text.trim()
       if (command === options.quit) {
         if (member) {
-          leave(key, member)
+          leave(ctx, key, member)
           ctx.logger.info(`${key} left (${plural(room.members.size)})`)
         }
         return drop('relay: quit')
