@@ -160,12 +160,17 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       }
       // Nothing can change the text on its way out, so each copy skips the chain (and the utf-8 default encodes once).
       const utf8 = p.encoders.length === 0 ? encodeUtf8(text) : undefined
+      // Copies that encode alike are wrapped once: one signature for the whole broadcast, so a
+      // copy replayed at another recipient is one it has seen already.
+      let plain: Uint8Array | undefined
+      let wrapped: Uint8Array | undefined
       for (const to of targets) {
         const out = outgoing(text, to)
         busy++
         const bytes = utf8 ?? ((p.encoders.length && runEncode(p.encoders, out, host)) || encodeUtf8(text))
         if (!p.wrappers.length) leave(bytes, out, plugin)
-        else wrapAndLeave(p, bytes, out, plugin)
+        else if (wrapped && plain && sameBytes(plain, bytes)) leave(wrapped, out, plugin)
+        else if ((wrapped = wrapAndLeave(p, (plain = bytes), out, plugin)) === undefined) plain = undefined
       }
     },
     store(name) {
@@ -274,13 +279,17 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     return `guard: ${out.to.host} has not proved it receives what we send; it was already sent ${guard.budget!.factor}x what it sent (limits.amplification)`
   }
 
-  /** `leave`, after the `wrap` hooks; a wrapper that fails closed stops the datagram (reported as a drop). */
-  function wrapAndLeave(p: Pipeline, bytes: Uint8Array, out: Outgoing, plugin: string | undefined): void {
+  /** `leave`, after the `wrap` hooks (returns what left); a wrapper that fails closed stops the datagram (reported as a drop). */
+  function wrapAndLeave(p: Pipeline, bytes: Uint8Array, out: Outgoing, plugin: string | undefined): Uint8Array | undefined {
     const wrapped = runWrap(p.wrappers, bytes, out, host)
-    if (wrapped) return leave(wrapped, out, plugin)
+    if (wrapped) {
+      leave(wrapped, out, plugin)
+      return wrapped
+    }
     emit({ type: 'drop', plugin: plugin ?? 'chat', reason: WRAP_FAILED, direction: 'outbound', peer: out.to, text: out.text })
     if (tracer) trace(out, 'dropped')
     settled()
+    return undefined
   }
 
   /** Hands the bytes to the socket; the outcome becomes a `sent` or `error` event, or goes to `done`. Ends one `busy`. */
@@ -394,3 +403,10 @@ export function describeEvent(event: Extract<ChatEvent, { type: 'error' }>): str
 }
 
 export type { ResolvedPlugin }
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  return true
+}

@@ -144,7 +144,8 @@ export interface PluginHooks<Options = unknown> {
   /**
    * A datagram's bytes about to leave, after `encode`: return the bytes to send instead (framed,
    * signed), or nothing. In reverse plugin order, so the first plugin's wrapping is the outermost,
-   * as its `unwrap` runs first. Synchronous.
+   * as its `unwrap` runs first. Synchronous. The copies of a `ctx.broadcast` that encode alike are
+   * wrapped once (`to` is the first recipient) and the same bytes go to each.
    */
   wrap?(bytes: Uint8Array, ctx: PluginContext<Options>, to: Address): Uint8Array | undefined
   /** Bytes to text. The first plugin that returns something decodes the datagram; `from` is its sender. */
