@@ -1,4 +1,4 @@
-import { ChatError } from '../core/index.ts'
+import { ChatError, parseHex } from '../core/index.ts'
 
 /** What `--eol` appends to each line we send. */
 export const EOLS = { none: '', lf: '\n', crlf: '\r\n' } as const
@@ -17,4 +17,13 @@ export function parseMs(value: string | undefined, flag: string): number | undef
   if (value === undefined) return undefined
   if (!/^\d+$/.test(value)) throw new ChatError('E_USAGE', `Expected ${flag} to be a whole number of milliseconds, got \`${value}\``)
   return Number(value)
+}
+
+/**
+ * What a typed line or a `chat send` TEXT puts on the wire: after `hex:`, the bytes written in hex
+ * (`hex:68 69 0d 0a`, `hex:\\x01\\x02`; no line ending added); else the text and the line ending.
+ * Throws a ChatError (E_USAGE) for `hex:` followed by something that is not hex.
+ */
+export function toWire(line: string, eol: string): string | Uint8Array {
+  return line.startsWith('hex:') ? parseHex(line.slice(4)) : line + eol
 }

@@ -1,10 +1,12 @@
 import { formatWithOptions } from 'node:util'
 import { forStream } from './_visible.ts'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
-import { describeEvent, describeError, formatAddress, isChatError, type ChatEvent, type ChatEventHandler, type GuardCounts, type Message, type Trace } from '../core/index.ts'
+import { describeEvent, describeError, formatAddress, hexDump, isChatError, toHex, type ChatEvent, type ChatEventHandler, type GuardCounts, type Message, type Trace } from '../core/index.ts'
 
 export interface OutputOptions {
   json?: boolean
+  /** Show each datagram as a hex dump (datagrams that are not text in the encoding always are). */
+  hex?: boolean
   verbose?: boolean
   quiet?: boolean
 }
@@ -78,7 +80,7 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
   switch (event.type) {
     case 'message':
       if (json) return output.line(JSON.stringify(messageJson(event.message)))
-      if (messages) output.line(formatMessage(event.message))
+      if (messages) output.line(formatMessage(event.message, output.options.hex))
       return
     case 'sent':
       // A relay sends one per member per message: nothing is built unless it is shown.
@@ -149,6 +151,7 @@ export function messageJson(message: Message) {
     peer: (message.meta.peer as string | undefined) ?? null,
     text: message.text,
     bytes: message.bytes.byteLength,
+    hex: toHex(message.bytes, ''),
     encoding: message.encoding,
     malformed: message.malformed === true,
     at: new Date(message.at).toISOString(),
@@ -157,11 +160,16 @@ export function messageJson(message: Message) {
 
 const LINE_END = /\r?\n$|\r$/
 
-/** `12:00:01 alice: hello` */
-export function formatMessage(message: Message): string {
+/**
+ * `12:00:01 alice: hello`; with `hex`, or for bytes that are not text in the encoding, the
+ * byte count and a hex dump with the ASCII beside it.
+ */
+export function formatMessage(message: Message, hex = false): string {
   const time = new Date(message.at).toTimeString().slice(0, 8)
   const who = (message.meta.peer as string | undefined) ?? formatAddress(message.from)
-  const flag = message.malformed ? yellow(` [${message.encoding}: some bytes did not decode]`) : ''
+  const rows = hex || message.malformed ? hexDump(message.bytes).map((row) => `  ${row}`) : []
+  if (hex && !message.malformed) return [`${dim(time)} ${cyan(onStdout(who))}: ${message.bytes.byteLength} bytes`, ...rows].join('\n')
+  const flag = message.malformed ? yellow(` [${message.encoding}: some bytes did not decode; ${message.bytes.byteLength} bytes:]`) : ''
   // `nc -u` and most devices end a line with \n or \r\n: shown, it would be an empty line (--json keeps it).
-  return `${dim(time)} ${cyan(onStdout(who))}: ${onStdout(message.text.replace(LINE_END, ''))}${flag}`
+  return [`${dim(time)} ${cyan(onStdout(who))}: ${onStdout(message.text.replace(LINE_END, ''))}${flag}`, ...rows].join('\n')
 }

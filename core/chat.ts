@@ -10,6 +10,7 @@ import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
 import { sendError } from './runtime/_errors.ts'
 import type { Message, Outgoing, Peers, Target } from './types.ts'
 import { decodeUtf8, encodeUtf8 } from './utf8.ts'
+import { toHex } from './hex.ts'
 import { createContext, type ContextHost, type Lifetime } from './_context.ts'
 import { asError, disposeAll, setupAll } from './_lifecycle.ts'
 import { compareSlots, type ReloadReport } from './_reload.ts'
@@ -51,8 +52,12 @@ export interface Chat {
   readonly peers: Peers
   /** The plugins in effect, in the order they run. */
   plugins(): PluginInfo[]
-  /** Sends text through the outbound chain; resolves once the datagram has left. */
-  send(text: string, to: Target): Promise<Address>
+  /**
+   * Sends text through the outbound chain; resolves once the datagram has left, rejects if it
+   * failed or a plugin dropped it. Bytes (a Uint8Array) go out exactly as given: they skip the
+   * outbound hooks and the encoder, which work on text.
+   */
+  send(text: string | Uint8Array, to: Target): Promise<Address>
   /** A contact name or HOST:PORT, as an address. */
   resolve(target: Target): Promise<Address>
   /**
@@ -100,6 +105,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   let busy = 0
   const idlers: Array<() => void> = []
   const early: Array<[Uint8Array, Address]> = []
+  // The caller of `send` waiting on a message, by its meta (hooks that change a message keep its meta): a drop settles it too.
+  const waiting = new WeakMap<object, (error?: Error) => void>()
   // Sends made in `setup` before the first pipeline exists; they leave once it does.
   const queued: Array<() => void> = []
 
@@ -119,6 +126,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     dropped(slot, reason, subject) {
       const inbound = 'from' in subject
       emit({ type: 'drop', plugin: slot.plugin.name, reason, direction: inbound ? 'inbound' : 'outbound', peer: inbound ? subject.from : subject.to, text: subject.text })
+      if (!inbound) waiting.get(subject.meta)?.(new ChatError('E_SEND', `Not sent to ${formatAddress(subject.to)}: ${slot.plugin.name} dropped it (${reason})`))
       if (tracer) trace(subject, 'dropped')
       settled()
     },
@@ -253,6 +261,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       return done ? done(error) : emit({ type: 'error', error, plugin, peer: to })
     }
     const first = outgoing(text, to)
+    if (done) waiting.set(first.meta, done)
     if (tracer) tracer.begin(first)
     busy++
     runChain(p.outbound, 'outbound', first, host, (out) => {
@@ -365,7 +374,12 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     idle: () => (busy === 0 ? Promise.resolve() : new Promise<void>((resolve) => idlers.push(resolve))),
     async send(text, target) {
       const to = await resolveTarget(target, peers, transport)
-      await new Promise<void>((resolve, reject) => transmit(text, to, undefined, (error) => (error ? reject(error) : resolve())))
+      await new Promise<void>((resolve, reject) => {
+        const done = (error?: Error) => (error ? reject(error) : resolve())
+        if (typeof text === 'string') return transmit(text, to, undefined, done)
+        busy++
+        leave(text, outgoing(`hex:${toHex(text)}`, to), undefined, done)
+      })
       return to
     },
     reload(next) {

@@ -1,6 +1,7 @@
 import * as iconvModule from 'iconv-lite'
 import * as v from 'valibot'
 import { decodeUtf8, definePlugin, encodeUtf8 } from '../core/index.ts'
+import { hexCodec } from './_hex-codec.ts'
 
 // iconv-lite is CommonJS. A native import() (Deno, Bun, Node) hands it over as `default`; jiti
 // without interop defaults (core/runtime/node-loader.ts) can hand over module.exports itself, as
@@ -26,10 +27,12 @@ const Encoding = v.pipe(
 /**
  * Text on the wire in one encoding, nothing added: what plain-socket peers send and expect.
  * Bytes that do not decode become U+FFFD and the message is flagged `malformed`; characters
- * the encoding cannot write are sent as `?`, with a warning.
+ * the encoding cannot write are sent as `?`, with a warning. `codec('hex')` is the binary mode:
+ * the text is hex pairs, one per byte (`68 69 0d 0a`), in and out.
  * @param encoding @default 'utf-8'
  */
 export function codec(encoding: string = 'utf-8') {
+  if (encoding.trim().toLowerCase() === 'hex') return hexCodec()
   return definePlugin({
     name: 'codec',
     enforce: 'pre',

@@ -2,10 +2,11 @@ import { ChatError, describeError, describePeer, formatAddress, isChatError, typ
 import { version } from '../_version.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
 import { readLines, type LineReader } from '../_lines.ts'
-import { parseEol, parseMs } from '../_flags.ts'
+import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 import { slashRouter } from '../_slash.ts'
+import { createStats } from '../_stats.ts'
 import { createReloader, watchConfig, type Reloader } from '../_watch.ts'
 import { formatPlugins } from './plugins.ts'
 
@@ -21,6 +22,9 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
   /peers          list the contacts of the config
   /plugins        list the plugins in effect
   /reload         load the config again and swap the plugins (the old ones stay on failure)
+  /stats          datagrams and bytes received and sent, drops, errors
+  /hex            show datagrams as hex dumps, or as text again (as --hex)
+  hex:68 69 0a    send these bytes (hex pairs; spaces, 0x and \\x are forgiven)
   /help           this list
   /quit           leave (so do Ctrl-C and Ctrl-D)
   /other words    any other /command goes out as text, for bots (\`/roll 2d6\`)
@@ -38,8 +42,8 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
   },
 })
 
-const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /help, /quit; another /command is sent as text; //text sends "/text"`
-const OWN = ['to', 'peers', 'plugins', 'reload', 'help', 'quit', 'exit']
+const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /stats, /hex, /help, /quit; hex:0d 0a sends bytes; another /command is sent as text; //text sends "/text"`
+const OWN = ['to', 'peers', 'plugins', 'reload', 'stats', 'hex', 'help', 'quit', 'exit']
 
 export async function chat(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
@@ -53,6 +57,7 @@ export async function chat(argv: string[]): Promise<number> {
   let reader: LineReader | undefined
   let target: Address | undefined
   const print = output.handler()
+  const stats = createStats()
 
   void untilSignal(output) // before "listening" is printed
   const { chat: session, config } = await openChat(output, values, {
@@ -63,6 +68,7 @@ export async function chat(argv: string[]): Promise<number> {
         if (!values.quiet) output.logger.info(`talking to ${describePeer(target, session.peers)} (the first to write); /to changes it`)
       }
       print(event)
+      stats.count(event)
     },
   })
   const to = values.to ?? config.to
@@ -80,13 +86,23 @@ export async function chat(argv: string[]): Promise<number> {
   const route = slashRouter(output, OWN)
   const say = async (line: string) => {
     if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
-    await session.send(line + eol, target).catch((error: unknown) => output.logger.error(describeError(error)))
+    try {
+      await session.send(toWire(line, eol), target)
+    } catch (error) {
+      output.logger.error(describeError(error))
+    }
   }
   reader = readLines(output, interactive, {
     command(name, arg, line) {
       const how = route(name)
       if (how === 'text') return say(line)
-      if (how === 'own') return command(name, arg, session, output, reloader, (next) => ((target = next), setPrompt()))
+      if (how !== 'own') return
+      if (name === 'stats') return output.line(`  ${stats.describe()}`)
+      if (name === 'hex') {
+        output.options.hex = !output.options.hex
+        return output.logger.info(output.options.hex ? 'showing datagrams as hex dumps; /hex again for text' : 'showing datagrams as text')
+      }
+      return command(name, arg, session, output, reloader, (next) => ((target = next), setPrompt()))
     },
     text: say,
   })

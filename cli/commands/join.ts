@@ -4,7 +4,7 @@ import {
 import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, parseSeconds, socketFlags, watchFlag } from '../_args.ts'
 import { readLines } from '../_lines.ts'
-import { parseEol, parseMs } from '../_flags.ts'
+import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, dim, onStdout, type Output } from '../_output.ts'
 import { listening, readConfig, untilSignal } from '../_session.ts'
 import { slashRouter } from '../_slash.ts'
@@ -92,7 +92,11 @@ export async function join(argv: string[]): Promise<number> {
 
   const route = slashRouter(output, OWN)
   const say = async (line: string) => {
-    await session.send(line + eol, relay).catch((error: unknown) => output.logger.error(describeError(error)))
+    try {
+      await session.send(toWire(line, eol), relay)
+    } catch (error) {
+      output.logger.error(describeError(error))
+    }
   }
   const reader = readLines(output, interactive, {
     async command(name, _arg, line) {

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline'
 import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
-import { parseEol, parseMs } from '../_flags.ts'
+import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 
@@ -11,7 +11,8 @@ export const spec = defineCommand({
   summary: 'send one datagram (or `-`: one per stdin line), print the answers, exit',
   about: `Sends one datagram to TARGET (a contact name from the config, HOST:PORT, or a bare PORT
 on 127.0.0.1), prints what comes back within --wait, and exits. The socket binds port 0
-unless --port says otherwise.`,
+unless --port says otherwise. A TEXT that starts with hex: is bytes written in hex
+(hex:68 69 0d 0a; spaces, 0x and \\x are forgiven), sent exactly as written.`,
   flags: {
     // No -w: it is --watch elsewhere, and a flag means one thing whichever command it is given to.
     wait: {
@@ -41,6 +42,7 @@ export async function send(argv: string[]): Promise<number> {
   const eol = values.eol ?? ''
   const stdin = words.length === 1 && words[0] === '-'
   if (stdin && (repeat !== undefined || every !== undefined)) throw new ChatError('E_USAGE', '--repeat and --every repeat a TEXT, not stdin (`-`)')
+  if (!stdin) toWire(words.join(' '), eol) // a TEXT that is not what it says (`hex:zz`) is a usage error: exit 2
   const wait = values.wait ?? (count !== undefined ? Infinity : process.stdout.isTTY === true ? 1000 : 0)
 
   const output = createOutput(values)
@@ -63,7 +65,7 @@ export async function send(argv: string[]): Promise<number> {
   try {
     const to = await chat.resolve(target)
     const say = async (text: string) => {
-      if (!(await sendOne(chat, output, text + eol, to))) failed++
+      if (!(await sendOne(chat, output, text, eol, to))) failed++
     }
     if (stdin) {
       for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) await say(line)
@@ -85,9 +87,9 @@ export async function send(argv: string[]): Promise<number> {
 }
 
 /** Sends one datagram; a failure is printed (and a JSON `error` event), and answers false. */
-async function sendOne(chat: Chat, output: Output, text: string, to: Address): Promise<boolean> {
+async function sendOne(chat: Chat, output: Output, text: string, eol: string, to: Address): Promise<boolean> {
   try {
-    await chat.send(text, to)
+    await chat.send(toWire(text, eol), to)
     return true
   } catch (error) {
     output.event('error', { code: isChatError(error) ? error.code : 'E_SEND', message: describeError(error) })
