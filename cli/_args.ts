@@ -78,7 +78,7 @@ export const socketFlags = {
 /** How a command that runs a chat reports what happens. */
 export const outputFlags = {
   json: { help: 'one JSON object per line on stdout: listening, message, sent, drop, error' },
-  hex: { short: 'x', help: 'show each datagram as a hex dump with the ASCII beside it' },
+  hex: { help: 'show each datagram as a hex dump with the ASCII beside it' },
   trace: { help: 'for each message, every hook that saw it: what it did, how long it took' },
   verbose: { help: 'more detail: sends, drops, stack traces' },
   quiet: { short: 'q', help: 'only messages and errors' },
