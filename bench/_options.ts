@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 
-export const GROUPS = ['echo', 'pingpong', 'runtimes', 'fanout', 'memory', 'startup', 'reload', 'breakdown'] as const
+export const GROUPS = ['echo', 'pingpong', 'runtimes', 'fanout', 'memory', 'nats', 'startup', 'reload', 'breakdown'] as const
 /** `breakdown` (the echo pipeline plugin by plugin) is for tuning: asked for by name only. */
 const DEFAULT_GROUPS = GROUPS.filter((g) => g !== 'breakdown')
 export type Group = (typeof GROUPS)[number]
@@ -28,7 +28,9 @@ Measures udpchat against raw sockets in the same run and prints a Markdown table
 the JSON result goes to bench/results/<date>-<runtime versions>.json.
 
   --quick            short runs (under a minute): ratios are rougher
-  --only LIST        some of: ${GROUPS.join(', ')} (all but breakdown by default)
+  --only LIST        some of: ${GROUPS.join(', ')} (all but breakdown by default;
+                     nats is skipped, saying why, without nats-server)
+  --skip LIST        all groups (or those of --only) but these
   --reps N           repetitions of each measurement (default 3, quick 2)
   --duration MS      measured time of each repetition (default 5000, quick 600)
   --warmup MS        traffic before measuring (default 1000, quick 150)
@@ -43,18 +45,21 @@ export function parseOptions(argv: string[], resultsDir: string): BenchOptions |
   const { values } = parseArgs({
     args: argv,
     options: {
-      quick: { type: 'boolean' }, only: { type: 'string' }, reps: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
+      quick: { type: 'boolean' }, only: { type: 'string' }, skip: { type: 'string' }, reps: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
       fanout: { type: 'string' }, members: { type: 'string' }, starts: { type: 'string' }, out: { type: 'string' }, 'no-save': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   })
   if (values.help) return undefined
   const quick = values.quick === true
   const only = values.only?.split(',').map((s) => s.trim()) ?? DEFAULT_GROUPS
-  const unknown = only.filter((g) => !(GROUPS as readonly string[]).includes(g))
-  if (unknown.length) throw new Error(`Expected --only to list some of ${GROUPS.join(', ')}, got \`${unknown.join(',')}\``)
+  const skip = values.skip?.split(',').map((s) => s.trim()) ?? []
+  for (const [flag, names] of [['--only', only], ['--skip', skip]] as const) {
+    const unknown = names.filter((g) => !(GROUPS as readonly string[]).includes(g))
+    if (unknown.length) throw new Error(`Expected ${flag} to list some of ${GROUPS.join(', ')}, got \`${unknown.join(',')}\``)
+  }
   return {
     quick,
-    groups: new Set(only as Group[]),
+    groups: new Set((only as Group[]).filter((g) => !skip.includes(g))),
     reps: Number(values.reps ?? (quick ? 2 : 3)),
     warmupMs: Number(values.warmup ?? (quick ? 150 : 1000)),
     durationMs: Number(values.duration ?? (quick ? 600 : 5000)),

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { echoCases } from './_echo.ts'
 import { parseOptions, usage, type BenchOptions } from './_options.ts'
 import { bench, root, startLoad } from './_proc.ts'
+import { natsCases } from './_nats.ts'
 import { relayCases } from './_relay.ts'
 import { judge, markdown, type Row } from './_report.ts'
 import { reloadCases, startupCases } from './_startup.ts'
@@ -39,6 +40,7 @@ async function main(options: BenchOptions): Promise<void> {
     const { groups } = options
     if (groups.has('echo') || groups.has('pingpong') || groups.has('runtimes') || groups.has('breakdown')) (step('echo'), rows.push(...(await echoCases(options, load, tmp))))
     if (groups.has('fanout') || groups.has('memory')) (step('relay'), rows.push(...(await relayCases(options, load, tmp))))
+    if (groups.has('nats')) (step('nats'), rows.push(...(await natsCases(options, tmp))))
     if (groups.has('startup')) (step('startup'), rows.push(...(await startupCases(options))))
     if (groups.has('reload')) (step('reload'), rows.push(...(await reloadCases(options, tmp))))
   } finally {

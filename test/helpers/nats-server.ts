@@ -18,14 +18,14 @@ export const natsServerBin: string | undefined = (() => {
 })()
 
 /** Why the NATS tests and benchmarks do not run here, and how to get them. */
-export const NO_NATS_SERVER =
-  'nats-server not found: the NATS bridge tests need it (Debian: `apt-get install nats-server`, ' +
-  'or put the binary on PATH or in NATS_SERVER)'
+export const NO_NATS_SERVER = 'nats-server not found (Debian: `apt-get install nats-server`; or put it on PATH or name it in NATS_SERVER)'
 
 /** A `nats-server` of our own on 127.0.0.1. */
 export interface NatsServer {
   readonly port: number
   readonly url: string
+  /** The running server's process id (for CPU figures). */
+  readonly pid: number
   /** Kills it at once (SIGKILL), as a crash would; resolves when it is gone. */
   kill(): Promise<void>
   /** Starts it again on the same port. */
@@ -86,6 +86,9 @@ export async function startNatsServer(): Promise<NatsServer> {
   return {
     port,
     url: `127.0.0.1:${port}`,
+    get pid() {
+      return child.pid!
+    },
     kill: () => end('SIGKILL'),
     async restart() {
       await end('SIGKILL')
