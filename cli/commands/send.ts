@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline'
 import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
+import { fillPlaceholders } from '../../plugins/schedule.ts'
 import { createOutput, type Output } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 
@@ -96,11 +97,6 @@ async function sendOne(chat: Chat, output: Output, text: string, eol: string, to
     output.logger.error(describeError(error))
     return false
   }
-}
-
-/** `{seq}` (1, 2, ...) and `{time}` (HH:MM:SS, local) in a repeated text. */
-export function fillPlaceholders(text: string, seq: number, now = new Date()): string {
-  return text.replace(/\{(seq|time)\}/g, (_, name: string) => (name === 'seq' ? String(seq) : now.toTimeString().slice(0, 8)))
 }
 
 /** Sends `times` copies, `every` ms apart (measured from the first, so a slow send does not drift), until stopped. */
