@@ -57,7 +57,7 @@ function lineReporter(write: Output['write']): ConsolaReporter {
 export function createOutput(options: OutputOptions): Output {
   const output: Output = {
     // The reporter calls through `output`, so a replaced `write` applies to log lines too.
-    logger: createConsola({ level: options.quiet ? 1 : options.verbose ? 4 : 3, reporters: [lineReporter((stream, text) => output.write(stream, text))] }),
+    logger: createConsola({ level: options.quiet ? 0 : options.verbose ? 4 : 3, reporters: [lineReporter((stream, text) => output.write(stream, text))] }),
     options,
     write: (stream, text) => void stream.write(text),
     line: (text) => output.write(process.stdout, text + '\n'),

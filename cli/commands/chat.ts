@@ -108,9 +108,12 @@ export async function chat(argv: string[]): Promise<number> {
   })
   setPrompt()
 
-  await Promise.race([reader.stopped, untilSignal(output)])
+  const ended = await Promise.race([reader.stopped.then(() => 'eof' as const), untilSignal(output)])
   await reader.drain()
-  if (!interactive && !reader.quit && linger > 0) await new Promise((resolve) => setTimeout(resolve, linger))
+  // Lingering is for replies to what was piped in; a signal (now or meanwhile) ends it.
+  if (ended === 'eof' && !interactive && !reader.quit && linger > 0) {
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), untilSignal(output)])
+  }
   reader.close()
   watcher?.close()
   await session.close()

@@ -113,7 +113,9 @@ export async function join(argv: string[]): Promise<number> {
 
   const ended = await Promise.race([reader.stopped.then(() => 'eof' as const), bye.then(() => 'bye' as const), untilSignal(output)])
   await reader.drain()
-  if (ended === 'eof' && !interactive && !reader.quit && linger > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), bye])
+  if (ended === 'eof' && !interactive && !reader.quit && linger > 0) {
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), bye, untilSignal(output)])
+  }
   reader.close()
   watcher?.close()
   // Disposing the heartbeat plugin sends `quit`; close() waits until it has left.
