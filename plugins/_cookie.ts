@@ -2,6 +2,8 @@ import { Buffer } from 'node:buffer'
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Address } from '../core/index.ts'
 
+/** The prefix of the datagram that carries a cookie to a new sender of a `proven` room. */
+export const COOKIE_NOTICE = '^cookie^ '
 /** A cookie is 22 base64url characters (132 bits of an HMAC-SHA256). */
 export const COOKIE = /^[A-Za-z0-9_-]{22}$/
 /** A cookie is good for one to two windows of this length. */

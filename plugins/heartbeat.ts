@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { COOKIE, COOKIE_NOTICE } from './_cookie.ts'
 import { definePlugin, drop, formatAddress, parseHostPort, type Address, type InboundResult, type Message, type PluginContext } from '../core/index.ts'
 
 /** What the heartbeat client tells about its relay. */
@@ -50,9 +51,6 @@ function relayTarget(ctx: PluginContext<Resolved>): Address | string {
   return to
 }
 
-/** The prefix of a `proven` relay's cookie notice (see relay()). */
-const COOKIE_NOTICE = '^cookie^ '
-const COOKIE = /^[A-Za-z0-9_-]{22}$/
 
 /**
  * The group-chat client side: sends `^hb^` to the relay every `interval` seconds (the first at

@@ -1,51 +1,9 @@
-import * as v from 'valibot'
-import { definePlugin, drop, formatAddress, isDrop, SourceBuckets, type Address, type Drop, type Message, type PluginContext } from '../core/index.ts'
-import { COOKIE, createCookies, sameText, type Cookies } from './_cookie.ts'
+import { definePlugin, drop, encodeUtf8, formatAddress, isDrop, SourceBuckets, type Address, type Drop, type Message, type PluginContext } from '../core/index.ts'
+import { COOKIE, COOKIE_NOTICE, createCookies, sameText, type Cookies } from './_cookie.ts'
+import { Options, type RelayOptions, type Resolved } from './_relay-options.ts'
 import { sourceOf } from './_source.ts'
 
-/** Makes the broadcast line from a message and its sender's label (contact name or HOST:PORT). */
-export type RelayFormat = (message: Message, from: string) => string
-
-const Count = v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more'))
-
-const Options = v.optional(
-  v.object({
-    /**
-     * Who is a member. `open`: anyone who sends anything (the tutorial protocol: plain sockets can
-     * join, and anyone can forge a member, its lines and its `quit`). `proven`: a sender is let in
-     * only once it has echoed a cookie sent to its address, and every datagram of a member carries
-     * it (`chat join` and `heartbeat()` do this by themselves).
-     * @default 'open'
-     */
-    members: v.optional(v.picklist(['open', 'proven'], "'open' or 'proven'"), 'open'),
-    /** Seconds of silence after which a member is dropped. @default 60 */
-    timeout: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 60),
-    /** The broadcast line: `{from}`, `{text}`, `{host}`, `{port}` are filled in; or a function. @default '{from}: {text}' */
-    format: v.optional(v.union([v.string(), v.custom<RelayFormat>((x) => typeof x === 'function')], 'a template string such as `{from}: {text}`, or a function'), '{from}: {text}'),
-    /** At most this many members; a new sender beyond it gets `full` and is not let in. @default 10000 */
-    maxMembers: v.optional(Count, 10_000),
-    /** At most this many members from one IP address (IPv6: one /64). @default 16 */
-    maxPerAddress: v.optional(Count, 16),
-    /**
-     * The longest broadcast line, in characters, the sender's label included. A longer one is
-     * dropped, not cut: a loop that grows a line (a relay and an echo server) then ends.
-     * @default 1024
-     */
-    maxLine: v.optional(Count, 1024),
-    /** The keep-alive datagram (surrounding whitespace ignored): keeps its sender a member, never broadcast. @default '^hb^' */
-    heartbeat: v.optional(v.string('a string'), '^hb^'),
-    /** The datagram (surrounding whitespace ignored) with which a member leaves. @default 'quit' */
-    quit: v.optional(v.string('a string'), 'quit'),
-    /** Sent to every live member when the relay stops (with the member's cookie, when `proven`). @default 'Bye!' */
-    bye: v.optional(v.string('a string'), 'Bye!'),
-    /** Sent to a sender refused for a full room, when it is not longer than what the sender sent. @default 'The room is full.' */
-    full: v.optional(v.string('a string'), 'The room is full.'),
-  }),
-  {},
-)
-
-export type RelayOptions = v.InferInput<typeof Options>
-type Resolved = v.InferOutput<typeof Options>
+export type { RelayFormat, RelayOptions } from './_relay-options.ts'
 
 /**
  * What a bridge sees of a relay (`roomOf(relay())`): its live members, its line format, and each
@@ -102,8 +60,6 @@ const EXPIRY_LINES = 5
 const NOTICES = { burst: 4, rate: 1 }
 const ALL_NOTICES = { burst: 200, rate: 200 }
 const ANYONE = { host: '*' }
-/** The prefix of the datagram that carries a cookie to a new sender of a `proven` room. */
-export const COOKIE_NOTICE = '^cookie^ '
 
 /**
  * The group-chat server: a member joins by sending anything (or, in a `proven` room, by echoing a
@@ -166,7 +122,7 @@ export function relay(options?: RelayOptions) {
 
   function refuse(ctx: PluginContext<Resolved>, message: Message, key: string, limit: string, reason: string): Drop {
     // Never longer than what it answers: a forged source gains no bytes by being refused.
-    if (utf8Length(ctx.options.full) <= message.bytes.byteLength) notice(ctx, message, ctx.options.full)
+    if (encodeUtf8(ctx.options.full).byteLength <= message.bytes.byteLength) notice(ctx, message, ctx.options.full)
     refused++
     if (message.at - warnedAt >= FULL_WARNING_MS) {
       const others = refused > 1 ? ` (and ${refused - 1} more since the last warning)` : ''
@@ -277,18 +233,6 @@ export function relay(options?: RelayOptions) {
 }
 
 const plural = (n: number) => `${n} member${n === 1 ? '' : 's'}`
-
-function utf8Length(text: string): number {
-  let bytes = text.length
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    // A surrogate pair is 4 bytes, 2 per half.
-    if (code >= 0xd800 && code < 0xe000) bytes += 1
-    else if (code >= 0x800) bytes += 2
-    else if (code >= 0x80) bytes += 1
-  }
-  return bytes
-}
 
 function fill(template: string, message: Message, from: string): string {
   return template.replace(TEMPLATE, (_, field: string) => {

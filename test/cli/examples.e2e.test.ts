@@ -38,3 +38,10 @@ describe('examples/bot.config.ts', () => {
     expect(await ask('add 2 40')).toBe('42')
   })
 })
+
+describe('examples/proven-room.config.ts', () => {
+  it('answers a stranger with a cookie, not with the room', async () => {
+    const { ask } = await serve('proven-room.config.ts')
+    expect(await ask('^hb^')).toMatch(/^\^cookie\^ [\w-]{22}$/)
+  })
+})
