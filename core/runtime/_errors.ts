@@ -28,6 +28,8 @@ export function sendError(error: CodedError, size: number, to: Address): ChatErr
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
       return new ChatError('E_SEND', `Not sent to ${where}: no route to that network (${code})`, { cause: error })
+    case 'EACCES':
+      return new ChatError('E_SEND', `Not sent to ${where}: permission denied (a broadcast address needs SO_BROADCAST, which this socket does not have)`, { cause: error })
     case 'EINVAL':
     case 'EAFNOSUPPORT':
       return new ChatError('E_SEND', `Not sent to ${where}: this socket cannot reach that address family (bind with --host :: for IPv6)`, { cause: error })

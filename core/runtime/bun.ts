@@ -9,6 +9,7 @@ interface BunUdpSocket {
   readonly address: { address: string; port: number; family: string }
   /** `false` when the kernel buffer is full: nothing was sent; wait for `drain`. */
   send(data: Uint8Array, port: number, address: string): boolean
+  setBroadcast(on: boolean): boolean
   close(): void
 }
 interface BunUdpHandlers {
@@ -50,6 +51,8 @@ async function bindBun(bun: BunNet, options: BindOptions): Promise<UdpSocket> {
   } catch (error) {
     throw bindError(error as CodedError, options)
   }
+  // As on Node: broadcast sends are let through (Bun's socket refuses them with EACCES otherwise).
+  if (options.broadcast !== false) socket.setBroadcast(true)
   const bound = socket.address
   const local: Address = { host: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' }
   let closed = false

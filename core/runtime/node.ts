@@ -42,7 +42,7 @@ const literalLookup: NonNullable<dgram.SocketOptions['lookup']> = (host, options
 
 function bindNode(options: BindOptions): Promise<UdpSocket> {
   const family = ipFamily(options.host) === 'IPv6' ? 'udp6' : 'udp4'
-  const socket = dgram.createSocket({ type: family, recvBufferSize: options.recvBufferSize, lookup: literalLookup })
+  const socket = dgram.createSocket({ type: family, recvBufferSize: options.recvBufferSize, reuseAddr: options.reuseAddr, lookup: literalLookup })
   const { onDatagram, onError } = options
 
   return new Promise((resolve, reject) => {
@@ -53,6 +53,8 @@ function bindNode(options: BindOptions): Promise<UdpSocket> {
     socket.once('error', failBind)
     socket.bind(options.port, options.host, () => {
       socket.off('error', failBind)
+      // The tutorials' sockets set SO_BROADCAST to broadcast; ours has it from the start (Deno's always has).
+      if (options.broadcast !== false) socket.setBroadcast(true)
       socket.on('error', (error) => onError(error))
       socket.on('message', (data, rinfo) => onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family)))
       const bound = socket.address()
@@ -100,5 +102,10 @@ function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
       closed = true
       return new Promise((resolve) => socket.close(() => resolve()))
     },
+    addMembership: (group, iface) => socket.addMembership(group, iface),
+    dropMembership: (group, iface) => socket.dropMembership(group, iface),
+    setMulticastInterface: (iface) => socket.setMulticastInterface(iface),
+    setMulticastTTL: (ttl) => void socket.setMulticastTTL(ttl),
+    setMulticastLoopback: (on) => void socket.setMulticastLoopback(on),
   }
 }

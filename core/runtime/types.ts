@@ -25,6 +25,10 @@ export interface BindOptions {
   onError: (error: Error) => void
   /** SO_RCVBUF in bytes, where the runtime honours it. */
   recvBufferSize?: number
+  /** SO_BROADCAST: sends to a broadcast address (255.255.255.255, a subnet's) are let through. @default true */
+  broadcast?: boolean
+  /** SO_REUSEADDR: other sockets may bind the same port (members of one multicast group on one machine). @default false */
+  reuseAddr?: boolean
 }
 
 /** A bound UDP socket. */
@@ -33,6 +37,17 @@ export interface UdpSocket {
   /** Sends one datagram; `done` always hears the outcome. */
   send(data: Uint8Array, to: Address, done: SendCallback): void
   close(): Promise<void>
+  // Multicast, where the runtime offers it (see core/runtime/group.ts); `iface` is an address of one of our interfaces.
+  /** Joins `group` on the interface `iface` (the system's choice without it). */
+  addMembership?(group: string, iface?: string): void | Promise<void>
+  /** Leaves a group joined with `addMembership`. */
+  dropMembership?(group: string, iface?: string): void | Promise<void>
+  /** The interface our multicast datagrams leave from. */
+  setMulticastInterface?(iface: string): void
+  /** How many routers our multicast datagrams may cross (0: this machine only, 1: the local network). */
+  setMulticastTTL?(ttl: number): void
+  /** Whether our multicast datagrams come back to sockets of this machine (other group members here). */
+  setMulticastLoopback?(on: boolean): void
 }
 
 /** What a runtime must provide: the only code in udpchat that touches sockets or name lookup. */
