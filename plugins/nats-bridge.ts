@@ -59,18 +59,21 @@ function hostName(): string {
   }
 }
 
-/** What the bridges of one relay share: its identity as an origin and the ids already seen. */
+/**
+ * What the bridges of one chat share, in the plugin's store: its identity as an origin and the ids
+ * already seen. A bridge configured twice shares it (same name, same store), and so do the old and
+ * the new bridge across a reload, so neither delivers a line twice.
+ */
 interface Shared {
   origin: string
   seq: number
   ids: WeakMap<Message, number>
   window: SequenceWindow
 }
-const shared = new WeakMap<RelayRoom, Shared>()
 
-function sharedOf(room: RelayRoom): Shared {
-  let s = shared.get(room)
-  if (!s) shared.set(room, (s = { origin: crypto.randomUUID(), seq: 0, ids: new WeakMap(), window: new SequenceWindow() }))
+function sharedOf(store: Map<string, unknown>): Shared {
+  let s = store.get('shared') as Shared | undefined
+  if (!s) store.set('shared', (s = { origin: crypto.randomUUID(), seq: 0, ids: new WeakMap(), window: new SequenceWindow() }))
   return s
 }
 
@@ -93,7 +96,7 @@ export function natsBridge(options: NatsBridgeOptions) {
   }
 
   function forward(ctx: PluginContext<Resolved>, message: Message, from: string): void {
-    const s = sharedOf(room)
+    const s = sharedOf(ctx.store)
     // A second bridge of this relay publishes the line under the same id, so it is taken once.
     let seq = s.ids.get(message)
     if (seq === undefined) s.ids.set(message, (seq = ++s.seq))
@@ -106,7 +109,7 @@ export function natsBridge(options: NatsBridgeOptions) {
   function receive(ctx: PluginContext<Resolved>, msg: Msg): void {
     const line = decodeLine(msg.data)
     if (!line) return void counts.malformed++
-    const s = sharedOf(room)
+    const s = sharedOf(ctx.store)
     if (line.origin === s.origin) return
     const { fresh, missed } = s.window.accept(line.origin, line.seq)
     counts.missed += missed
