@@ -24,7 +24,13 @@ export interface SessionFlags {
  */
 export async function readConfig(flags: SessionFlags, defaults: { port?: number; fresh?: boolean | readonly string[] } = {}): Promise<ResolvedConfig> {
   const file = findConfig(flags.config)
-  const config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh }) : resolveConfig({})
+  let config: ResolvedConfig
+  try {
+    config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh }) : resolveConfig({})
+  } finally {
+    configRead = true
+    caught()
+  }
   if (flags.host !== undefined) config.host = flags.host
   if (flags.port !== undefined) config.port = parsePort(flags.port, '--port')
   else if (defaults.port !== undefined) config.port = defaults.port
@@ -74,11 +80,16 @@ export function listening(output: Output, chat: Chat): string[] {
 }
 
 let signalled: Promise<NodeJS.Signals> | undefined
+/** Until the first config is read, signals keep their default action (see `untilSignal`). */
+let configRead = false
+let catchSignals: (() => void) | undefined
 
 /**
  * Resolves on the first SIGINT or SIGTERM; a second one exits at once. Catching starts at the
  * first call and every call shares it: call it before announcing "listening", since a runtime
  * whose stdout writes synchronously (Bun) lets a signal sent on that line arrive before the next one runs.
+ * Until the config is read, it does not catch them yet: a config that never finishes loading
+ * (an endless loop at import runs no handler) must still stop on SIGTERM, as any program does.
  */
 export function untilSignal(output: Output): Promise<NodeJS.Signals> {
   return (signalled ??= new Promise((resolve) => {
@@ -91,7 +102,15 @@ export function untilSignal(output: Output): Promise<NodeJS.Signals> {
       seen = true
       resolve(signal)
     }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
+    catchSignals = () => {
+      process.on('SIGINT', onSignal)
+      process.on('SIGTERM', onSignal)
+    }
+    if (configRead) caught()
   }))
+}
+
+function caught(): void {
+  catchSignals?.()
+  catchSignals = undefined
 }
