@@ -75,6 +75,19 @@ export const socketFlags = {
   port: { short: 'p', value: 'PORT', help: 'port to bind; 0 = any free port', parse: (text, flag) => String(parsePort(text, flag)) },
 } satisfies Flags
 
+const parseTtl = (text: string, flag: string) => {
+  if (!/^\d+$/.test(text) || Number(text) > 255) throw new ChatError('E_USAGE', `Expected ${flag} to be a TTL 0-255, got \`${text}\``)
+  return Number(text)
+}
+
+/** Commands that can be a member of a multicast room. */
+export const groupFlags = {
+  group: { short: 'g', value: 'GROUP:PORT', help: 'join a multicast room (239.1.2.3:5000) and talk to it; --port is then\nthe socket we send from (default: any free port)' },
+  interface: { value: 'ADDR', help: "with --group: the interface (its address) to join on and send from\n(default: the system's choice; 127.0.0.1 keeps the room on this machine)" },
+  ttl: { value: 'N', help: 'with --group: how far our datagrams go, 0 = this machine, 1 = the LAN (default 1)', parse: parseTtl },
+  'no-loopback': { help: 'with --group: other members on this machine do not hear us' },
+} satisfies Flags
+
 /** How a command that runs a chat reports what happens. */
 export const outputFlags = {
   json: { help: 'one JSON object per line on stdout: listening, message, sent, drop, error' },

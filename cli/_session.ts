@@ -4,6 +4,7 @@ import {
   ChatError, createChat, formatAddress, getRuntimeKey, loadConfig, resolveConfig, type Chat, type ChatEventHandler, type ResolvedConfig,
 } from '../core/index.ts'
 import { parsePort } from '../core/address.ts'
+import { parseGroup, type GroupOptions } from '../core/runtime/group.ts'
 import { codec, isSupportedEncoding } from '../plugins/index.ts'
 import type { Output } from './_output.ts'
 
@@ -16,6 +17,11 @@ export interface SessionFlags {
   encoding?: string
   /** Report each message's way through the hooks. */
   trace?: boolean
+  /** A multicast room to join, and how (see `groupFlags`). */
+  group?: string
+  interface?: string
+  ttl?: number
+  'no-loopback'?: boolean
 }
 
 /**
@@ -30,6 +36,18 @@ export async function readConfig(flags: SessionFlags, defaults: { port?: number;
   } finally {
     configRead = true
     caught()
+  }
+  if (flags.group !== undefined) config.group = { address: flags.group }
+  if (config.group) {
+    const group = (config.group = { ...config.group })
+    parseGroup(group.address, '--group')
+    if (flags.interface !== undefined) group.interface = flags.interface
+    if (flags.ttl !== undefined) group.ttl = flags.ttl
+    if (flags['no-loopback']) group.loopback = false
+    // The group's port is the room's; ours only sends (and hears replies): any free one, so members here do not collide.
+    if (flags.port === undefined) config.port = 0
+  } else if (flags.interface !== undefined || flags.ttl !== undefined || flags['no-loopback']) {
+    throw new ChatError('E_USAGE', '--interface, --ttl and --no-loopback go with --group GROUP:PORT (or a `group` in the config)')
   }
   if (flags.host !== undefined) config.host = flags.host
   if (flags.port !== undefined) config.port = parsePort(flags.port, '--port')
@@ -68,8 +86,14 @@ export async function openChat(
   if (!output.options.json && options.announce !== false) {
     const source = config.file ? ` with ${config.file}` : ''
     output.logger.info(`listening on ${formatAddress(chat.local)}${source}${names.length ? ` (plugins: ${names.join(', ')})` : ''}`)
+    if (config.group) output.logger.info(describeGroup(config.group))
   }
   return { chat, config }
+}
+
+function describeGroup(group: GroupOptions): string {
+  const how = [`on ${group.interface ?? "the system's interface"}`, `ttl ${group.ttl ?? 1}`, group.loopback === false ? 'no loopback' : ''].filter(Boolean)
+  return `in the multicast room ${group.address} (${how.join(', ')}): lines go to everyone in it`
 }
 
 /** The `listening` JSON event (with --json); returns the names of the plugins in effect. */

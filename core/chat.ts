@@ -5,7 +5,7 @@ import { ChatError, describeError, isChatError } from './errors.ts'
 import type { ChatEvent, ChatEventHandler } from './events.ts'
 import { createPeers, resolveTarget } from './peers.ts'
 import { createPipeline, describePlugins, orderPlugins, runChain, runDecode, runEncode, runUnwrap, runWrap, switchOff, type HookHost, type Pipeline, type PluginInfo, type Slot } from './pipeline.ts'
-import { getTransport } from './runtime/index.ts'
+import { getGroupTransport, getTransport } from './runtime/index.ts'
 import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
 import { sendError } from './runtime/_errors.ts'
 import type { Message, Outgoing, Peers, Target } from './types.ts'
@@ -84,7 +84,7 @@ const WRAP_FAILED = 'a wrap hook failed (the plugin fails closed)'
 /** Binds the socket, sets the plugins up in order, and starts receiving. */
 export async function createChat(options: ChatOptions): Promise<Chat> {
   const { config } = options
-  const transport = options.transport ?? getTransport()
+  const transport = config.group ? getGroupTransport(config.group, options.transport) : (options.transport ?? getTransport())
   const logger = options.logger ?? createConsola({ defaults: { tag: 'udpchat' } })
   const emit: ChatEventHandler = options.onEvent ?? ((event) => event.type === 'error' && logger.error(describeEvent(event)))
   const hookTimeout = options.hookTimeout ?? 5000

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { parseHostPort } from './address.ts'
 import { ChatError } from './errors.ts'
 import type { Plugin } from './types.ts'
+import { parseGroup, type GroupOptions } from './runtime/group.ts'
 import { LimitsSchema, type Limits, type LimitsInput } from './limits.ts'
 
 /** The contents of `chat.config.ts`. */
@@ -20,6 +21,11 @@ export interface ChatConfig {
   recvBufferSize?: number
   /** Rate limits, answer budgets and the amplification limit (see the README's Security section). */
   limits?: LimitsInput
+  /**
+   * A multicast room: join this group (`239.1.2.3:5000`, or with options) and talk to it; `host`
+   * and `port` then name the socket we send from. See the README's "multicast rooms".
+   */
+  group?: string | GroupOptions
 }
 
 /** Identity: gives a config file its types. */
@@ -43,10 +49,32 @@ export interface ResolvedConfig {
   plugins: ResolvedPlugin[]
   recvBufferSize: number
   limits: Limits
+  group?: GroupOptions
 }
 
 const HOOKS = ['setup', 'dispose', 'decode', 'encode', 'inbound', 'outbound'] as const
 const isInteger = (min: number, max: number) => (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max
+
+const MulticastSchema = v.custom<string>((x) => {
+  try {
+    return typeof x === 'string' && parseGroup(x) !== undefined
+  } catch {
+    return false
+  }
+}, 'a multicast GROUP:PORT such as 239.1.2.3:5000')
+
+const GroupSchema = v.pipe(
+  v.union([
+    MulticastSchema,
+    v.object({
+      address: MulticastSchema,
+      interface: v.optional(v.pipe(v.string('an interface address (string)'), v.minLength(1, 'an interface address'))),
+      ttl: v.optional(v.custom<number>(isInteger(0, 255), 'a TTL 0-255')),
+      loopback: v.optional(v.boolean('true or false')),
+    }),
+  ], 'a multicast GROUP:PORT, or { address, interface?, ttl?, loopback? }'),
+  v.transform((group): GroupOptions => (typeof group === 'string' ? { address: group } : group)),
+)
 
 const HostPortSchema = v.custom<string>((x) => typeof x === 'string' && parseHostPort(x) !== undefined, 'HOST:PORT (e.g. 192.168.1.20:7788)')
 
@@ -74,6 +102,7 @@ const ConfigSchema = v.object(
     plugins: v.optional(v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], pluginExpected)), []),
     recvBufferSize: v.optional(v.custom<number>(isInteger(0, 2 ** 31 - 1), 'a size in bytes'), 4 * 1024 * 1024),
     limits: LimitsSchema,
+    group: v.optional(GroupSchema),
   },
   'an object (`export default defineConfig({ ... })`)',
 )

@@ -1,3 +1,4 @@
+export type { GroupOptions } from './runtime/group.ts'
 export type { Address, BindOptions, DatagramHandler, ModuleLoader, RuntimeKey, SendCallback, UdpSocket, UdpTransport } from './runtime/types.ts'
 export type { ChatConfig, ResolvedConfig, ResolvedPlugin } from './config.ts'
 export type { Chat, ChatOptions, PluginInfo } from './chat.ts'

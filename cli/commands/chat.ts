@@ -1,6 +1,6 @@
 import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
 import { version } from '../_version.ts'
-import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
+import { configFlags, defineCommand, groupFlags, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
 import { readLines, type LineReader } from '../_lines.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
@@ -8,6 +8,7 @@ import { openChat, untilSignal } from '../_session.ts'
 import { slashRouter } from '../_slash.ts'
 import { createStats } from '../_stats.ts'
 import { createReloader, watchConfig, type Reloader } from '../_watch.ts'
+import { parseGroup } from '../../core/runtime/group.ts'
 import { formatPlugins } from './plugins.ts'
 
 export const spec = defineCommand({
@@ -36,6 +37,7 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
     ...watchFlag,
     ...configFlags,
     ...socketFlags,
+    ...groupFlags,
     ...outputFlags,
     ...helpFlag,
     version: { short: 'v', help: 'print the version' },
@@ -73,6 +75,7 @@ export async function chat(argv: string[]): Promise<number> {
   })
   const to = values.to ?? config.to
   if (to !== undefined) target = await session.resolve(to)
+  else if (config.group) target = parseGroup(config.group.address)
   const reloader = createReloader(output, values, session)
   const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
 

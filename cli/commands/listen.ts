@@ -1,4 +1,4 @@
-import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
+import { configFlags, defineCommand, groupFlags, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { openChat, untilSignal } from '../_session.ts'
 
@@ -13,6 +13,7 @@ The config's plugins run as usual (a bot in the config still answers).`,
     count: { short: 'n', value: 'N', help: 'exit after N messages', parse: parseCount },
     ...configFlags,
     ...socketFlags,
+    ...groupFlags,
     ...outputFlags,
     ...helpFlag,
   },

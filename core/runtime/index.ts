@@ -4,6 +4,8 @@ import { denoTransport } from './deno.ts'
 import { denoLoader } from './deno-loader.ts'
 import { nativeLoader } from './native-loader.ts'
 import { nodeTransport } from './node.ts'
+import { groupTransport, type GroupOptions } from './group.ts'
+import { ChatError } from '../errors.ts'
 
 /** Which runtime runs us, decided once. */
 export function getRuntimeKey(): RuntimeKey {
@@ -25,6 +27,20 @@ export function getTransport(runtime: RuntimeKey = getRuntimeKey()): UdpTranspor
   let transport = chosen.get(runtime)
   if (!transport) chosen.set(runtime, (transport = transports[runtime]()))
   return transport
+}
+
+/**
+ * The transport of a multicast room: node:dgram, on Node and Bun (Bun's own UDP socket cannot
+ * share a port with the other members here). Not on Deno: its node:dgram accepts
+ * setMulticastInterface but does not apply it (measured: datagrams and joins left by the default
+ * interface), and its own socket cannot pick the interface at all, so a room could leak off the machine.
+ */
+export function getGroupTransport(group: GroupOptions, base: UdpTransport = nodeTransport): UdpTransport {
+  if (getRuntimeKey() === 'deno') {
+    const why = 'multicast rooms do not work on Deno: it cannot choose the interface multicast leaves from; run this chat with Node or Bun'
+    return { ...base, runtime: 'deno', bind: () => Promise.reject(new ChatError('E_BIND', why)) }
+  }
+  return groupTransport(base, group)
 }
 
 // jiti is imported only where it is used: on Deno it would want to read and write its cache at start-up.
