@@ -25,10 +25,11 @@ describe.runIf(runtime !== 'deno')('chat --group (a multicast room)', () => {
     const group = await freshGroup()
     const cwd = emptyFolder()
     const members = ['ann', 'bob', 'cyd'].map(() => startChat(['--group', group, ...LOOPBACK, '--host', '127.0.0.1', '--json'], { cwd }))
-    const ports = await Promise.all(members.map((m) => m.port()))
+    // Three starts at once on a busy machine: generous waits.
+    const ports = await Promise.all(members.map(async (m) => (await m.event('listening', { timeout: 30_000 })).port as number))
     members.forEach((m, i) => m.write(`line from ${i}`))
     for (const [i, member] of members.entries()) {
-      const got = [await member.event('message'), await member.event('message')]
+      const got = [await member.event('message', { timeout: 20_000 }), await member.event('message', { timeout: 20_000 })]
       const others = [0, 1, 2].filter((j) => j !== i)
       expect(got.map((e) => e.text).sort()).toEqual(others.map((j) => `line from ${j}`))
       expect(got.map((e) => e.from).sort()).toEqual(others.map((j) => `127.0.0.1:${ports[j]}`).sort())
