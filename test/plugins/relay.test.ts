@@ -179,3 +179,31 @@ describe("relay({ members: 'proven' })", () => {
     expect(client.messages.map((m) => m.text)).toEqual(['hello room', 'Bye!'])
   })
 })
+
+describe("heartbeat() with relay({ members: 'proven' })", () => {
+  it('keeps its cookie through a reload of either side, and takes a new one when the relay restarts', async () => {
+    vi.useFakeTimers()
+    const network = createMemoryNetwork()
+    const config = { host: '127.0.0.1', port: 7000 }
+    let server = await kit({ network, config, plugins: [relay({ members: 'proven', format: '{text}' })] })
+    const to = '127.0.0.1:7000'
+    const client = await kit({ network, plugins: [heartbeat({ to, interval: 1 })] })
+    await vi.advanceTimersByTimeAsync(10)
+    await client.reload([heartbeat({ to, interval: 2 })])
+    await server.reload([relay({ members: 'proven', format: '* {text}' })])
+    await client.send('after the reloads', to)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(client.messages.map((m) => m.text)).toEqual(['* after the reloads'])
+    const notices = () => server.events.filter((e) => e.type === 'sent' && e.text.startsWith('^cookie^ ')).length
+    expect(notices()).toBe(1)
+
+    await server.close()
+    server = await kit({ network, config, plugins: [relay({ members: 'proven', format: '{text}' })] })
+    // The next heartbeat carries a cookie of the old process: the new one answers with its own.
+    await vi.advanceTimersByTimeAsync(2000)
+    await client.send('after the restart', to)
+    await vi.advanceTimersByTimeAsync(10)
+    expect(client.messages.map((m) => m.text).at(-1)).toBe('after the restart')
+    expect(notices()).toBe(1)
+  })
+})
