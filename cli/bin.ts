@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { main } from './main.ts'
 
 // A reader that went away (`chat listen | head -1`) ends the command quietly, as it does for cat.

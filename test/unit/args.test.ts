@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { formatHelp, parseFlags, type CommandSpec } from '../cli/_args.ts'
-import { spec as listen } from '../cli/commands/listen.ts'
-import { spec as plugins } from '../cli/commands/plugins.ts'
-import { findCommand, usage } from '../cli/main.ts'
-import { spec as chat } from '../cli/commands/chat.ts'
-import { spec as join } from '../cli/commands/join.ts'
-import { spec as send } from '../cli/commands/send.ts'
-import { spec as serve } from '../cli/commands/serve.ts'
+import { formatHelp, parseFlags, type CommandSpec } from '../../cli/_args.ts'
+import { spec as listen } from '../../cli/commands/listen.ts'
+import { spec as plugins } from '../../cli/commands/plugins.ts'
+import { findCommand, usage } from '../../cli/main.ts'
+import { spec as chat } from '../../cli/commands/chat.ts'
+import { spec as join } from '../../cli/commands/join.ts'
+import { spec as send } from '../../cli/commands/send.ts'
+import { spec as serve } from '../../cli/commands/serve.ts'
 
 const all: CommandSpec[] = [chat, send, listen, serve, join, plugins]
 
