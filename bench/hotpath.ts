@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createChat, loadConfig } from '../core/index.ts'
+import { createChat } from '../core/index.ts'
+import { loadConfig } from '../core/load.ts'
 import type { Address, UdpTransport } from '../core/runtime/types.ts'
 
 if (process.env.JITI_INTEROP_DEFAULT !== 'false') console.warn('hotpath: run with JITI_INTEROP_DEFAULT=false to load the modules as `chat` does')

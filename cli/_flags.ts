@@ -1,4 +1,4 @@
-import { ChatError, parseHex } from '../core/index.ts'
+import { ChatError, parseHex } from './_core.ts'
 
 /** What `--eol` appends to each line we send. */
 export const EOLS = { none: '', lf: '\n', crlf: '\r\n' } as const

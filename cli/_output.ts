@@ -1,7 +1,7 @@
 import { formatWithOptions } from 'node:util'
 import { forStream } from './_visible.ts'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
-import { describeEvent, describeError, formatAddress, hexDump, isChatError, toHex, type ChatEvent, type ChatEventHandler, type GuardCounts, type Message, type Trace } from '../core/index.ts'
+import { describeEvent, describeError, formatAddress, hexDump, isChatError, toHex, type ChatEvent, type ChatEventHandler, type GuardCounts, type Message, type Trace } from './_core.ts'
 
 export interface OutputOptions {
   json?: boolean

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import {
   ChatError, createChat, formatAddress, getRuntimeKey, loadConfig, resolveConfig, type Chat, type ChatEventHandler, type ResolvedConfig,
-} from '../core/index.ts'
+} from './_core.ts'
 import { parsePort } from '../core/address.ts'
 import { parseGroup, type GroupOptions } from '../core/runtime/group.ts'
 import { codec, isSupportedEncoding } from '../plugins/index.ts'

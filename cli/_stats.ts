@@ -1,4 +1,4 @@
-import type { ChatEvent } from '../core/index.ts'
+import type { ChatEvent } from './_core.ts'
 
 /** Datagrams and bytes in and out, drops and errors, for `/stats`. */
 export interface Stats {

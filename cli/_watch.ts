@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import { describeError, describeReload, getModuleLoader, isChatError, type Chat } from '../core/index.ts'
+import { describeError, describeReload, getModuleLoader, isChatError, type Chat } from './_core.ts'
 import type { Output } from './_output.ts'
 import { findConfig, readConfig, type SessionFlags } from './_session.ts'
 

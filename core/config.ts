@@ -1,6 +1,8 @@
 import * as v from 'valibot'
 import { parseHostPort } from './address.ts'
 import { ChatError } from './errors.ts'
+import { didYouMean } from './suggest.ts'
+import { findUnknownKey, type UnknownKey } from './unknown-keys.ts'
 import type { Plugin } from './types.ts'
 import { parseGroup, type GroupOptions } from './runtime/group.ts'
 import { LimitsSchema, type Limits, type LimitsInput } from './limits.ts'
@@ -112,6 +114,9 @@ const ConfigSchema = v.object(
  * @throws ChatError `E_CONFIG` naming the file, the option path, what was expected and what was found.
  */
 export function resolveConfig(input: unknown, file?: string): ResolvedConfig {
+  const where = file ?? 'config'
+  const unknownKey = findUnknownKey(ConfigSchema, input)
+  if (unknownKey) throw new ChatError('E_CONFIG', `${where}: ${describeUnknown(unknownKey, 'key')}`)
   const parsed = v.safeParse(ConfigSchema, input)
   if (!parsed.success) throw configError(file, parsed.issues)
   const config = parsed.output
@@ -119,38 +124,72 @@ export function resolveConfig(input: unknown, file?: string): ResolvedConfig {
   config.plugins.forEach((entry, index) => {
     if (!entry) return
     const plugin = entry as Plugin
-    let options = plugin.options
-    if (plugin.schema) {
-      const result = v.safeParse(plugin.schema, plugin.options)
-      if (!result.success) throw configError(file, result.issues, ['plugins', index])
-      options = result.output
-    }
-    plugins.push({ plugin, options })
+    plugins.push({ plugin, options: plugin.schema ? pluginOptions(plugin, index, where) : plugin.options })
   })
   if (config.to !== undefined && parseHostPort(config.to) === undefined && !(config.to in config.peers)) {
-    throw new ChatError('E_CONFIG', `${file ?? 'config'}: to: expected a contact name from \`peers\` or HOST:PORT, got \`${config.to}\``)
+    throw new ChatError('E_CONFIG', `${where}: to: expected a contact name from \`peers\` or HOST:PORT, got \`${config.to}\``)
   }
   return { ...config, file, plugins }
 }
 
+/** A plugin's options through its schema: valibot's own parse where it can (its issues say more), else Standard Schema's. */
+function pluginOptions(plugin: Plugin, index: number, where: string): unknown {
+  const schema = plugin.schema!
+  const label = `plugins[${index}] (${plugin.name})`
+  const unknownKey = findUnknownKey(schema, plugin.options)
+  if (unknownKey) throw new ChatError('E_CONFIG', `${where}: ${label}: ${describeUnknown(unknownKey, 'option')}`)
+  if (schema['~standard'].vendor === 'valibot' && '~run' in schema) {
+    const result = v.safeParse(schema as unknown as v.GenericSchema, plugin.options)
+    if (!result.success) throw configError(where, result.issues, ['plugins', index], label)
+    return result.output
+  }
+  const result = schema['~standard'].validate(plugin.options)
+  if (result instanceof Promise) throw new ChatError('E_CONFIG', `${where}: ${label}: its schema validates asynchronously; options are checked before the chat starts, so it must not`)
+  if (result.issues) {
+    const lines = result.issues.slice(0, 5).map((issue) => {
+      const keys = (issue.path ?? []).map((item) => (typeof item === 'object' ? item.key : item))
+      return `${where}: ${label}${keys.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('')}: ${issue.message}`
+    })
+    throw new ChatError('E_CONFIG', lines.join('\n'))
+  }
+  return result.value
+}
+
+function describeUnknown({ path, key, known }: UnknownKey, what: 'key' | 'option'): string {
+  const at = path.length ? `${formatPath(path)}: ` : ''
+  return `${at}unknown ${what} \`${key}\`${didYouMean(key, known)}`
+}
+
 type Issue = v.BaseIssue<unknown>
 
-function configError(file: string | undefined, issues: [Issue, ...Issue[]], prefix: Array<string | number> = []): ChatError {
-  const lines = issues.slice(0, 5).map((issue) => formatIssue(issue, prefix))
+function configError(file: string | undefined, issues: [Issue, ...Issue[]], prefix: Array<string | number> = [], label?: string): ChatError {
+  const lines = issues.slice(0, 5).map((issue) => formatIssue(issue, prefix, label))
   if (issues.length > 5) lines.push(`... and ${issues.length - 5} more`)
   const where = file ?? 'config'
   return new ChatError('E_CONFIG', lines.map((line) => `${where}: ${line}`).join('\n'))
 }
 
-/** `plugins[2].rules[0]: expected a string or RegExp, got `42` (number)` */
-export function formatIssue(issue: Issue, prefix: Array<string | number> = []): string {
+/**
+ * `plugins[2].rules[0]: expected a string or RegExp, got `42` (number)`; an option left out is
+ * `plugins[0] (keyword-bot): missing required option `words`` when `label` names the plugin.
+ */
+export function formatIssue(issue: Issue, prefix: Array<string | number> = [], label?: string): string {
   // A union reports each branch; the deepest branch issue says most about what went wrong.
   const inner = issue.issues?.length ? deepest(issue.issues) : undefined
-  if (inner && (inner.path?.length ?? 0) > (issue.path?.length ?? 0)) return formatIssue(inner, prefix)
-  const keys = [...prefix, ...(issue.path ?? []).map((item) => item.key as string | number)]
-  const path = keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('') || '(top level)'
+  if (inner && (inner.path?.length ?? 0) > (issue.path?.length ?? 0)) return formatIssue(inner, prefix, label)
+  const own = (issue.path ?? []).map((item) => item.key as string | number)
+  const last = own.at(-1)
+  if (issue.input === undefined && typeof last === 'string' && issue.kind === 'schema') {
+    const where = label ?? (formatPath([...prefix, ...own.slice(0, -1)]) || '(top level)')
+    return `${where}: missing required ${label ? 'option' : 'key'} \`${formatPath(own)}\``
+  }
+  const path = formatPath([...prefix, ...own]) || '(top level)'
   const expected = issue.message.startsWith('Invalid ') ? (issue.expected ?? issue.message) : issue.message
   return `${path}: expected ${expected}, got ${describeValue(issue.input)}`
+}
+
+function formatPath(keys: Array<string | number>): string {
+  return keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('')
 }
 
 function deepest(issues: Issue[]): Issue {

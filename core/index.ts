@@ -1,5 +1,8 @@
+// `udpchat`: what a config or a plugin's author needs, and createChat() to run a chat as a library.
+// Re-exports only. The command line's own helpers are not here (cli/_core.ts gathers them); the
+// socket layer's contract is `udpchat/transport`, the test kit `udpchat/testing`.
+export type { Address } from './runtime/types.ts'
 export type { GroupOptions } from './runtime/group.ts'
-export type { Address, BindOptions, DatagramHandler, ModuleLoader, RuntimeKey, SendCallback, UdpSocket, UdpTransport } from './runtime/types.ts'
 export type { ChatConfig, ResolvedConfig, ResolvedPlugin } from './config.ts'
 export type { Chat, ChatOptions, PluginInfo } from './chat.ts'
 export type { ReloadReport } from './_reload.ts'
@@ -11,6 +14,7 @@ export type { GuardCounts } from './_guard.ts'
 export type { Limits, LimitsInput } from './limits.ts'
 export type { SourceBucketsOptions } from './source-buckets.ts'
 export type { SendBudgetOptions } from './send-budget.ts'
+export type { InferOutput, StandardIssue, StandardResult, StandardSchema } from './standard-schema.ts'
 export type {
   Decoded, Drop, HookName, InboundResult, Message, Outgoing, OutboundResult, Peers, Plugin, PluginContext, PluginHooks, Target,
 } from './types.ts'
@@ -19,14 +23,11 @@ export { defineConfig, resolveConfig } from './config.ts'
 export { definePlugin } from './plugin.ts'
 export { drop, isDrop } from './types.ts'
 export { createChat, describeEvent } from './chat.ts'
-export { describePlugins, orderPlugins } from './pipeline.ts'
-export { describeReload } from './_reload.ts'
-export { loadConfig } from './load.ts'
 export { ChatError, describeError, isChatError } from './errors.ts'
 export { formatAddress, parseHostPort } from './address.ts'
-export { createPeers, describePeer, resolveTarget } from './peers.ts'
 export { decodeUtf8, encodeUtf8 } from './utf8.ts'
 export { SourceBuckets } from './source-buckets.ts'
 export { SendBudget } from './send-budget.ts'
 export { hexDump, parseHex, toHex } from './hex.ts'
-export { getModuleLoader, getRuntimeKey, getTransport } from './runtime/index.ts'
+// valibot, as `v`: a plugin's options schema needs no dependency of its own (`import { v } from 'udpchat'`).
+export * as v from 'valibot'

@@ -1,5 +1,5 @@
 import type { ConsolaInstance } from 'consola'
-import type * as v from 'valibot'
+import type { StandardSchema } from './standard-schema.ts'
 import type { Address } from './runtime/types.ts'
 
 export type { Address }
@@ -172,8 +172,11 @@ export interface Plugin<Options = unknown> extends PluginHooks<Options> {
    * @default 'skip'
    */
   onError?: 'skip' | 'drop'
-  /** A valibot schema for `options`; checked with the rest of the config, before any setup. */
-  schema?: v.GenericSchema<unknown, Options>
+  /**
+   * A schema for `options` (valibot's, or any Standard Schema: zod, arktype...); checked with the
+   * rest of the config, before any setup. Its output type becomes `ctx.options`.
+   */
+  schema?: StandardSchema<unknown, Options>
   /** The options as the user wrote them. */
   options?: unknown
 }

@@ -1,4 +1,4 @@
-import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
+import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../_core.ts'
 import { version } from '../_version.ts'
 import { configFlags, defineCommand, groupFlags, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
 import { readLines, type LineReader } from '../_lines.ts'

@@ -1,6 +1,6 @@
 import {
   ChatError, createChat, createPeers, describeError, describePeer, formatAddress, getTransport, resolveConfig, resolveTarget, type Address, type Chat, type Message, type ResolvedConfig,
-} from '../../core/index.ts'
+} from '../_core.ts'
 import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, parseSeconds, socketFlags, watchFlag } from '../_args.ts'
 import { readLines } from '../_lines.ts'

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline'
-import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../../core/index.ts'
+import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../_core.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'

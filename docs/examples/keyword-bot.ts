@@ -1,5 +1,4 @@
-import * as v from 'valibot'
-import { definePlugin } from '../../core/index.ts' // in your project: from 'udpchat'
+import { definePlugin, v } from '../../core/index.ts' // in your project: from 'udpchat'
 
 const Options = v.object({
   /** Keyword -> answer. A message that contains the keyword as a word gets the answer. */

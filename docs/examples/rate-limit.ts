@@ -1,5 +1,4 @@
-import * as v from 'valibot'
-import { definePlugin, drop, formatAddress } from '../../core/index.ts' // in your project: from 'udpchat'
+import { definePlugin, drop, formatAddress, v } from '../../core/index.ts' // in your project: from 'udpchat'
 
 const Options = v.object({
   /** Messages each sender may send per `window` ms; the rest are dropped. */

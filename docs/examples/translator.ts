@@ -1,6 +1,5 @@
 import iconv from 'iconv-lite'
-import * as v from 'valibot'
-import { definePlugin, formatAddress } from '../../core/index.ts' // in your project: from 'udpchat'
+import { definePlugin, formatAddress, v } from '../../core/index.ts' // in your project: from 'udpchat'
 
 const Options = v.record(
   v.string('HOST:PORT'),

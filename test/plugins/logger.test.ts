@@ -57,7 +57,7 @@ async function transcript(steps: readonly Step[], file = join(mkdtempSync(join(t
   const errors: string[] = []
   const ctx = {
     name: 'logger',
-    options: v.parse(plugin.schema!, plugin.options),
+    options: v.parse(plugin.schema as unknown as v.GenericSchema, plugin.options),
     logger: { error: (text: string) => errors.push(text), info: () => {} },
     setInterval: (fn: () => void) => void ticks.push(fn),
   } as unknown as Parameters<NonNullable<typeof plugin.setup>>[0]

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { defineConfig, isChatError, loadConfig, resolveConfig } from '../../core/index.ts'
-import { autoReply, codec } from '../../plugins/index.ts'
+import { loadConfig } from '../../core/load.ts'
+import { defineConfig, definePlugin, isChatError, resolveConfig, v, type StandardSchema } from '../../core/index.ts'
+import { autoReply, codec, logger } from '../../plugins/index.ts'
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}/chat.config.ts`, import.meta.url))
 
@@ -68,5 +69,44 @@ describe('resolveConfig()', () => {
 
   it('rejects a default target that is neither a contact nor HOST:PORT', () => {
     expect(() => resolveConfig({ to: 'bob', peers: { alice: '127.0.0.1:1' } }, 'x.ts')).toThrow(/x.ts: to: expected a contact name from `peers` or HOST:PORT, got `bob`/)
+  })
+})
+
+describe('unknown keys and missing options', () => {
+  const message = (input: unknown) => {
+    try {
+      resolveConfig(input, 'x.ts')
+    } catch (error) {
+      return (error as Error).message
+    }
+    throw new Error('accepted')
+  }
+
+  it('refuses a key the config does not have, with a did-you-mean', () => {
+    expect(message({ prot: 7000 })).toBe('x.ts: unknown key `prot`; did you mean `port`?')
+    expect(message({ colour: true })).toBe('x.ts: unknown key `colour`')
+  })
+
+  it("refuses an option a built-in plugin does not have, naming the plugin", () => {
+    expect(message({ plugins: [codec('utf-8'), logger({ flie: 'x.jsonl' } as never)] })).toBe(
+      'x.ts: plugins[1] (logger): unknown option `flie`; did you mean `file`?',
+    )
+  })
+
+  it('names a missing required option and its plugin', () => {
+    const needsWords = definePlugin({ name: 'needs-words', schema: v.object({ words: v.array(v.string()) }), options: {} })
+    expect(message({ plugins: [needsWords] })).toBe('x.ts: plugins[0] (needs-words): missing required option `words`')
+  })
+
+  it('takes any Standard Schema, and reports its issues with the path', () => {
+    const schema: StandardSchema<unknown, { n: number }> = {
+      '~standard': {
+        version: 1,
+        vendor: 'hand-made',
+        validate: (value) => (typeof (value as { n?: unknown })?.n === 'number' ? { value: value as { n: number } } : { issues: [{ message: 'n must be a number', path: ['n'] }] }),
+      },
+    }
+    expect(message({ plugins: [definePlugin({ name: 'p', schema, options: { n: 'x' } })] })).toBe('x.ts: plugins[0] (p).n: n must be a number')
+    expect(resolveConfig({ plugins: [definePlugin({ name: 'p', schema, options: { n: 1 } })] }).plugins[0]!.options).toEqual({ n: 1 })
   })
 })

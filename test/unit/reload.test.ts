@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
-import { definePlugin, describeReload, isChatError, type Plugin } from '../../core/index.ts'
+import { describeReload } from '../../core/_reload.ts'
+import { definePlugin, isChatError, type Plugin } from '../../core/index.ts'
 import { kit } from '../helpers/kit.ts'
 
 const say = (name: string, prefix: string, options: unknown = { prefix }) =>
