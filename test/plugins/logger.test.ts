@@ -31,6 +31,19 @@ describe('logger()', () => {
       { dir: 'out', to: `127.0.0.1:${alice.address.port}`, text: 'HI' },
     ])
   })
+
+  // Known bug, kept visible: the logger writes `out` in its outbound hook, before the size check
+  // and the socket; the plugin API has no hook that runs after a datagram left. When this starts
+  // passing, `it.fails` fails: turn it into `it`.
+  it.fails('writes no out line for a reply too large to leave', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'udpchat-logger-')), 'chat.jsonl')
+    const t = await kit([logger({ file }), uppercaseEcho()])
+    const delivery = await t.peer().send('x'.repeat(65_600))
+    expect(delivery.expectDrop(/over the datagram limit/).direction).toBe('outbound')
+    await t.close()
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    expect(lines.map((l) => l.dir)).toEqual(['in'])
+  })
 })
 
 /** What the logger wrote before its lines were built from cached parts: the transcript's format must not change. */
