@@ -6,8 +6,13 @@ import { findConfig, readConfig, type SessionFlags } from './_session.ts'
 
 /** The `--watch` flag, for the commands that run until stopped (chat, serve, join). */
 
-/** Quiet time after the last file event before a reload starts: editors write a file in bursts. */
-const DEBOUNCE_MS = 5
+/**
+ * Quiet time after the last file event before a reload starts: editors write a file in bursts,
+ * and a save that is not atomic (truncate, then write) shows an empty or half file in between.
+ */
+const DEBOUNCE_MS = 50
+/** Quiet times to wait for an empty changed file to get its content (20 x 50 ms). */
+const EMPTY_WAITS = 20
 const MAX_FILES = 500
 const EXTENSIONS = ['', '.ts', '.mts', '.js', '.mjs', '.cts', '.cjs', '/index.ts', '/index.js']
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g
@@ -151,16 +156,49 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
     if (file === undefined) changed = undefined
     else changed?.add(file)
     clearTimeout(timer)
-    timer = setTimeout(async () => {
-      const at = firstEvent
-      // The graph of the last scan says which modules import a changed file, without reading any.
-      const stale = changed && staleModules(graph, changed)
-      firstEvent = undefined
-      changed = new Set()
-      await reloader.reload(at, stale)
-      // Even after a failed reload: a file it newly imports must be watched, to see it fixed.
-      update()
-    }, DEBOUNCE_MS)
+    timer = setTimeout(whenSettled, DEBOUNCE_MS)
+  }
+
+  /** What the changed files look like on disk now (size and modification time). */
+  function snapshot(): string {
+    const files = changed ? [...changed] : [...graph.keys()]
+    return files.map((file) => {
+      try {
+        const { size, mtimeMs } = statSync(file)
+        return `${size}:${mtimeMs}`
+      } catch {
+        return 'gone'
+      }
+    }).join(' ')
+  }
+
+  // A busy machine can stall a writer between its truncate and its write for longer than any
+  // quiet time: the reload waits until the changed files look the same two quiet times apart,
+  // and gives a file left empty (most likely truncated, its content still to come) up to a second.
+  let seen: string | undefined
+  let emptyWaits = 0
+  function whenSettled() {
+    const now = snapshot()
+    const empty = now.split(' ').some((entry) => entry.startsWith('0:'))
+    if (now !== seen || (empty && ++emptyWaits < EMPTY_WAITS)) {
+      seen = now
+      timer = setTimeout(whenSettled, DEBOUNCE_MS)
+      return
+    }
+    seen = undefined
+    emptyWaits = 0
+    void reloadNow()
+  }
+
+  async function reloadNow() {
+    const at = firstEvent
+    // The graph of the last scan says which modules import a changed file, without reading any.
+    const stale = changed && staleModules(graph, changed)
+    firstEvent = undefined
+    changed = new Set()
+    await reloader.reload(at, stale)
+    // Even after a failed reload: a file it newly imports must be watched, to see it fixed.
+    update()
   }
 
   function update() {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { root, startChat, stopAll } from '../helpers/chat-process.ts'
+import { closeAfterTest } from '../helpers/cleanup.ts'
 import { plainSocket } from '../helpers/udp.ts'
 
 describe('chat serve --watch', () => {
@@ -18,7 +19,8 @@ export const shout = () => definePlugin({ name: 'shout', inbound: (m, ctx) => ct
     const config = (extra = '') => `import { defineConfig } from '${root}core/index.ts'
 import { uppercaseEcho } from '${root}plugins/index.ts'
 import { shout } from './shout.ts'
-export default defineConfig({ plugins: [shout()${extra}] })
+// The test's member talks as fast as it is answered, past the default answer budget.
+export default defineConfig({ limits: { answers: false }, plugins: [shout()${extra}] })
 `
     writeFileSync(join(dir, 'chat.config.ts'), config())
     return {
@@ -80,6 +82,24 @@ export default defineConfig({ plugins: [shout()${extra}] })
     await Promise.all([alice.close(), member.close()])
     server.kill('SIGINT')
     expect((await server.exited).code).toBe(0)
+  })
+
+  it('waits for a save that is not atomic (truncated, written 300 ms later): one reload, with the new code', async () => {
+    const p = project('!')
+    const server = startChat(['serve', '--watch', '--json', '--host', '127.0.0.1', '--port', '0'], { cwd: p.dir })
+    const port = await server.port()
+    await server.event('watching')
+    // A writer stalled between its truncate and its write, as on a busy machine.
+    writeFileSync(join(p.dir, 'shout.ts'), '')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    p.editPlugin('#')
+    expect(await server.event('reload')).toMatchObject({ ok: true, changed: ['shout'] })
+    const alice = closeAfterTest(await plainSocket())
+    await alice.send('f', port)
+    expect((await alice.next()).data.toString()).toBe('F#')
+    server.kill('SIGINT')
+    expect((await server.exited).code).toBe(0)
+    expect(server.stdout.filter((line) => line.includes('"event":"reload"'))).toHaveLength(1)
   })
 
   it('/reload in the chat reloads by hand, and /plugins shows the plugins in effect', async () => {

@@ -31,10 +31,12 @@ export async function plainSocket(): Promise<PlainSocket> {
     next(timeout = 5000) {
       const queued = queue.shift()
       if (queued) return Promise.resolve(queued)
+      // Made here, so that a time-out names the line of the test that waited.
+      const error = new Error(`no datagram within ${timeout} ms`)
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiting.splice(waiting.indexOf(onMessage), 1)
-          reject(new Error(`no datagram within ${timeout} ms`))
+          reject(error)
         }, timeout)
         const onMessage = (r: Received) => {
           clearTimeout(timer)
