@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
 import { relative, resolve } from 'node:path'
 import {
   ChatError, createChat, formatAddress, getRuntimeKey, loadConfig, resolveConfig, type Chat, type ChatEventHandler, type ResolvedConfig,
@@ -85,10 +86,19 @@ export async function openChat(
   const names = listening(output, chat)
   if (!output.options.json && options.announce !== false) {
     const source = config.file ? ` with ${config.file}` : ''
-    output.logger.info(`listening on ${formatAddress(chat.local)}${source}${names.length ? ` (plugins: ${names.join(', ')})` : ''}`)
+    output.logger.info(`listening on ${formatAddress(chat.local)}${lanAddresses(chat.local.host)}${source}${names.length ? ` (plugins: ${names.join(', ')})` : ''}`)
     if (config.group) output.logger.info(describeGroup(config.group))
   }
   return { chat, config }
+}
+
+/** ` (LAN: 192.168.1.20)`: what to tell a friend, when we listen on every interface. */
+function lanAddresses(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return ''
+  const lan = Object.values(networkInterfaces()).flatMap((list) => list ?? [])
+    .filter((i) => !i.internal && (i.family === 'IPv4' || (host === '::' && !i.address.startsWith('fe80'))))
+    .map((i) => i.address)
+  return lan.length ? ` (LAN: ${lan.join(', ')})` : ''
 }
 
 function describeGroup(group: GroupOptions): string {

@@ -9,6 +9,7 @@ import { slashRouter } from '../_slash.ts'
 import { createStats } from '../_stats.ts'
 import { createReloader, watchConfig, type Reloader } from '../_watch.ts'
 import { parseGroup } from '../../core/runtime/group.ts'
+import { membersOf, type PresenceMember } from '../../plugins/index.ts'
 import { formatPlugins } from './plugins.ts'
 
 export const spec = defineCommand({
@@ -24,6 +25,7 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
   /plugins        list the plugins in effect
   /reload         load the config again and swap the plugins (the old ones stay on failure)
   /stats          datagrams and bytes received and sent, drops, errors
+  /who            who is around (with a presence() plugin in the config)
   /hex            show datagrams as hex dumps, or as text again (as --hex)
   hex:68 69 0a    send these bytes (hex pairs; spaces, 0x and \\x are forgiven)
   /help           this list
@@ -46,6 +48,8 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
 
 const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /stats, /hex, /help, /quit; hex:0d 0a sends bytes; another /command is sent as text; //text sends "/text"`
 const OWN = ['to', 'peers', 'plugins', 'reload', 'stats', 'hex', 'help', 'quit', 'exit']
+// `/who` is ours only with a presence plugin: without one it goes to the peer (a relay may answer it).
+const OWN_WITH_PRESENCE = [...OWN, 'who']
 
 export async function chat(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
@@ -86,7 +90,8 @@ export async function chat(argv: string[]): Promise<number> {
   if (interactive) {
     output.logger.info(target ? `talking to ${describePeer(target, session.peers)}; /help for commands` : `nobody to talk to yet: /to NAME or /to HOST:PORT (or wait for someone to write); /help for commands`)
   }
-  const route = slashRouter(output, OWN)
+  const presence = config.plugins.find((p) => p.plugin.name === 'presence')?.plugin
+  const route = slashRouter(output, presence ? OWN_WITH_PRESENCE : OWN)
   const say = async (line: string) => {
     if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
     try {
@@ -101,6 +106,7 @@ export async function chat(argv: string[]): Promise<number> {
       if (how === 'text') return say(line)
       if (how !== 'own') return
       if (name === 'stats') return output.line(`  ${stats.describe()}`)
+      if (name === 'who') return output.line(formatWho(membersOf(presence)))
       if (name === 'hex') {
         output.options.hex = !output.options.hex
         return output.logger.info(output.options.hex ? 'showing datagrams as hex dumps; /hex again for text' : 'showing datagrams as text')
@@ -161,4 +167,10 @@ async function command(name: string, arg: string, session: Chat, output: Output,
       output.logger.warn(`Unknown command /${name}: ${COMMANDS}`)
   }
   return false
+}
+
+function formatWho(members: PresenceMember[]): string {
+  if (!members.length) return '  nobody else has announced themselves yet'
+  const now = Date.now()
+  return members.map((m) => `  ${m.name}  ${formatAddress(m.address)}  (heard ${Math.round((now - m.seen) / 1000)} s ago)`).join('\n')
 }

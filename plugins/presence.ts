@@ -1,0 +1,103 @@
+import * as v from 'valibot'
+import { definePlugin, drop, formatAddress, type Address } from '../core/index.ts'
+
+/** The announcement on the wire: `^here^ NICK` every interval, `^gone^ NICK` on the way out. */
+const HERE = '^here^ '
+const GONE = '^gone^ '
+const NICK = /^[^\x00-\x1f\x7f]{1,32}$/
+
+const Options = v.object({
+  /** Our nickname, announced to `to`; without it, we only listen (a relay's members can still name themselves). */
+  name: v.optional(v.pipe(v.string('a nickname (string)'), v.regex(NICK, 'a nickname of 1-32 printable characters'))),
+  /** Where announcements go: a broadcast address, a multicast group or a contact. @default '255.255.255.255:7788' */
+  to: v.optional(v.pipe(v.string('HOST:PORT or a contact name'), v.minLength(1, 'HOST:PORT or a contact name')), '255.255.255.255:7788'),
+  /** Milliseconds between announcements. @default 5000 */
+  every: v.optional(v.pipe(v.number('a number of milliseconds'), v.integer(), v.minValue(50, 'at least 50 ms')), 5000),
+  /** Forget a member not heard from for this long, in ms. @default 2.5 times `every` */
+  forgetAfter: v.optional(v.pipe(v.number('a number of milliseconds'), v.integer(), v.minValue(1))),
+  /** The most members kept; past it, newcomers are not listed until someone is forgotten. @default 1024 */
+  maxMembers: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1024),
+})
+
+export type PresenceOptions = v.InferInput<typeof Options>
+
+/** One member around: its nickname, where it speaks from, when it was last heard (ms since the epoch). */
+export interface PresenceMember {
+  name: string
+  address: Address
+  seen: number
+}
+
+type Table = Map<string, PresenceMember>
+
+/** The members a `presence()` plugin knows of now (for `/who`), by nickname; empty for anything else. */
+export function membersOf(plugin: unknown): PresenceMember[] {
+  const members = (plugin as { members?: unknown } | undefined)?.members
+  return typeof members === 'function' ? (members as () => PresenceMember[])() : []
+}
+
+/**
+ * Who is around on the LAN: announces our nickname to a broadcast address or a multicast group
+ * every `every` ms, keeps a table of the members heard (`/who` lists it), and shows their
+ * messages by nickname (`meta.peer`, which a relay's `{from}` uses too, so members of a relay
+ * name themselves by sending `^here^ NICK`). A member not heard for `forgetAfter` is forgotten;
+ * one that says `^gone^` at once. Announcements are not shown as messages.
+ */
+export function presence(options: PresenceOptions = {}) {
+  // Set up from the plugin's store, which a reload keeps: the table outlives this instance.
+  let members: Table = new Map()
+  const plugin = definePlugin({
+    name: 'presence',
+    enforce: 'pre',
+    schema: Options,
+    options,
+    setup(ctx) {
+      const { name, to, every } = ctx.options
+      const forgetAfter = ctx.options.forgetAfter ?? Math.round(every * 2.5)
+      const kept = ctx.store.get('members') as Table | undefined
+      if (kept) members = kept
+      else ctx.store.set('members', members)
+      const prune = () => {
+        const now = Date.now()
+        for (const [key, member] of members) {
+          if (now - member.seen <= forgetAfter) continue
+          members.delete(key)
+          ctx.logger.info(`${member.name} left (not heard for ${Math.round((now - member.seen) / 1000)} s)`)
+        }
+      }
+      ctx.setInterval(() => {
+        prune()
+        if (name !== undefined) ctx.send(HERE + name, to)
+      }, every)
+      if (name !== undefined) ctx.send(HERE + name, to)
+    },
+    dispose(ctx) {
+      if (ctx.options.name !== undefined && !ctx.reloading) ctx.send(GONE + ctx.options.name, ctx.options.to)
+    },
+    inbound(message, ctx) {
+      const key = formatAddress(message.from)
+      const text = message.text.replace(/\r?\n$/, '')
+      if (text.startsWith(HERE) || text.startsWith(GONE)) {
+        const nick = text.slice(HERE.length)
+        if (!NICK.test(nick)) return drop('presence: a nickname that is not 1-32 printable characters')
+        const known = members.get(key)
+        if (text.startsWith(GONE)) {
+          if (known && members.delete(key)) ctx.logger.info(`${known.name} left (said goodbye)`)
+          return drop('presence: goodbye')
+        }
+        if (known) {
+          known.seen = Date.now()
+          if (known.name !== nick) ctx.logger.info(`${known.name} is now ${(known.name = nick)}`)
+        } else if (members.size < ctx.options.maxMembers) {
+          members.set(key, { name: nick, address: message.from, seen: Date.now() })
+          ctx.logger.info(`${nick} is here (${key})`)
+        }
+        return drop('presence: announcement')
+      }
+      const member = members.get(key)
+      if (member && message.meta.peer === undefined) message.meta.peer = member.name
+    },
+  })
+  // A config's copy of the plugin keeps this function: `/who` asks it (`membersOf`).
+  return Object.assign(plugin, { members: () => [...members.values()].sort((a, b) => a.name.localeCompare(b.name)) })
+}

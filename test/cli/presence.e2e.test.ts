@@ -1,0 +1,40 @@
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { root, runtime, startChat, stopAll } from '../helpers/chat-process.ts'
+import { plainSocket } from '../helpers/udp.ts'
+
+afterEach(stopAll)
+
+const config = join(root, 'test/fixtures/presence/chat.config.ts')
+
+async function freshGroup(): Promise<string> {
+  const probe = await plainSocket()
+  const port = probe.port
+  await probe.close()
+  const n = () => 1 + Math.floor(Math.random() * 254)
+  return `239.255.${n()}.${n()}:${port}`
+}
+
+// Presence over a multicast room on 127.0.0.1 (rooms run on Node and Bun; Deno refuses them).
+describe.runIf(runtime !== 'deno')('presence() in a multicast room', () => {
+  it('lists every member, shows lines by nickname, and forgets one that left', { timeout: 60_000 }, async () => {
+    const group = await freshGroup()
+    const names = ['ann', 'bob', 'cyd']
+    const [ann, bob, cyd] = names.map((name) => startChat(['--config', config, '--json'], { env: { PRESENCE_NAME: name, PRESENCE_GROUP: group } }))
+    const chats = [ann!, bob!, cyd!]
+    await Promise.all(chats.map((c) => c.event('listening', { timeout: 30_000 })))
+    for (const [i, chat] of chats.entries()) {
+      for (const other of names.filter((_, j) => j !== i)) await chat.waitFor(new RegExp(`\\[presence\\] ${other} is here`), { stream: 'stderr', timeout: 20_000 })
+    }
+    ann!.write('/who')
+    await ann!.waitFor(/^ {2}bob {2}127\.0\.0\.1:\d+ {2}\(heard \d+ s ago\)$/, { timeout: 10_000 })
+    bob!.write('hello from bob')
+    expect(await ann!.event('message', { timeout: 10_000 })).toMatchObject({ text: 'hello from bob', peer: 'bob' })
+    cyd!.kill('SIGKILL') // no goodbye: forgotten after 2.5 intervals
+    await ann!.waitFor(/\[presence\] cyd left \(not heard for \d+ s\)/, { stream: 'stderr', timeout: 20_000 })
+    bob!.end() // a goodbye on the way out
+    await ann!.waitFor(/\[presence\] bob left \(said goodbye\)/, { stream: 'stderr', timeout: 20_000 })
+    ann!.end()
+    expect((await ann!.exited).code).toBe(0)
+  })
+})
