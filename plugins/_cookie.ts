@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHmac, createSecretKey, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Address } from '../core/index.ts'
 
 /** The prefix of the datagram that carries a cookie to a new sender of a `proven` room. */
@@ -15,8 +15,9 @@ const WINDOW_MS = 30_000
  * sender until it has echoed one, which proves it receives what is sent to its address.
  */
 export function createCookies(secret: Uint8Array = randomBytes(32)) {
+  const key = createSecretKey(secret)
   const mint = (to: Pick<Address, 'host' | 'port'>, window: number) =>
-    createHmac('sha256', secret).update(`${to.host}\n${to.port}\n${window}`).digest('base64url').slice(0, 22)
+    createHmac('sha256', key).update(`${to.host}\n${to.port}\n${window}`).digest('base64url').slice(0, 22)
   return {
     secret,
     /** The cookie for `to` now. */

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto'
 
 /**
  * A signed datagram: `US` 0x01 (magic and version), the key id's length (1 byte) and the key id
@@ -17,11 +17,11 @@ export interface Unsealed {
   seq: number
   payload: Uint8Array
   /** Checks the MAC under `secret` (in constant time). */
-  verify(secret: Uint8Array): boolean
+  verify(secret: Uint8Array | KeyObject): boolean
 }
 
 /** Signs `payload` as key `id` with sequence number `seq`. */
-export function seal(payload: Uint8Array, id: string, secret: Uint8Array, seq: number): Uint8Array {
+export function seal(payload: Uint8Array, id: string, secret: Uint8Array | KeyObject, seq: number): Uint8Array {
   const head = MAGIC.length + 1 + id.length
   const out = new Uint8Array(head + SEQ + payload.byteLength + MAC)
   out.set(MAGIC)
