@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import type { Msg } from '@nats-io/nats-core'
 import type { NodeConnectionOptions } from '@nats-io/transport-node'
 import * as v from 'valibot'
-import { definePlugin, drop, type Message, type PluginContext } from '../core/index.ts'
+import { definePlugin, drop, getRuntimeKey, type Message, type PluginContext } from '../core/index.ts'
 import { decodeLine, encodeLine, SequenceWindow, type BridgedLine } from './_bridge-wire.ts'
 import { openLink, type Link } from './_nats-link.ts'
 import { askWho, whoAnswer } from './_nats-who.ts'
@@ -50,8 +50,9 @@ export interface BridgeCounts {
   malformed: number
 }
 
-/** The machine's name; Deno without `--allow-sys=hostname` refuses it, and then `relay` will do. */
+/** The machine's name; not asked of Deno, which would prompt for `--allow-sys=hostname` on a terminal. */
 function hostName(): string {
+  if (getRuntimeKey() === 'deno') return 'relay'
   try {
     return hostname()
   } catch {

@@ -152,10 +152,10 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     expect(sum(eastClosed, 'delivered')).toBe(1)
   }, 90_000)
 
-  it('natsBridge() with the broker down at start says so in one line, serves its members, and bridges once it is up', async () => {
+  it('natsBridge() in examples/cluster with the broker down at start says so in one line, serves its members, and bridges once it is up', async () => {
     const nats = await broker()
     await nats.kill()
-    const east = startRelay(nats, 'east')
+    const east = startChat(['serve', '--config', 'examples/cluster/east.config.ts', '--port', '0', '--json'], { env: { NATS_URL: nats.url } })
     const port = await portOf(east)
     await status(east, 'down')
     const room = await members([port], 1)
