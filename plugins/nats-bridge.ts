@@ -168,7 +168,7 @@ export function natsBridge(options: NatsBridgeOptions) {
     },
     inbound(message, ctx) {
       const { who } = ctx.options
-      if (who === false || message.text.trim() !== who || !room.has(message.from)) return
+      if (who === false || room.said(message)?.trim() !== who) return
       void askWho(link!, ctx.options.subject, ctx.options.whoWait, name, room, ctx.peers).then((text) => ctx.signal.aborted || ctx.reply(message, text))
       return drop('natsBridge: who')
     },

@@ -16,6 +16,11 @@ export interface RelayRoom {
   size(): number
   /** Whether this address is a live member. */
   has(address: Pick<Address, 'host' | 'port'>): boolean
+  /**
+   * What a live member said in `message`: its text, without its cookie in a `proven` room;
+   * `undefined` when the message is not a live member's (or, `proven`, carries no good cookie).
+   */
+  said(message: Message): string | undefined
   /** The broadcast line for `message` said by `from`, in this relay's `format`. */
   format(message: Message, from: string): string
   /** Hears each line a member says here, after the relay broadcast it; returns how to stop hearing. */
@@ -74,6 +79,7 @@ export function relay(options?: RelayOptions) {
   let refused = 0
   let warnedAt = -Infinity
   let format: Resolved['format'] = '{from}: {text}'
+  let proven = false
   const listeners = new Set<(message: Message, from: string) => void>()
 
   function leave(ctx: PluginContext<Resolved>, key: string, member: Member): void {
@@ -139,18 +145,24 @@ export function relay(options?: RelayOptions) {
     return true
   }
 
+  /** The text after a good cookie (its member's, or a fresh one issued to this address), or nothing. */
+  function check(message: Message, member: Member | undefined): Proven | undefined {
+    const { text } = message
+    const cookie = text.slice(0, 22)
+    const rest = text.length === 22 ? '' : text.charAt(22) === ' ' ? text.slice(23) : undefined
+    if (rest === undefined || !COOKIE.test(cookie)) return undefined
+    if (member?.cookie !== undefined && sameText(cookie, member.cookie)) return { text: rest, cookie }
+    if (room.cookies.check(cookie, message.from, message.at)) return { text: rest, cookie }
+    return undefined
+  }
+
   /**
    * In a `proven` room: the text after the sender's cookie, if the cookie is its member's or a
    * fresh one issued to this address. Anything else gets a cookie back (within the notice budget).
    */
   function prove(ctx: PluginContext<Resolved>, message: Message, member: Member | undefined): Proven | Drop {
-    const { text } = message
-    const cookie = text.slice(0, 22)
-    const rest = text.length === 22 ? '' : text.charAt(22) === ' ' ? text.slice(23) : undefined
-    if (rest !== undefined && COOKIE.test(cookie)) {
-      if (member?.cookie !== undefined && sameText(cookie, member.cookie)) return { text: rest, cookie }
-      if (room.cookies.check(cookie, message.from, message.at)) return { text: rest, cookie }
-    }
+    const proven = check(message, member)
+    if (proven) return proven
     const sent = notice(ctx, message, COOKIE_NOTICE + room.cookies.issue(message.from, Date.now()))
     const what = member ? 'a datagram without its member’s cookie' : 'not a member yet'
     return drop(`relay: ${what}${sent ? '; sent it a cookie' : ''}`)
@@ -166,6 +178,7 @@ export function relay(options?: RelayOptions) {
       if (kept) room = kept
       else ctx.store.set('room', room)
       format = ctx.options.format
+      proven = ctx.options.members === 'proven'
       const every = Math.min(5000, Math.max(100, (ctx.options.timeout * 1000) / 2))
       ctx.setInterval(() => expire(ctx, Date.now()), every)
     },
@@ -223,6 +236,11 @@ export function relay(options?: RelayOptions) {
     members: () => room.members.values(),
     size: () => room.members.size,
     has: (address) => room.members.has(formatAddress(address)),
+    said(message) {
+      const member = room.members.get(formatAddress(message.from))
+      if (!member) return undefined
+      return proven ? check(message, member)?.text : message.text
+    },
     format: (message, from) => (typeof format === 'function' ? format(message, from) : fill(format, message, from)),
     listen(hear) {
       listeners.add(hear)

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createMemoryNetwork } from '../../core/testing.ts'
-import { heartbeat, relay, type RelayStatus } from '../../plugins/index.ts'
+import type { Message } from '../../core/index.ts'
+import { heartbeat, relay, roomOf, type RelayStatus } from '../../plugins/index.ts'
 import { kit } from '../helpers/kit.ts'
 
 describe('relay()', () => {
@@ -205,5 +206,21 @@ describe("heartbeat() with relay({ members: 'proven' })", () => {
     await vi.advanceTimersByTimeAsync(10)
     expect(client.messages.map((m) => m.text).at(-1)).toBe('after the restart')
     expect(notices()).toBe(1)
+  })
+})
+
+describe('roomOf(relay())', () => {
+  it('said(): what a live member said, without its cookie in a proven room; nothing for anyone else', async () => {
+    const heard: Array<string | undefined> = []
+    const room = relay({ members: 'proven' })
+    const spy = { name: 'spy', inbound: (m: Message) => void heard.push(roomOf(room)!.said(m)) }
+    const t = await kit([spy, room])
+    const [alice, bob] = [t.peer('alice'), t.peer('bob')]
+    const cookie = /\^cookie\^ (\S+)/.exec((await alice.send('^hb^')).expectReply())![1]!
+    await alice.send(`${cookie} ^hb^`)
+    await alice.send(`${cookie} /who`)
+    await alice.send('/who')
+    await bob.send(`${cookie} /who`)
+    expect(heard).toEqual([undefined, undefined, '/who', undefined, undefined])
   })
 })
