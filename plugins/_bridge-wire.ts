@@ -17,6 +17,7 @@ export interface BridgedLine {
 
 /** A payload past this is not ours (a UDP datagram is at most 65,507 bytes, plus the envelope). */
 export const MAX_PAYLOAD = 96 * 1024
+const MAX_TEXT = 65_507
 
 export function encodeLine(line: BridgedLine): Uint8Array {
   const { origin, seq, relay, from, host, port, text } = line
@@ -37,6 +38,8 @@ export function decodeLine(data: Uint8Array): BridgedLine | undefined {
   if (typeof o !== 'string' || o.length === 0 || o.length > 64) return undefined
   if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 1) return undefined
   if (typeof r !== 'string' || typeof f !== 'string' || typeof h !== 'string' || typeof t !== 'string') return undefined
+  // What one datagram can carry; the relay it came from bounded it further with its maxLine.
+  if (t.length > MAX_TEXT || r.length > 64 || f.length > 256 || h.length > 64) return undefined
   if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 65535) return undefined
   return { origin: o, seq: s, relay: r, from: f, host: h, port: p, text: t }
 }

@@ -13,6 +13,7 @@ describe('natsBridge() wire', () => {
     const bad = ['', 'null', '[]', '{"v":2}', 'not json', JSON.stringify({ ...JSON.parse('{}'), v: 1, o: 'o', s: 0, r: '', f: '', h: '', p: 1, t: '' })]
     bad.push(JSON.stringify({ v: 1, o: 'o', s: 1, r: 'r', f: 'f', h: 'h', p: 70000, t: 't' }))
     bad.push(JSON.stringify({ v: 1, o: 'x'.repeat(65), s: 1, r: 'r', f: 'f', h: 'h', p: 1, t: 't' }))
+    bad.push(JSON.stringify({ v: 1, o: 'o', s: 1, r: 'r', f: 'f', h: 'h', p: 1, t: 'x'.repeat(65_508) }))
     for (const text of bad) expect(decodeLine(encodeUtf8(text)), text).toBeUndefined()
     expect(decodeLine(new Uint8Array(MAX_PAYLOAD + 1))).toBeUndefined()
   })
