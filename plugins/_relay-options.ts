@@ -37,7 +37,10 @@ export const Options = v.optional(
     quit: v.optional(v.string('a string'), 'quit'),
     /** Sent to every live member when the relay stops (with the member's cookie, when `proven`). @default 'Bye!' */
     bye: v.optional(v.string('a string'), 'Bye!'),
-    /** Sent to a sender refused for a full room, when it is not longer than what the sender sent. @default 'The room is full.' */
+    /**
+     * Sent to a sender refused for a full room, when it is not longer than what the sender sent.
+     * @default 'The room is full.'
+     */
     full: v.optional(v.string('a string'), 'The room is full.'),
   }),
   {},

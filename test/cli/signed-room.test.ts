@@ -40,7 +40,8 @@ describe('signed() across runtimes', () => {
       for (const line of ['alice: hello from node', 'bob: hello from deno', 'carol: hello from bun']) await member.waitFor(said(line))
     }
 
-    // Someone with dave's key (a room key) sends one line; then the exact bytes again, a tampered copy, an unsigned line.
+    // Someone with dave's key (a room key) sends one line; then the exact bytes again, a
+    // tampered copy, an unsigned line.
     const mallory = await plainSocket()
     sockets.push(mallory)
     const genuine = seal(new TextEncoder().encode('dave was here'), 'dave', new TextEncoder().encode(keys.dave), Date.now() * 1024)
