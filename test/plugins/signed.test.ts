@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryNetwork } from '../../core/testing.ts'
-import { relay, signed } from '../../plugins/index.ts'
+import { heartbeat, relay, signed } from '../../plugins/index.ts'
 import { ReplayWindow, REPLAY_WINDOW } from '../../plugins/_replay-window.ts'
 import { seal } from '../../plugins/_signature.ts'
 import { kit } from '../helpers/kit.ts'
@@ -67,6 +67,24 @@ describe('signed()', () => {
     await room.settle()
     await bob.settle()
     expect(bob.messages.at(-1)?.text).toBe('<alice> again')
+  })
+})
+
+describe('signed() with a proven relay and heartbeat()', () => {
+  it('the cookie exchange happens inside the signatures, and lines carry the key’s name', async () => {
+    const network = createMemoryNetwork()
+    const room = await kit({ network, plugins: [signed({ keys, as: 'relay' }), relay({ members: 'proven' })] })
+    const to = `127.0.0.1:${room.address.port}`
+    const alice = await kit({ network, plugins: [signed({ keys, as: 'alice' }), heartbeat({ to })] })
+    await alice.settle()
+    await room.settle()
+    await alice.settle()
+    await alice.send('signed and proven', to)
+    await room.settle()
+    await alice.settle()
+    expect(alice.messages.map((m) => [m.text, m.meta.peer])).toEqual([['alice: signed and proven', 'relay']])
+    const reasons = room.events.flatMap((e) => (e.type === 'drop' ? [e.reason] : []))
+    expect(reasons).toEqual(['relay: not a member yet; sent it a cookie', 'relay: heartbeat'])
   })
 })
 
