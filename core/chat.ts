@@ -194,7 +194,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     port: config.port,
     recvBufferSize: config.recvBufferSize,
     onDatagram: (data, from) => {
-      if (!guard.admit(data.byteLength, from, Date.now())) return
+      // Once closing, nothing new comes in: every message reported reaches every plugin before it is disposed.
+      if (closing || !guard.admit(data.byteLength, from, Date.now())) return
       if (pipeline) receive(pipeline, data, from)
       else if (!closing && early.length < MAX_EARLY) early.push([data, from])
     },
@@ -391,6 +392,14 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       closed ??= (async () => {
         await reloads
         closing = true
+        if (busy > 0) {
+          let timer: ReturnType<typeof setTimeout> | undefined
+          await new Promise<void>((resolve) => {
+            idlers.push(resolve)
+            timer = setTimeout(resolve, hookTimeout)
+          })
+          clearTimeout(timer)
+        }
         await disposeAll(lifetimes, hookTimeout, emit)
         pipeline = undefined
         if (inflight > 0) {

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { definePlugin, formatAddress, type Address, type Message } from '../core/index.ts'
-import { BatchedFile } from './_batched-file.ts'
+import { BACKLOG_CHARS, BatchedFile, type WriteTrouble } from './_batched-file.ts'
 import { jsonChars } from './_jsonl.ts'
 
 const Options = v.optional(
@@ -17,7 +17,11 @@ const Options = v.optional(
 
 export type LoggerOptions = v.InferInput<typeof Options>
 
-/** Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on shutdown). */
+/**
+ * Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on
+ * shutdown). A write that fails is reported once; its lines wait (up to 8 Mi chars) to be written
+ * again, and the count of lines that never were is reported at the end.
+ */
 export function logger(options?: LoggerOptions) {
   let transcript: BatchedFile | undefined
   let toConsole = false
@@ -35,7 +39,7 @@ export function logger(options?: LoggerOptions) {
       const path = ctx.options.file
       toConsole = ctx.options.console ?? !path
       if (!path) return
-      const file = await BatchedFile.open(path, (error) => ctx.logger.error(`Cannot write ${path}: ${String(error)}`))
+      const file = await BatchedFile.open(path, (trouble) => reportTrouble(ctx.logger, path, trouble, file?.lost ?? 0))
       transcript = file
       ctx.setInterval(() => file.flush(), ctx.options.flushInterval)
     },
@@ -49,10 +53,14 @@ export function logger(options?: LoggerOptions) {
       if (toConsole) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
       transcript?.append(outHead.at(Date.now(), message.to, peer) + jsonChars(message.text) + '"}\n')
     },
-    async dispose() {
+    async dispose(ctx) {
       const file = transcript
       transcript = undefined
-      await file?.close()
+      if (!file) return
+      await file.close()
+      if (file.lost === 0) return
+      ctx.logger.warn(`${file.lost} line${file.lost === 1 ? ' was' : 's were'} not written to ${ctx.options.file}`)
+      ctx.report({ file: ctx.options.file, unwritten: file.lost })
     },
   })
 }
@@ -106,6 +114,11 @@ class InboundTail {
     }
     return this.tail
   }
+}
+
+function reportTrouble(log: { error(text: string): void; info(text: string): void }, path: string, trouble: WriteTrouble, lost: number): void {
+  if (trouble.recovered) return log.info(`Writing ${path} again${lost ? ` (${lost} lines could not be kept meanwhile)` : ''}`)
+  log.error(`Cannot write ${path}: ${String(trouble.error)}; keeping its lines (up to ${BACKLOG_CHARS / 1024 / 1024} Mi chars) to write them when it works again`)
 }
 
 function label(address: Address, peer: string | undefined): string {

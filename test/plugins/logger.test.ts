@@ -68,10 +68,13 @@ async function transcript(steps: readonly Step[], file = join(mkdtempSync(join(t
   const plugin = logger({ file, flushInterval: 60_000 })
   const ticks: (() => void)[] = []
   const errors: string[] = []
+  const warnings: string[] = []
+  const reports: Record<string, unknown>[] = []
   const ctx = {
     name: 'logger',
     options: v.parse(plugin.schema as unknown as v.GenericSchema, plugin.options),
-    logger: { error: (text: string) => errors.push(text), info: () => {} },
+    logger: { error: (text: string) => errors.push(text), info: () => {}, warn: (text: string) => warnings.push(text) },
+    report: (status: Record<string, unknown>) => reports.push(status),
     setInterval: (fn: () => void) => void ticks.push(fn),
   } as unknown as Parameters<NonNullable<typeof plugin.setup>>[0]
   const expected: string[] = []
@@ -95,7 +98,7 @@ async function transcript(steps: readonly Step[], file = join(mkdtempSync(join(t
   }
   await plugin.dispose!(ctx)
   const text = file === '/dev/full' ? '' : readFileSync(file, 'utf8')
-  return { lines: text.split('\n').slice(0, -1), expected, errors }
+  return { lines: text.split('\n').slice(0, -1), expected, errors, warnings, reports }
 }
 
 const v4: Address = { host: '127.0.0.1', port: 7788, family: 'IPv4' }
@@ -190,10 +193,12 @@ describe('logger() transcript lines', () => {
     expect(lines).toEqual(expected)
   })
 
-  it.skipIf(!existsSync('/dev/full'))('reports each failed write once, naming the file, and lets messages pass', async () => {
-    const { errors } = await transcript([{ in: received('one') }, 'tick', 'tick', { in: received('two') }], '/dev/full')
-    // One write for the tick with a line, none for the empty one, one when disposed.
-    expect(errors).toHaveLength(2)
-    for (const error of errors) expect(error).toMatch(/^Cannot write \/dev\/full: .*ENOSPC/)
+  it.skipIf(!existsSync('/dev/full'))('reports a failing file once, naming it, lets messages pass, and counts the lines not written', async () => {
+    const { errors, warnings, reports } = await transcript([{ in: received('one') }, 'tick', 'tick', { in: received('two') }, 'tick'], '/dev/full')
+    // The first failed write says so; the retries at each tick and at the end stay quiet.
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatch(/^Cannot write \/dev\/full: .*ENOSPC.*keeping its lines/)
+    expect(warnings).toEqual(['2 lines were not written to /dev/full'])
+    expect(reports).toEqual([{ file: '/dev/full', unwritten: 2 }])
   })
 })
