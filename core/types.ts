@@ -21,7 +21,14 @@ export interface Message {
   /** True when some bytes did not decode and became U+FFFD. */
   malformed?: boolean
   /** Free annotations of plugins, e.g. `meta.peer`: the sender's contact name. */
-  meta: Record<string, unknown>
+  meta: Meta
+}
+
+/** Annotations on a message: the core sets `peer`; plugins add their own keys. */
+export interface Meta {
+  /** The contact name of the sender (inbound) or recipient (outbound), when it has one. */
+  peer?: string | undefined
+  [key: string]: unknown
 }
 
 /** A message on its way out, before it is encoded. */
@@ -29,7 +36,7 @@ export interface Outgoing {
   text: string
   to: Address
   /** Free annotations of plugins; `meta.peer` holds the recipient's contact name if it has one. */
-  meta: Record<string, unknown>
+  meta: Meta
 }
 
 /** What a decoder answers: the text and whether any bytes were undecodable. */
