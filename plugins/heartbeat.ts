@@ -95,10 +95,10 @@ export function heartbeat(options: HeartbeatOptions) {
           // Echoed at once (the outbound hook puts it in front): that is what makes us a member.
           state.cookie = cookie
           ctx.send(text, to)
-          return drop('heartbeat: the relay’s cookie')
+          return drop("heartbeat: the relay's cookie")
         }
         const proof = state.cookie === undefined ? '' : ` ${state.cookie}`
-        if (said === bye && proof) return drop(`heartbeat: a ${bye} without the relay’s proof (forged?)`)
+        if (said === bye && proof) return drop(`heartbeat: a ${bye} without the relay's proof (forged?)`)
         quietTicks = 0
         if (said === bye + proof) {
           // The room is closed: its silence from now on is no news, its next datagram is.

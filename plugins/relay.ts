@@ -164,7 +164,7 @@ export function relay(options?: RelayOptions) {
     const proven = check(message, member)
     if (proven) return proven
     const sent = notice(ctx, message, COOKIE_NOTICE + room.cookies.issue(message.from, Date.now()))
-    const what = member ? 'a datagram without its member’s cookie' : 'not a member yet'
+    const what = member ? "a datagram without its member's cookie" : 'not a member yet'
     return drop(`relay: ${what}${sent ? '; sent it a cookie' : ''}`)
   }
 

@@ -60,7 +60,7 @@ describe.skipIf(cannotForge)(`relay({ members: 'proven' }) against forged source
     await relay.waitFor((line) => line.includes('"event":"sent"') && line.includes('the real alice') && line.includes(aliceAt))
 
     const drops = printed(relay, 'drop')
-    expect(drops.filter((d) => d.peer === aliceAt && d.reason.startsWith('relay: a datagram without its member’s cookie'))).toHaveLength(3)
+    expect(drops.filter((d) => d.peer === aliceAt && d.reason.startsWith("relay: a datagram without its member's cookie"))).toHaveLength(3)
     expect(drops.filter((d) => d.peer === '127.0.0.77:5555' && d.reason.startsWith('relay: not a member yet'))).toHaveLength(6)
     // The victim never became a member: it got cookie notices only, within the budget per address.
     const toVictim = printed(relay, 'sent').filter((s) => s.to === '127.0.0.77:5555')
@@ -92,7 +92,7 @@ describe.skipIf(cannotForge)(`relay({ members: 'proven' }) against forged source
     await dropped(relay, /^relay: heartbeat$/, `127.0.0.1:${clientPort}`)
 
     await forge({ host: '127.0.0.1', port }, clientPort, 'Bye!')
-    await dropped(client, /^heartbeat: a Bye! without the relay’s proof/, `127.0.0.1:${port}`)
+    await dropped(client, /^heartbeat: a Bye! without the relay's proof/, `127.0.0.1:${port}`)
     client.write('still here')
     await client.waitFor((line) => line.includes('"event":"message"') && line.includes(`127.0.0.1:${clientPort}: still here`))
 

@@ -144,9 +144,9 @@ describe("relay({ members: 'proven' })", () => {
     await forge('^hb^', victim)
     const drops = t.events.filter((e) => e.type === 'drop').map((e) => e.type === 'drop' && e.reason)
     expect(drops.slice(-4)).toEqual([
-      'relay: a datagram without its member’s cookie; sent it a cookie',
-      'relay: a datagram without its member’s cookie; sent it a cookie',
-      'relay: a datagram without its member’s cookie; sent it a cookie',
+      "relay: a datagram without its member's cookie; sent it a cookie",
+      "relay: a datagram without its member's cookie; sent it a cookie",
+      "relay: a datagram without its member's cookie; sent it a cookie",
       'relay: not a member yet; sent it a cookie',
     ])
     alice.take()
