@@ -27,7 +27,18 @@ export interface Output {
   datagramEvents(extra?: { messages?: boolean }): Array<'message' | 'sent'>
 }
 
-const color = !process.env.NO_COLOR && process.stdout.isTTY === true && process.env.TERM !== 'dumb'
+/**
+ * Colour on a terminal, as consola decides it (docs/runtimes.md): `NO_COLOR` turns it off,
+ * `FORCE_COLOR` (other than `0` or `false`) turns it on even through a pipe.
+ */
+function colorOn(stream: NodeJS.WriteStream): boolean {
+  const { NO_COLOR, FORCE_COLOR, TERM } = process.env
+  if (NO_COLOR) return false
+  if (FORCE_COLOR !== undefined && FORCE_COLOR !== '') return FORCE_COLOR !== '0' && FORCE_COLOR !== 'false'
+  return stream.isTTY === true && TERM !== 'dumb'
+}
+
+const color = colorOn(process.stdout)
 const paint = (code: number) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text)
 export const dim = paint(2)
 export const cyan = paint(36)
@@ -37,7 +48,7 @@ export const yellow = paint(33)
 export const onStdout = forStream(process.stdout)
 const onStderr = forStream(process.stderr)
 
-const errColor = !process.env.NO_COLOR && process.stderr.isTTY === true && process.env.TERM !== 'dumb'
+const errColor = colorOn(process.stderr)
 const PREFIX: Record<string, [string, number]> = { error: ['error', 31], fatal: ['error', 31], warn: ['warning', 33], debug: ['debug', 2], trace: ['trace', 2] }
 
 /** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */

@@ -69,6 +69,15 @@ describe('chat --version and --help', () => {
     expect(exit).toMatchObject({ code: 2, stdout: '', stderr: line })
   })
 
+  it('colours through a pipe with FORCE_COLOR, and not with NO_COLOR or FORCE_COLOR=0', async () => {
+    const config = ['--config', 'test/fixtures/relay/chat.config.ts', 'plugins']
+    const forced = await runChat(config, { env: { NO_COLOR: '', FORCE_COLOR: '1' } })
+    expect(forced.stdout).toContain('\x1b[2m')
+    for (const env of [{ NO_COLOR: '', FORCE_COLOR: '0' }, { NO_COLOR: '1', FORCE_COLOR: '1' }, { NO_COLOR: '', FORCE_COLOR: '' }]) {
+      expect((await runChat(config, { env })).stdout).not.toContain('\x1b[')
+    }
+  })
+
   it('takes options before the command', async () => {
     const exit = await runChat(['--config', 'test/fixtures/relay/chat.config.ts', '--json', 'plugins'])
     expect(exit.code).toBe(0)
