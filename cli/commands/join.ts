@@ -1,7 +1,7 @@
 import {
   ChatError, createChat, createPeers, describeError, describePeer, formatAddress, getTransport, resolveConfig, resolveTarget, type Address, type Chat, type Message, type ResolvedConfig,
 } from '../_core.ts'
-import { heartbeat, type RelayStatus } from '../../plugins/index.ts'
+import { heartbeat, schedule, type RelayStatus } from '../../plugins/index.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, parseSeconds, socketFlags, watchFlag } from '../_args.ts'
 import { readLines } from '../_lines.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
@@ -31,6 +31,7 @@ says otherwise.`,
     interval: { short: 'i', value: 'S', help: 'seconds between heartbeats (default 10)', parse: parseSeconds },
     linger: { value: 'MS', help: 'with piped stdin: how long to keep receiving after it ends (default 500)', parse: parseMs },
     eol: { value: 'EOL', help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
+    nick: { value: 'NAME', help: 'our nickname in the room: `^here^ NAME` with each heartbeat (the relay needs presence())', parse: parseNick },
     ...watchFlag,
     ...configFlags,
     ...socketFlags,
@@ -38,6 +39,11 @@ says otherwise.`,
     ...helpFlag,
   },
 })
+
+function parseNick(text: string, flag: string): string {
+  if (!/^[^\x00-\x1f\x7f]{1,32}$/.test(text)) throw new ChatError('E_USAGE', `Expected ${flag} to be a nickname of 1-32 printable characters, got \`${text}\``)
+  return text
+}
 
 const COMMANDS = '/quit, /reload, /help; another /command is sent as text; //text sends "/text"'
 const OWN = ['quit', 'exit', 'reload', 'help']
@@ -61,7 +67,11 @@ export async function join(argv: string[]): Promise<number> {
   const relay = await resolveRelay(target, config)
   // One instance for the whole session, so a reload sees it unchanged and keeps it running.
   const client = resolveConfig({
-    plugins: [heartbeat({ to: relay, interval, onStatus: (status) => report(output, status, byeSaid) })],
+    plugins: [
+      heartbeat({ to: relay, interval, onStatus: (status) => report(output, status, byeSaid) }),
+      // Said again with each heartbeat, so a relay that restarted, or forgot us, learns it again.
+      values.nick !== undefined && schedule({ to: formatAddress(relay), text: `^here^ ${values.nick}`, every: Math.max(10, Math.round(interval * 1000)), now: true }),
+    ],
   }).plugins
   // A client that is also a relay would send every broadcast back to the room, which sends it
   // back again: the config's relay (if it has one) stays out of `chat join`.

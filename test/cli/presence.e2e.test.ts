@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, runtime, startChat, stopAll } from '../helpers/chat-process.ts'
+import { root, runChat, runtime, startChat, stopAll } from '../helpers/chat-process.ts'
 import { plainSocket } from '../helpers/udp.ts'
 
 afterEach(stopAll)
@@ -36,5 +36,33 @@ describe.runIf(runtime !== 'deno')('presence() in a multicast room', () => {
     await ann!.waitFor(/\[presence\] bob left \(said goodbye\)/, { stream: 'stderr', timeout: 20_000 })
     ann!.end()
     expect((await ann!.exited).code).toBe(0)
+  })
+})
+
+describe('chat join --nick', () => {
+  it('names us in a relay that has presence(): the relay\'s {from} is the nickname', async () => {
+    const server = startChat(['serve', '--config', join(root, 'test/fixtures/relay/chat.config.ts'), '--json'], { env: { RELAY_PRESENCE: '1' } })
+    const port = await server.port()
+    const bob = await plainSocket()
+    try {
+      await bob.send('^hb^', port)
+      const alice = startChat(['join', String(port), '--nick', 'alice', '--json'])
+      await alice.event('joined')
+      // The relay has taken the nickname once its presence() drops the announcement (a --json `drop` event).
+      await server.waitFor((l) => l.includes('"reason":"presence: announcement"') && l.includes('"text":"^here^ alice"'), { timeout: 10_000 })
+      alice.write('hello room')
+      let line = ''
+      while (!line.endsWith('hello room')) line = (await bob.next(10_000)).data.toString()
+      expect(line).toBe('alice: hello room')
+      alice.end()
+      expect((await alice.exited).code).toBe(0)
+    } finally {
+      await bob.close()
+    }
+  })
+
+  it('rejects a nickname with control characters (exit 2)', async () => {
+    const exit = await runChat(['join', '9', '--nick', 'a\x1bb'])
+    expect(exit).toMatchObject({ code: 2, stderr: 'chat: Expected --nick to be a nickname of 1-32 printable characters, got `a\x1bb`' })
   })
 })
