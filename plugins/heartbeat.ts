@@ -27,6 +27,12 @@ const Options = v.object({
   bye: v.optional(v.string('a string'), 'Bye!'),
   /** After this many intervals without a datagram from the relay, it is reported silent. @default 3 */
   silentAfter: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')), 3),
+  /**
+   * The relay is one of proven members (`relay({ members: 'proven' })`): a `Bye!` is believed only
+   * with this member's cookie, even before the first cookie has come. Without it, a plain `Bye!`
+   * is believed until the relay sends a cookie. @default false
+   */
+  proven: v.optional(v.boolean('true or false'), false),
   /** Hears when the relay goes silent, answers again, or says `Bye!`; by default they are logged. */
   onStatus: v.optional(v.custom<(status: RelayStatus) => void>((x) => typeof x === 'function', 'a function')),
 })
@@ -97,10 +103,10 @@ export function heartbeat(options: HeartbeatOptions) {
           ctx.send(text, to)
           return drop("heartbeat: the relay's cookie")
         }
-        const proof = state.cookie === undefined ? '' : ` ${state.cookie}`
-        if (said === bye && proof) return drop(`heartbeat: a ${bye} without the relay's proof (forged?)`)
+        const proof = state.cookie === undefined ? (ctx.options.proven ? undefined : '') : ` ${state.cookie}`
+        if (said === bye && proof !== '') return drop(`heartbeat: a ${bye} without the relay's proof (forged?)`)
         quietTicks = 0
-        if (said === bye + proof) {
+        if (proof !== undefined && said === bye + proof) {
           // The room is closed: its silence from now on is no news, its next datagram is.
           silent = true
           report({ state: 'bye', relay: label })

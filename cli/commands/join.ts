@@ -32,6 +32,7 @@ says otherwise.`,
     linger: { value: 'MS', help: 'with piped stdin: how long to keep receiving after it ends (default 500)', parse: parseMs },
     eol: { value: 'EOL', help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
     nick: { value: 'NAME', help: 'our nickname in the room: `^here^ NAME` with each heartbeat (the relay needs presence())', parse: parseNick },
+    proven: { help: "the relay is one of proven members: from the start, believe only a Bye! with its cookie" },
     ...watchFlag,
     ...configFlags,
     ...socketFlags,
@@ -68,7 +69,7 @@ export async function join(argv: string[]): Promise<number> {
   // One instance for the whole session, so a reload sees it unchanged and keeps it running.
   const client = resolveConfig({
     plugins: [
-      heartbeat({ to: relay, interval, onStatus: (status) => report(output, status, byeSaid) }),
+      heartbeat({ to: relay, interval, proven: values.proven, onStatus: (status) => report(output, status, byeSaid) }),
       // Said again with each heartbeat, so a relay that restarted, or forgot us, learns it again.
       values.nick !== undefined && schedule({ to: formatAddress(relay), text: `^here^ ${values.nick}`, every: Math.max(10, Math.round(interval * 1000)), now: true }),
     ],

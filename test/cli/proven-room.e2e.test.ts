@@ -87,7 +87,7 @@ describe.skipIf(cannotForge)(`relay({ members: 'proven' }) against forged source
   it('chat join believes only a Bye! with the proven relay’s proof', async () => {
     const relay = startRelay('proven')
     const port = await relay.port()
-    const client = startChat(['join', `127.0.0.1:${port}`, '--json'])
+    const client = startChat(['join', `127.0.0.1:${port}`, '--json', '--proven'])
     const clientPort = await client.port()
     await dropped(relay, /^relay: heartbeat$/, `127.0.0.1:${clientPort}`)
 

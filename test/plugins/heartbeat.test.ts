@@ -89,4 +89,16 @@ describe('heartbeat()', () => {
     await Promise.resolve()
     expect(room.take()).toEqual(['^hb^', 'bye now'])
   })
+
+  it('with proven: true, believes no plain Bye!, even before the relay sent a cookie', async () => {
+    const statuses: RelayStatus[] = []
+    const network = createMemoryNetwork()
+    const server = await kit({ network })
+    const room = server.peer('room')
+    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, proven: true, onStatus: (s) => statuses.push(s) })] })
+    network.deliver(new TextEncoder().encode('Bye!'), room.address, client.address)
+    await client.settle()
+    expect(statuses).toEqual([])
+    expect(client.events.flatMap((e) => (e.type === 'drop' ? [e.reason] : []))).toEqual(["heartbeat: a Bye! without the relay's proof (forged?)"])
+  })
 })
