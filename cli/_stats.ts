@@ -36,7 +36,8 @@ export function createStats(): Stats {
     },
     describe() {
       const s = Math.round((Date.now() - began) / 1000)
-      return `received ${received} datagrams (${receivedBytes} bytes), sent ${sent} (${sentBytes} bytes), ${dropped} dropped, ${errors} errors, in ${s} s`
+      const counts = [`received ${received} datagrams (${receivedBytes} bytes)`, `sent ${sent} (${sentBytes} bytes)`]
+      return `${counts.join(', ')}, ${dropped} dropped, ${errors} errors, in ${s} s`
     },
   }
 }

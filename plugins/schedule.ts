@@ -35,7 +35,8 @@ export function schedule(options: ScheduleOptions) {
     options,
     setup(ctx) {
       const { to, text, every, times, now, clock } = ctx.options
-      // Schedules share the plugin's name, and so its store: each target has its own count (an edit of the text keeps it).
+      // Schedules share the plugin's name, and so its store: each target has its own count
+      // (an edit of the text keeps it).
       const key = `seq ${to}`
       const tick = () => {
         const seq = ((ctx.store.get(key) as number | undefined) ?? 0) + 1

@@ -71,7 +71,8 @@ export async function send(argv: string[]): Promise<number> {
     if (stdin) {
       for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) await say(line)
     } else if (repeat !== undefined || every !== undefined) {
-      await repeatSend(words.join(' '), { times: repeat ?? Infinity, every: every ?? 1000, stopped: untilSignal(output).then(() => {}) }, say)
+      const plan = { times: repeat ?? Infinity, every: every ?? 1000, stopped: untilSignal(output).then(() => {}) }
+      await repeatSend(words.join(' '), plan, say)
     } else {
       await say(words.join(' '))
     }
@@ -100,7 +101,11 @@ async function sendOne(chat: Chat, output: Output, text: string, eol: string, to
 }
 
 /** Sends `times` copies, `every` ms apart (measured from the first, so a slow send does not drift), until stopped. */
-async function repeatSend(text: string, plan: { times: number; every: number; stopped: Promise<void> }, say: (text: string) => Promise<void>): Promise<void> {
+async function repeatSend(
+  text: string,
+  plan: { times: number; every: number; stopped: Promise<void> },
+  say: (text: string) => Promise<void>,
+): Promise<void> {
   let stop = false
   void plan.stopped.then(() => (stop = true))
   const start = performance.now()

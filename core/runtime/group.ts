@@ -6,7 +6,10 @@ import type { Address, UdpSocket, UdpTransport } from './types.ts'
 export interface GroupOptions {
   /** The group and its port: `239.1.2.3:5000`, `[ff02::1234]:5000`. */
   address: string
-  /** The address of the interface to join on and send from (`127.0.0.1` keeps the room on this machine); the system's choice without it. */
+  /**
+   * The address of the interface to join on and send from (`127.0.0.1` keeps the room on this
+   * machine); the system's choice without it.
+   */
   interface?: string
   /** How far our datagrams go: 0 = this machine, 1 = the local network (a router does not forward them). @default 1 */
   ttl?: number
@@ -20,7 +23,8 @@ export function parseGroup(text: string, what = '--group'): Address {
   const family = hostPort && ipFamily(hostPort.host)
   if (!hostPort || !family) throw new ChatError('E_USAGE', `Expected ${what} to be a multicast GROUP:PORT such as 239.1.2.3:5000, got \`${text}\``)
   const multicast = family === 'IPv4' ? Number(hostPort.host.split('.')[0]) >> 4 === 14 : /^ff/i.test(hostPort.host)
-  if (!multicast) throw new ChatError('E_USAGE', `Expected ${what} to be a multicast address (224.0.0.0-239.255.255.255 or ff00::/8), got \`${hostPort.host}\``)
+  const range = '224.0.0.0-239.255.255.255 or ff00::/8'
+  if (!multicast) throw new ChatError('E_USAGE', `Expected ${what} to be a multicast address (${range}), got \`${hostPort.host}\``)
   if (hostPort.port === 0) throw new ChatError('E_USAGE', `Expected ${what} to have a port (1-65535), got 0`)
   return { host: hostPort.host, port: hostPort.port, family }
 }
@@ -39,7 +43,8 @@ export function groupTransport(base: UdpTransport, options: GroupOptions): UdpTr
     async bind(bind) {
       const ifaceText = options.interface === undefined ? 'the default interface' : options.interface
       const anyHost = group.family === 'IPv6' ? '::' : '0.0.0.0'
-      // Bound to the group's address, the room's socket hears the group only (Windows cannot bind a group: any address there).
+      // Bound to the group's address, the room's socket hears the group only (Windows cannot
+      // bind a group: any address there).
       const roomHost = group.family === 'IPv4' && process.platform !== 'win32' ? group.host : anyHost
       const room = await base.bind({ ...bind, host: roomHost, port: group.port, reuseAddr: true, broadcast: false })
       let own: UdpSocket | undefined
