@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createChat } from '../core/index.ts'
+import { createChat, type Address } from '../core/index.ts'
 import { loadConfig } from '../core/load.ts'
-import type { Address, UdpTransport } from '../core/runtime/types.ts'
+import { createTransport } from '../core/transport.ts'
 
 if (process.env.JITI_INTEROP_DEFAULT !== 'false') console.warn('hotpath: run with JITI_INTEROP_DEFAULT=false to load the modules as `chat` does')
 const { values } = parseArgs({ options: { config: { type: 'string' }, count: { type: 'string' }, rounds: { type: 'string' } } })
@@ -24,8 +24,7 @@ const rounds = Number(values.rounds ?? 5)
 let replies = 0
 let deliver: (data: Uint8Array, from: Address) => void = () => {}
 const local: Address = { host: '127.0.0.1', port: 40_000, family: 'IPv4' }
-const transport: UdpTransport = {
-  runtime: 'node',
+const transport = createTransport('node', () => ({
   async bind(options) {
     deliver = options.onDatagram
     return {
@@ -38,8 +37,9 @@ const transport: UdpTransport = {
     }
   },
   lookup: async (host) => ({ host, family: 'IPv4' }),
-  localHosts: () => ['127.0.0.1'],
-}
+  interfaces: () => ['127.0.0.1'],
+  isIP: () => 4,
+}))
 
 const config = await loadConfig(file)
 // As `chat serve` runs it: without --json or --verbose, no per-datagram event is heard.

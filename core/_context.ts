@@ -1,7 +1,7 @@
 import type { ConsolaInstance } from 'consola'
 import type { ResolvedPlugin } from './config.ts'
 import type { Slot } from './pipeline.ts'
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 import type { Message, Peers, PluginContext, Target } from './types.ts'
 
 /** What a plugin context needs from its chat. */

@@ -1,5 +1,5 @@
 import type { Limits } from './limits.ts'
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 import { SendBudget } from './send-budget.ts'
 import { SourceBuckets } from './source-buckets.ts'
 

@@ -1,6 +1,6 @@
 import { describeError } from './errors.ts'
 import type { Slot } from './pipeline.ts'
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 import { isDrop, type HookName, type Message, type Outgoing, type Plugin } from './types.ts'
 
 /** What one hook did with one message. */

@@ -1,14 +1,21 @@
-import type { Address } from './runtime/types.ts'
 import { ChatError } from './errors.ts'
+
+/** An IPv4 or IPv6 socket address. */
+export interface Address {
+  host: string
+  port: number
+  family: 'IPv4' | 'IPv6'
+}
+
+/** What a runtime's `isIP` answers: 4, 6, or 0 for anything that is not an IP address. */
+export type IpVersion = 0 | 4 | 6
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
 const MAPPED = '::ffff:'
 
-/** `'IPv4'`, `'IPv6'` or `undefined` for a host name. */
-export function ipFamily(host: string): Address['family'] | undefined {
-  if (IPV4.test(host)) return 'IPv4'
-  if (host.includes(':') && /^[\da-f:.]+(%\w+)?$/i.test(host)) return 'IPv6'
-  return undefined
+/** The family of an IP version, `undefined` for 0 (a host name, or nothing at all). */
+export function familyOf(version: IpVersion): Address['family'] | undefined {
+  return version === 4 ? 'IPv4' : version === 6 ? 'IPv6' : undefined
 }
 
 /** An address as people write it: `1.2.3.4:7788`, `[::1]:7788`. */

@@ -1,13 +1,12 @@
 import { createConsola, type ConsolaInstance } from 'consola'
-import { formatAddress, isLoopback, isWildcard } from './address.ts'
+import { formatAddress, isLoopback, isWildcard, type Address } from './address.ts'
 import type { ResolvedConfig, ResolvedPlugin } from './config.ts'
-import { ChatError, describeError, isChatError } from './errors.ts'
+import { ChatError, describeError } from './errors.ts'
 import type { ChatEvent, ChatEventHandler } from './events.ts'
 import { createPeers, resolveTarget } from './peers.ts'
 import { createPipeline, describePlugins, orderPlugins, runChain, runDecode, runEncode, runUnwrap, runWrap, switchOff, type HookHost, type Pipeline, type PluginInfo, type Slot } from './pipeline.ts'
 import { getGroupTransport, getTransport } from './runtime/index.ts'
-import type { Address, UdpSocket, UdpTransport } from './runtime/types.ts'
-import { sendError } from './runtime/_errors.ts'
+import type { UdpSocket, UdpTransport } from './runtime/types.ts'
 import type { Message, Outgoing, Peers, Target } from './types.ts'
 import { decodeUtf8, encodeUtf8 } from './utf8.ts'
 import { toHex } from './hex.ts'
@@ -305,8 +304,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   /** Hands the bytes to the socket; the outcome becomes a `sent` or `error` event, or goes to `done`. Ends one `busy`. */
   function leave(bytes: Uint8Array, out: Outgoing, plugin: string | undefined, done?: (error?: Error) => void): void {
     inflight++
-    socket.send(bytes, out.to, (failure) => {
-      const error = failure ? (isChatError(failure) ? failure : sendError(failure, bytes.byteLength, out.to)) : undefined
+    socket.send(bytes, out.to, (error) => {
       if (tracer) trace(out, error ? 'failed' : 'sent')
       if (error) {
         if (!done) emit({ type: 'error', error, plugin, peer: out.to })

@@ -1,4 +1,4 @@
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 import type { Message } from './types.ts'
 import type { Trace } from './_trace.ts'
 import type { GuardCounts } from './_guard.ts'

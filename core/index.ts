@@ -1,7 +1,7 @@
 // `udpchat`: what a config or a plugin's author needs, and createChat() to run a chat as a library.
 // Re-exports only. The command line's own helpers are not here (cli/_core.ts gathers them); the
 // socket layer's contract is `udpchat/transport`, the test kit `udpchat/testing`.
-export type { Address } from './runtime/types.ts'
+export type { Address } from './address.ts'
 export type { GroupOptions } from './runtime/group.ts'
 export type { ChatConfig, ResolvedConfig, ResolvedPlugin } from './config.ts'
 export type { Chat, ChatOptions, PluginInfo } from './chat.ts'

@@ -1,6 +1,7 @@
 import { formatAddress, parseHostPort } from './address.ts'
 import { ChatError } from './errors.ts'
-import type { Address, UdpTransport } from './runtime/types.ts'
+import type { Address } from './address.ts'
+import type { UdpTransport } from './runtime/types.ts'
 import type { Peers } from './types.ts'
 
 const key = (address: Pick<Address, 'host' | 'port'>) => `${address.host}|${address.port}`

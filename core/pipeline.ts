@@ -1,7 +1,7 @@
 import type { ResolvedPlugin } from './config.ts'
 import { ChatError } from './errors.ts'
 import { drop, isDrop } from './types.ts'
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 import type { Decoded, Drop, HookName, Message, Outgoing, Plugin, PluginContext } from './types.ts'
 
 /** One plugin as the pipeline runs it: the plugin and its context. */

@@ -1,4 +1,4 @@
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 import { randomSeed, sourceHash } from './source-key.ts'
 
 export interface SourceBucketsOptions {

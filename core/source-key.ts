@@ -1,4 +1,4 @@
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 
 const MAPPED = '::ffff:'
 

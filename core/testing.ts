@@ -13,10 +13,10 @@ import { formatAddress } from './address.ts'
 import { createChat, type Chat } from './chat.ts'
 import { resolveConfig, type ChatConfig } from './config.ts'
 import type { ChatEvent } from './events.ts'
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 import type { Message, Plugin } from './types.ts'
 import type { ReloadReport } from './_reload.ts'
-import { createMemoryNetwork, type MemoryNetwork } from './_memory-transport.ts'
+import { createMemoryNetwork, type MemoryNetwork } from './runtime/memory.ts'
 import { Expectations, type Delivery, type LogEntry, type ReplyOptions } from './_testing-delivery.ts'
 
 export { createMemoryNetwork, type MemoryNetwork }

@@ -1,6 +1,6 @@
 import type { ConsolaInstance } from 'consola'
 import type { StandardSchema } from './standard-schema.ts'
-import type { Address } from './runtime/types.ts'
+import type { Address } from './address.ts'
 
 export type { Address }
 

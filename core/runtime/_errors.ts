@@ -1,6 +1,6 @@
-import { formatAddress } from '../address.ts'
-import { ChatError, describeError } from '../errors.ts'
-import type { Address, BindOptions } from './types.ts'
+import { formatAddress, type Address } from '../address.ts'
+import { ChatError, describeError, isChatError } from '../errors.ts'
+import type { BindOptions } from './types.ts'
 
 /** The largest UDP payload over IPv4 (65,535 - 8 byte UDP header - 20 byte IP header). */
 export const MAX_DATAGRAM = 65_507
@@ -15,6 +15,7 @@ function codeOf(error: CodedError): string | undefined {
 
 /** Turns a runtime's send failure into a one-line ChatError that says what to do. */
 export function sendError(error: CodedError, size: number, to: Address): ChatError {
+  if (isChatError(error)) return error
   const where = formatAddress(to)
   const code = codeOf(error)
   switch (code) {
@@ -40,6 +41,7 @@ export function sendError(error: CodedError, size: number, to: Address): ChatErr
 
 /** Turns a runtime's bind failure into a one-line ChatError (the same words on every runtime). */
 export function bindError(error: CodedError, options: Pick<BindOptions, 'host' | 'port'>): ChatError {
+  if (isChatError(error)) return error
   const where = formatAddress(options)
   switch (codeOf(error)) {
     case 'EADDRINUSE':
@@ -55,4 +57,10 @@ export function bindError(error: CodedError, options: Pick<BindOptions, 'host' |
     default:
       return new ChatError('E_BIND', `Cannot bind ${where}: ${describeError(error)}`, { cause: error })
   }
+}
+
+/** Turns a runtime's failed name lookup into a one-line ChatError. */
+export function lookupError(error: CodedError, host: string): ChatError {
+  if (isChatError(error)) return error
+  return new ChatError('E_RESOLVE', `Cannot resolve host \`${host}\` (${error.code ?? describeError(error)})`, { cause: error })
 }

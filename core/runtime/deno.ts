@@ -1,8 +1,7 @@
-import { ipFamily, sendHost, unmapAddress } from '../address.ts'
-import { ChatError } from '../errors.ts'
-import type { Address, BindOptions, UdpSocket, UdpTransport } from './types.ts'
-import { bindError, type CodedError } from './_errors.ts'
-import { nodeTransport } from './node.ts'
+import { isIP } from 'node:net'
+import { sendHost, unmapAddress, type Address, type IpVersion } from '../address.ts'
+import type { BindOptions, RawSocket, UdpAdapter } from './types.ts'
+import type { CodedError } from './_errors.ts'
 
 /** The part of Deno's unstable UDP API that udpchat uses (`--unstable-net`). */
 interface DenoNetAddr {
@@ -18,32 +17,38 @@ interface DenoDatagramConn {
 }
 interface DenoNet {
   listenDatagram?(options: DenoNetAddr): DenoDatagramConn
+  networkInterfaces(): Array<{ address: string }>
 }
 
 const RECEIVE_BUFFER = 65_536
 
 /**
- * The transport on Deno: `Deno.listenDatagram` when the runtime offers it (`--unstable-net`,
- * about twice the rate of Deno's `node:dgram`), else `node:dgram` through Deno's Node layer.
+ * The primitives on Deno: `Deno.listenDatagram` when the runtime offers it (`--unstable-net`,
+ * about twice the rate of Deno's `node:dgram`), else `node:dgram` through Deno's Node layer,
+ * loaded only then.
  */
-export function denoTransport(): UdpTransport {
+export function denoAdapter(): UdpAdapter {
   const deno = (globalThis as unknown as { Deno: DenoNet }).Deno
   const listen = deno.listenDatagram
-  if (typeof listen !== 'function') {
-    // Deno's node:dgram does not apply recvBufferSize, and answers some 40 times slower when it is given.
-    return { ...nodeTransport, runtime: 'deno', bind: (options) => nodeTransport.bind({ ...options, recvBufferSize: undefined }) }
+  return {
+    bind:
+      typeof listen === 'function'
+        ? (options) => bindDeno(listen.bind(deno), options)
+        : // Deno's node:dgram does not apply recvBufferSize, and answers some 40 times slower when it is given.
+          async (options) => (await import('./node.ts')).bindNode({ ...options, recvBufferSize: undefined }),
+    async lookup(host) {
+      // Deno.resolveDns asks a DNS server only: getaddrinfo (through Deno's node:dns) reads /etc/hosts too.
+      const found = await (await import('node:dns/promises')).lookup(host)
+      return { host: found.address, family: found.family === 6 ? 'IPv6' : 'IPv4' }
+    },
+    interfaces: () => deno.networkInterfaces().map((i) => i.address),
+    isIP: (host) => isIP(host) as IpVersion,
   }
-  return { ...nodeTransport, runtime: 'deno', bind: (options) => bindDeno(listen.bind(deno), options) }
 }
 
-async function bindDeno(listen: NonNullable<DenoNet['listenDatagram']>, options: BindOptions): Promise<UdpSocket> {
-  let conn: DenoDatagramConn
-  try {
-    conn = listen({ transport: 'udp', hostname: options.host, port: options.port })
-  } catch (error) {
-    throw bindError(error as CodedError, options)
-  }
-  const family = ipFamily(conn.addr.hostname) ?? 'IPv4'
+async function bindDeno(listen: NonNullable<DenoNet['listenDatagram']>, options: BindOptions): Promise<RawSocket> {
+  const conn = listen({ transport: 'udp', hostname: options.host, port: options.port })
+  const family = isIP(conn.addr.hostname) === 6 ? 'IPv6' : 'IPv4'
   const local: Address = { host: conn.addr.hostname, port: conn.addr.port, family }
   let closed = false
   void receiveLoop(conn, options, () => closed)
@@ -51,16 +56,12 @@ async function bindDeno(listen: NonNullable<DenoNet['listenDatagram']>, options:
   return {
     local,
     send(data, to, done) {
-      if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
       const hostname = sendHost(to, family)
-      // A failure goes to the chat as Deno reports it; the chat turns it into a ChatError.
       conn.send(data, { transport: 'udp', hostname, port: to.port }).then(() => done(), done)
     },
     close() {
-      if (!closed) {
-        closed = true
-        conn.close()
-      }
+      closed = true
+      conn.close()
       return Promise.resolve()
     },
   }
@@ -82,6 +83,6 @@ async function receiveLoop(conn: DenoDatagramConn, options: BindOptions, isClose
       if (coded.code === undefined) return
       continue
     }
-    options.onDatagram(view.slice(), unmapAddress(from.hostname, from.port, ipFamily(from.hostname) ?? 'IPv4'))
+    options.onDatagram(view.slice(), unmapAddress(from.hostname, from.port, isIP(from.hostname) === 6 ? 'IPv6' : 'IPv4'))
   }
 }

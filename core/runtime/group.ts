@@ -1,6 +1,7 @@
-import { formatAddress, ipFamily, parseHostPort } from '../address.ts'
+import { isIP } from 'node:net'
+import { familyOf, formatAddress, parseHostPort, type Address, type IpVersion } from '../address.ts'
 import { ChatError, describeError } from '../errors.ts'
-import type { Address, UdpSocket, UdpTransport } from './types.ts'
+import type { UdpSocket, UdpTransport } from './types.ts'
 
 /** A multicast room: the group to join and how our datagrams go to it. */
 export interface GroupOptions {
@@ -20,7 +21,7 @@ export interface GroupOptions {
 /** The group's address, or a ChatError (E_USAGE) naming what is wrong with it. */
 export function parseGroup(text: string, what = '--group'): Address {
   const hostPort = parseHostPort(text)
-  const family = hostPort && ipFamily(hostPort.host)
+  const family = hostPort && familyOf(isIP(hostPort.host) as IpVersion)
   if (!hostPort || !family) throw new ChatError('E_USAGE', `Expected ${what} to be a multicast GROUP:PORT such as 239.1.2.3:5000, got \`${text}\``)
   const multicast = family === 'IPv4' ? Number(hostPort.host.split('.')[0]) >> 4 === 14 : /^ff/i.test(hostPort.host)
   const range = '224.0.0.0-239.255.255.255 or ff00::/8'

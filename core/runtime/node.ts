@@ -1,29 +1,22 @@
 import dgram from 'node:dgram'
 import { lookup as dnsLookupCallback } from 'node:dns'
 import { lookup as dnsLookup } from 'node:dns/promises'
+import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { ipFamily, sendHost, unmapAddress } from '../address.ts'
-import { ChatError, describeError } from '../errors.ts'
-import type { Address, BindOptions, SendCallback, UdpSocket, UdpTransport } from './types.ts'
-import { bindError } from './_errors.ts'
+import { sendHost, unmapAddress, type Address, type IpVersion } from '../address.ts'
+import type { BindOptions, RawSendCallback, RawSocket, UdpAdapter } from './types.ts'
 
-/** The transport on Node: `node:dgram`. Deno and Bun can use it too, through their Node compatibility. */
-export const nodeTransport: UdpTransport = {
-  runtime: 'node',
+/** The primitives on Node: `node:dgram`, `node:dns`, `node:os`. */
+export const nodeAdapter: UdpAdapter = {
   bind: bindNode,
   async lookup(host) {
-    const family = ipFamily(host)
-    if (family) return { host, family }
-    try {
-      const found = await dnsLookup(host)
-      return { host: found.address, family: found.family === 6 ? 'IPv6' : 'IPv4' }
-    } catch (error) {
-      throw new ChatError('E_RESOLVE', `Cannot resolve host \`${host}\` (${(error as NodeJS.ErrnoException).code ?? describeError(error)})`, { cause: error })
-    }
+    const found = await dnsLookup(host)
+    return { host: found.address, family: found.family === 6 ? 'IPv6' : 'IPv4' }
   },
-  localHosts() {
+  interfaces() {
     return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
   },
+  isIP: (host) => isIP(host) as IpVersion,
 }
 
 // node:dgram resolves every destination through dns.lookup, which answers even an IP literal on
@@ -33,22 +26,27 @@ let lastHost = ''
 let lastFamily = 4
 const literalLookup: NonNullable<dgram.SocketOptions['lookup']> = (host, options, done) => {
   if (host === lastHost) return done(null, host, lastFamily)
-  const family = ipFamily(host)
-  if (!family) return dnsLookupCallback(host, options, done)
+  const version = isIP(host)
+  if (version === 0) return dnsLookupCallback(host, options, done)
   lastHost = host
-  lastFamily = family === 'IPv6' ? 6 : 4
+  lastFamily = version
   done(null, host, lastFamily)
 }
 
-function bindNode(options: BindOptions): Promise<UdpSocket> {
-  const family = ipFamily(options.host) === 'IPv6' ? 'udp6' : 'udp4'
-  const socket = dgram.createSocket({ type: family, recvBufferSize: options.recvBufferSize, reuseAddr: options.reuseAddr, lookup: literalLookup })
+/**
+ * Binds a node:dgram socket; Deno without `--unstable-net` uses it too, through its Node layer.
+ * A bind failure rejects with node's own error.
+ */
+export function bindNode(options: BindOptions): Promise<RawSocket> {
+  const type = isIP(options.host) === 6 ? 'udp6' : 'udp4'
+  const { recvBufferSize, reuseAddr } = options
+  const socket = dgram.createSocket({ type, recvBufferSize, reuseAddr, lookup: literalLookup })
   const { onDatagram, onError } = options
 
   return new Promise((resolve, reject) => {
-    const failBind = (error: NodeJS.ErrnoException) => {
+    const failBind = (error: Error) => {
       socket.close()
-      reject(bindError(error, options))
+      reject(error)
     }
     socket.once('error', failBind)
     socket.bind(options.port, options.host, () => {
@@ -64,19 +62,18 @@ function bindNode(options: BindOptions): Promise<UdpSocket> {
   })
 }
 
-function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
-  let closed = false
+function createNodeSocket(socket: dgram.Socket, local: Address): RawSocket {
   // Datagrams wait here for the end of this turn of the event loop, then leave back to back: a
-  // peer waiting for several replies is woken once for all of them rather than once each, which
-  // on a 2-core machine took the echo benchmark from 0.6-0.8 of raw node:dgram to 0.9-1.0.
-  // Three entries per datagram (data, to, done), so that queueing allocates nothing.
-  const outbox: Array<Uint8Array | Address | SendCallback> = []
+  // peer waiting for several replies is woken once for all of them rather than once each
+  // (measured in bench/NOTES.md). Three entries per datagram (data, to, done), so that queueing
+  // allocates nothing.
+  const outbox: Array<Uint8Array | Address | RawSendCallback> = []
   let scheduled = false
   const sendAll = () => {
     // Read the length each time round: a send made meanwhile goes in this batch too.
     for (let i = 0; i < outbox.length; i += 3) {
       const to = outbox[i + 1] as Address
-      const done = outbox[i + 2] as SendCallback
+      const done = outbox[i + 2] as RawSendCallback
       try {
         socket.send(outbox[i] as Uint8Array, to.port, sendHost(to, local.family), done)
       } catch (error) {
@@ -89,7 +86,6 @@ function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
   return {
     local,
     send(data, to, done) {
-      if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
       outbox.push(data, to, done)
       if (!scheduled) {
         scheduled = true
@@ -97,9 +93,7 @@ function createNodeSocket(socket: dgram.Socket, local: Address): UdpSocket {
       }
     },
     close() {
-      if (closed) return Promise.resolve()
       sendAll()
-      closed = true
       return new Promise((resolve) => socket.close(() => resolve()))
     },
     addMembership: (group, iface) => socket.addMembership(group, iface),

@@ -1,5 +1,5 @@
 import type { RuntimeKey } from './types.ts'
-import { getRuntimeKey } from './index.ts'
+import { getRuntimeKey } from './get-runtime-key.ts'
 
 type Encode = (text: string) => Uint8Array
 type NodeBuffer = { from(text: string, encoding: 'utf8'): Uint8Array }

@@ -1,20 +1,8 @@
-/** An IPv4 or IPv6 socket address. */
-export interface Address {
-  host: string
-  port: number
-  family: 'IPv4' | 'IPv6'
-}
+import type { Address, IpVersion } from '../address.ts'
+import type { ChatError } from '../errors.ts'
 
 /** Called once per datagram; `data` is owned by the receiver and is not reused by the transport. */
 export type DatagramHandler = (data: Uint8Array, from: Address) => void
-
-/**
- * The outcome of one send: nothing (`undefined` or `null`) when the datagram left; else the
- * runtime's own error with its `code`, which the chat turns into a ChatError (one mapper for
- * every runtime, `sendError`), or a ChatError the adapter made itself. node:dgram gets this
- * callback as it is: one closure less per datagram.
- */
-export type SendCallback = (error?: Error | null) => void
 
 export interface BindOptions {
   host: string
@@ -31,10 +19,57 @@ export interface BindOptions {
   reuseAddr?: boolean
 }
 
-/** A bound UDP socket. */
-export interface UdpSocket {
+/** Multicast, where the runtime offers it; `iface` is an address of one of our interfaces. */
+export interface MulticastControls {
+  /** Joins `group` on the interface `iface` (the system's choice without it). */
+  addMembership?(group: string, iface?: string): void | Promise<void>
+  /** Leaves a group joined with `addMembership`. */
+  dropMembership?(group: string, iface?: string): void | Promise<void>
+  /** The interface our multicast datagrams leave from. */
+  setMulticastInterface?(iface: string): void
+  /** How many routers our multicast datagrams may cross (0: this machine only, 1: the local network). */
+  setMulticastTTL?(ttl: number): void
+  /** Whether our multicast datagrams come back to sockets of this machine (other group members here). */
+  setMulticastLoopback?(on: boolean): void
+}
+
+/**
+ * The outcome of one send as a runtime tells it: nothing (`undefined` or `null`) when the
+ * datagram left, else the runtime's own error with its `code`. node:dgram gets this callback as
+ * it is: one closure less per datagram.
+ */
+export type RawSendCallback = (error?: Error | null) => void
+
+/** A socket as a runtime hands it over: no guard, its own errors. */
+export interface RawSocket extends MulticastControls {
   readonly local: Address
   /** Sends one datagram; `done` always hears the outcome. */
+  send(data: Uint8Array, to: Address, done: RawSendCallback): void
+  /** Closes the socket; datagrams already handed to `send` leave first where the runtime can. */
+  close(): Promise<void>
+}
+
+/**
+ * What each runtime supplies (one file per runtime): the primitives only. Each may throw or
+ * report its runtime's own errors; `createTransport` turns them into ChatErrors.
+ */
+export interface UdpAdapter {
+  bind(options: BindOptions): Promise<RawSocket>
+  /** Resolves a host name (never an IP address: those are answered before) to one address. */
+  lookup(host: string): Promise<Pick<Address, 'host' | 'family'>>
+  /** The addresses of this machine's interfaces. */
+  interfaces(): string[]
+  /** The runtime's own answer: 4, 6, or 0 when `host` is not an IP address. */
+  isIP(host: string): IpVersion
+}
+
+/** The outcome of one send: nothing when the datagram left, else a one-line ChatError. */
+export type SendCallback = (error?: ChatError) => void
+
+/** A bound UDP socket. */
+export interface UdpSocket extends MulticastControls {
+  readonly local: Address
+  /** Sends one datagram; `done` always hears the outcome. After `close`, it fails with `E_SEND`. */
   send(data: Uint8Array, to: Address, done: SendCallback): void
   close(): Promise<void>
   // Multicast, where the runtime offers it (see core/runtime/group.ts); `iface` is an address of one of our interfaces.
@@ -50,17 +85,22 @@ export interface UdpSocket {
   setMulticastLoopback?(on: boolean): void
 }
 
-/** What a runtime must provide: the only code in udpchat that touches sockets or name lookup. */
+export type RuntimeKey = 'node' | 'deno' | 'bun'
+
+/** What the chat uses: an adapter behind one guard, every failure a ChatError with a one-line message. */
 export interface UdpTransport {
-  readonly runtime: RuntimeKey
+  /** The runtime the sockets come from; `memory` for the in-memory network of the test kit. */
+  readonly runtime: RuntimeKey | 'memory'
+  /** @throws ChatError `E_ADDR_IN_USE`, `E_BIND` or `E_RESOLVE` */
   bind(options: BindOptions): Promise<UdpSocket>
-  /** Resolves a host name to one address; IP literals come back unchanged. */
+  /**
+   * Resolves a host name to one address; IP addresses (as the runtime's `isIP` tells them)
+   * come back unchanged. @throws ChatError `E_RESOLVE`
+   */
   lookup(host: string): Promise<Pick<Address, 'host' | 'family'>>
-  /** The addresses of this machine's interfaces, to recognise our own datagrams. */
+  /** The addresses of this machine's interfaces, to recognise our own datagrams (after a bind). */
   localHosts(): string[]
 }
-
-export type RuntimeKey = 'node' | 'deno' | 'bun'
 
 /** Imports a TypeScript module (a config file) at run time. */
 export interface ModuleLoader {

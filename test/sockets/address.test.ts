@@ -1,7 +1,9 @@
 import dgram from 'node:dgram'
 import { describe, expect, it } from 'vitest'
 import { createChat, parseHostPort, resolveConfig, type Chat, type Message } from '../../core/index.ts'
+import { getTransport } from '../../core/transport.ts'
 import { sendHost } from '../../core/address.ts'
+import { createMemoryNetwork } from '../../core/testing.ts'
 import { closeAfterTest } from '../helpers/cleanup.ts'
 
 describe('parseHostPort()', () => {
@@ -19,6 +21,25 @@ describe('parseHostPort()', () => {
 
   it('rejects a port out of range with the value it got', () => {
     expect(() => parseHostPort('1.2.3.4:70000')).toThrow('Expected the target port to be an integer 0-65535, got `70000`')
+  })
+})
+
+describe('UdpTransport.lookup()', () => {
+  const transports = [
+    ['the runtime', getTransport()],
+    ['the memory network', createMemoryNetwork().transport],
+  ] as const
+
+  it.each(transports)('answers IP addresses without a lookup (%s)', async (_name, transport) => {
+    await expect(transport.lookup('::1')).resolves.toEqual({ host: '::1', family: 'IPv6' })
+    await expect(transport.lookup('::ffff:10.0.0.1')).resolves.toEqual({ host: '::ffff:10.0.0.1', family: 'IPv6' })
+    await expect(transport.lookup('10.0.0.1')).resolves.toEqual({ host: '10.0.0.1', family: 'IPv4' })
+  })
+
+  it.each(transports)('takes `:::`, `abc:def` and `dead:beef` for what they are: not addresses (%s)', async (_name, transport) => {
+    for (const host of [':::', 'abc:def', 'dead:beef', '1.2.3.256']) {
+      await expect(transport.lookup(host)).rejects.toMatchObject({ code: 'E_RESOLVE', message: expect.stringContaining(`\`${host}\``) })
+    }
   })
 })
 

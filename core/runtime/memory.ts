@@ -1,14 +1,15 @@
-import { formatAddress, ipFamily, isWildcard } from './address.ts'
-import { ChatError } from './errors.ts'
-import { bindError, MAX_DATAGRAM, type CodedError } from './runtime/_errors.ts'
-import type { Address, BindOptions, DatagramHandler, UdpSocket, UdpTransport } from './runtime/types.ts'
+import { isIP } from 'node:net'
+import { isWildcard, type Address, type IpVersion } from '../address.ts'
+import type { BindOptions, DatagramHandler, RawSocket, UdpAdapter, UdpTransport } from './types.ts'
+import { createTransport } from './transport.ts'
+import { MAX_DATAGRAM, type CodedError } from './_errors.ts'
 
 /** A UDP network in memory: sockets bound on it reach each other, nothing touches the OS. */
 export interface MemoryNetwork {
   /** The transport to give `createChat`: every socket it binds lives on this network. */
   readonly transport: UdpTransport
   /** Binds a socket directly (a test peer), at once; port 0 picks a free one. */
-  bindNow(options: BindOptions): UdpSocket
+  bindNow(options: BindOptions): RawSocket
   /** Hands a datagram to whatever socket is bound at `to`, at once; false when nothing is. */
   deliver(data: Uint8Array, from: Address, to: Address): boolean
   /** Datagrams sent but not handed over yet (they are handed over in a microtask). */
@@ -18,6 +19,7 @@ export interface MemoryNetwork {
 }
 
 const key = (host: string, port: number) => `${host}|${port}`
+const ONLY_IPS = 'the memory network knows only IP addresses'
 
 /**
  * Creates an in-memory network. Sends are asynchronous like a real socket's (the datagram is
@@ -42,15 +44,15 @@ export function createMemoryNetwork(): MemoryNetwork {
     return handler !== undefined
   }
 
-  function bindNow(options: BindOptions): UdpSocket {
-    const family = ipFamily(options.host) ?? (options.host === 'localhost' ? 'IPv4' : undefined)
-    if (!family) throw new ChatError('E_RESOLVE', `Cannot bind ${formatAddress(options)}: the memory network knows only IP addresses`)
+  function bindNow(options: BindOptions): RawSocket {
     const host = options.host === 'localhost' ? '127.0.0.1' : options.host
+    const version = isIP(host)
+    // A real socket's errors, so the transport reports them in the same words.
+    if (version === 0) throw coded('ENOTFOUND', ONLY_IPS)
+    const family = version === 6 ? 'IPv6' : 'IPv4'
     let port = options.port
     if (port === 0) while (bound.has(key(host, (port = nextPort++))));
-    if (bound.has(key(host, port))) {
-      throw bindError(coded('EADDRINUSE'), { host, port })
-    }
+    if (bound.has(key(host, port))) throw coded('EADDRINUSE')
     const local: Address = { host, port, family }
     // A socket bound to the wildcard sends from the loopback address, as seen by its peers.
     const from: Address = isWildcard(host) ? { host: family === 'IPv6' ? '::1' : '127.0.0.1', port, family } : local
@@ -59,10 +61,8 @@ export function createMemoryNetwork(): MemoryNetwork {
     return {
       local,
       send(data, to, done) {
-        if (closed) return done(new ChatError('E_SEND', 'The socket is closed'))
-        if (data.byteLength > MAX_DATAGRAM) {
-          return done(coded('EMSGSIZE')) // the chat turns it into its E_MSG_SIZE line
-        }
+        if (closed) return done(coded('EBADF', 'the socket is closed'))
+        if (data.byteLength > MAX_DATAGRAM) return done(coded('EMSGSIZE'))
         const copy = data.slice()
         pending++
         queueMicrotask(() => {
@@ -79,20 +79,18 @@ export function createMemoryNetwork(): MemoryNetwork {
     }
   }
 
-  const transport: UdpTransport = {
-    runtime: 'node',
+  const adapter: UdpAdapter = {
     bind: async (options) => bindNow(options),
     async lookup(host) {
-      const family = ipFamily(host)
-      if (family) return { host, family }
       if (host === 'localhost') return { host: '127.0.0.1', family: 'IPv4' }
-      throw new ChatError('E_RESOLVE', `Cannot resolve host \`${host}\` (the memory network knows only IP addresses)`)
+      throw new Error(ONLY_IPS)
     },
-    localHosts: () => ['127.0.0.1', '::1'],
+    interfaces: () => ['127.0.0.1', '::1'],
+    isIP: (host) => isIP(host) as IpVersion,
   }
 
   return {
-    transport,
+    transport: createTransport('memory', () => adapter),
     bindNow,
     deliver,
     get pending() {
@@ -102,7 +100,6 @@ export function createMemoryNetwork(): MemoryNetwork {
   }
 }
 
-/** The error a real socket would give, so the memory network reports it in the same words. */
-function coded(code: string): CodedError {
-  return Object.assign(new Error(code), { code })
+function coded(code: string, message = code): CodedError {
+  return Object.assign(new Error(message), { code })
 }
