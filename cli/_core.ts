@@ -2,8 +2,8 @@
 // (kept off `udpchat` itself). Re-exports only.
 export * from '../core/index.ts'
 export type { ModuleLoader, UdpTransport } from '../core/runtime/types.ts'
-export { describePlugins, orderPlugins } from '../core/pipeline.ts'
-export { describeReload } from '../core/_reload.ts'
+export { describePlugins, orderPlugins } from '../core/plugin.ts'
+export { describeReload } from '../core/reload-report.ts'
 export { loadConfig } from '../core/load.ts'
 export { createPeers, describePeer, resolveTarget } from '../core/peers.ts'
 export { getModuleLoader, getRuntimeKey, getTransport } from '../core/runtime/index.ts'

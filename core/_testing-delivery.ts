@@ -1,8 +1,8 @@
 import { formatAddress } from './address.ts'
-import { describeEvent } from './chat.ts'
+import { describeEvent } from './events.ts'
 import type { ChatEvent } from './events.ts'
 import type { Message } from './types.ts'
-import type { Trace } from './_trace.ts'
+import type { Trace } from './trace.ts'
 
 /** A line a plugin logged through `ctx.logger`. */
 export interface LogEntry {

@@ -3,6 +3,7 @@ import { parseHostPort } from './address.ts'
 import { ChatError } from './errors.ts'
 import { didYouMean } from './suggest.ts'
 import { findUnknownKey, type UnknownKey } from './unknown-keys.ts'
+import { HOOK_NAMES } from './hooks.ts'
 import type { Plugin } from './types.ts'
 import { parseGroup, type GroupOptions } from './runtime/group.ts'
 import { LimitsSchema, type Limits, type LimitsInput } from './limits.ts'
@@ -54,7 +55,6 @@ export interface ResolvedConfig {
   group?: GroupOptions
 }
 
-const HOOKS = ['setup', 'dispose', 'decode', 'encode', 'inbound', 'outbound'] as const
 const isInteger = (min: number, max: number) => (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max
 
 const MulticastSchema = v.custom<string>((x) => {
@@ -91,7 +91,7 @@ const PluginSchema = v.pipe(
     name: v.pipe(v.string('a plugin name (string)'), v.minLength(1, 'a non-empty plugin name')),
     enforce: v.optional(v.picklist(['pre', 'post'], '`pre` or `post`')),
     onError: v.optional(v.picklist(['skip', 'drop'], '`skip` or `drop`')),
-    ...Object.fromEntries(HOOKS.map((hook) => [hook, v.optional(v.function(`a function`))])),
+    ...Object.fromEntries(HOOK_NAMES.map((hook) => [hook, v.optional(v.function(`a function`))])),
   }),
 )
 

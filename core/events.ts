@@ -1,6 +1,7 @@
-import type { Address } from './address.ts'
+import { formatAddress, type Address } from './address.ts'
+import { describeError } from './errors.ts'
+import type { Trace } from './trace.ts'
 import type { Message } from './types.ts'
-import type { Trace } from './_trace.ts'
 import type { GuardCounts } from './_guard.ts'
 
 /** Everything a chat reports, for the CLI's terminal and `--json` output or a host program. */
@@ -19,3 +20,10 @@ export type ChatEvent =
   | { type: 'trace'; trace: Trace }
 
 export type ChatEventHandler = (event: ChatEvent) => void
+
+/** One line for an error event: `plugin "x" (inbound, from 1.2.3.4:5): boom`. */
+export function describeEvent(event: Extract<ChatEvent, { type: 'error' }>): string {
+  const where = [event.hook, event.peer && formatAddress(event.peer)].filter(Boolean).join(', ')
+  const who = event.plugin ? `plugin "${event.plugin}"${where ? ` (${where})` : ''}: ` : ''
+  return `${who}${describeError(event.error)}`
+}

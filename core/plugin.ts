@@ -1,3 +1,5 @@
+import type { ResolvedPlugin } from './config.ts'
+import { HOOKS, HOOK_NAMES, type HookName } from './hooks.ts'
 import type { Plugin } from './types.ts'
 
 /**
@@ -9,4 +11,35 @@ import type { Plugin } from './types.ts'
  */
 export function definePlugin<Options = undefined>(plugin: Plugin<Options>): Plugin<Options> {
   return plugin
+}
+
+/** Config order, with `enforce: 'pre'` plugins first and `'post'` last (stable). */
+export function orderPlugins(plugins: readonly ResolvedPlugin[]): ResolvedPlugin[] {
+  const rank = (p: ResolvedPlugin) => (p.plugin.enforce === 'pre' ? 0 : p.plugin.enforce === 'post' ? 2 : 1)
+  return [...plugins].sort((a, b) => rank(a) - rank(b))
+}
+
+/** What `/plugins` and `chat plugins` show of each plugin. */
+export interface PluginInfo {
+  name: string
+  enforce?: 'pre' | 'post'
+  /** The hooks it has, in the order they run in a message's life. */
+  hooks: string[]
+  /** Hooks switched off after failing too often in a row (until the next reload). */
+  off: string[]
+  options: unknown
+}
+
+/** The hooks of running plugins that still run, by hook: each entry names the plugin it belongs to. */
+type RunningHooks = { readonly hooks: Record<HookName, ReadonlyArray<{ readonly owner: object }>> }
+
+/** The plugins as they run (pass them through `orderPlugins` first); with running hooks, which are off. */
+export function describePlugins(plugins: ReadonlyArray<{ plugin: Plugin; options: unknown }>, running?: RunningHooks): PluginInfo[] {
+  return plugins.map((entry) => {
+    const { plugin, options } = entry
+    const hooks = HOOK_NAMES.filter((hook) => typeof plugin[hook] === 'function')
+    const on = (hook: HookName) => running?.hooks[hook].some((e) => e.owner === entry)
+    const off = running ? hooks.filter((hook) => HOOKS[hook] !== 'sequential' && !on(hook as HookName)) : []
+    return { name: plugin.name, ...(plugin.enforce ? { enforce: plugin.enforce } : {}), hooks, off, options }
+  })
 }

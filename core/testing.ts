@@ -15,7 +15,7 @@ import { resolveConfig, type ChatConfig } from './config.ts'
 import type { ChatEvent } from './events.ts'
 import type { Address } from './address.ts'
 import type { Message, Plugin } from './types.ts'
-import type { ReloadReport } from './_reload.ts'
+import type { ReloadReport } from './reload-report.ts'
 import { createMemoryNetwork, type MemoryNetwork } from './runtime/memory.ts'
 import { Expectations, type Delivery, type LogEntry, type ReplyOptions } from './_testing-delivery.ts'
 

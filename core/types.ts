@@ -165,7 +165,7 @@ export interface PluginHooks<Options = unknown> {
   outbound?(message: Outgoing, ctx: PluginContext<Options>): OutboundResult
 }
 
-export type HookName = 'unwrap' | 'decode' | 'encode' | 'inbound' | 'outbound' | 'wrap'
+export type { HookName } from './hooks.ts'
 
 /** A plugin: a name, optional options with their schema, and hooks. */
 export interface Plugin<Options = unknown> extends PluginHooks<Options> {

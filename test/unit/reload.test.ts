@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { describeReload } from '../../core/_reload.ts'
+import { describeReload } from '../../core/reload-report.ts'
 import { definePlugin, isChatError, type Plugin } from '../../core/index.ts'
 import { kit } from '../helpers/kit.ts'
 

@@ -1,5 +1,14 @@
-import type { Slot } from './pipeline.ts'
-import type { DisposeFailure } from './_lifecycle.ts'
+import { HOOK_NAMES } from './hooks.ts'
+import type { Plugin } from './types.ts'
+
+/** A plugin and its options, as a reload compares them. */
+type Compared = { readonly plugin: Plugin; readonly options: unknown }
+
+/** A plugin's `dispose` that failed. */
+export interface DisposeFailure {
+  plugin: string
+  error: Error
+}
 
 /** What a reload did, for the one line the CLI prints. */
 export interface ReloadReport {
@@ -22,9 +31,9 @@ export interface ReloadReport {
 }
 
 /** `relay`, or `relay#2` for a second plugin of the same name. */
-function keyed(slots: readonly Slot[]): Map<string, Slot> {
+function keyed(slots: readonly Compared[]): Map<string, Compared> {
   const seen = new Map<string, number>()
-  const out = new Map<string, Slot>()
+  const out = new Map<string, Compared>()
   for (const slot of slots) {
     const n = (seen.get(slot.plugin.name) ?? 0) + 1
     seen.set(slot.plugin.name, n)
@@ -33,22 +42,26 @@ function keyed(slots: readonly Slot[]): Map<string, Slot> {
   return out
 }
 
-export function compareSlots(before: readonly Slot[], after: readonly Slot[]): Pick<ReloadReport, 'added' | 'removed' | 'changed' | 'unchanged'> {
+/** Which plugins a reload adds, removes, changes (options or code) or keeps as they were. */
+export function comparePlugins(
+  before: readonly Compared[],
+  after: readonly Compared[],
+): Pick<ReloadReport, 'added' | 'removed' | 'changed' | 'unchanged'> {
   const old = keyed(before)
   const next = keyed(after)
   const report = { added: [] as string[], removed: [] as string[], changed: [] as string[], unchanged: [] as string[] }
   for (const [name, slot] of next) {
     const was = old.get(name)
     if (!was) report.added.push(name)
-    else if (same(was.ctx.options, slot.ctx.options) && same(hooksOf(was), hooksOf(slot))) report.unchanged.push(name)
+    else if (same(was.options, slot.options) && same(hooksOf(was), hooksOf(slot))) report.unchanged.push(name)
     else report.changed.push(name)
   }
   for (const name of old.keys()) if (!next.has(name)) report.removed.push(name)
   return report
 }
 
-function hooksOf({ plugin }: Slot): unknown[] {
-  return [plugin.enforce, plugin.onError, plugin.setup, plugin.dispose, plugin.decode, plugin.encode, plugin.inbound, plugin.outbound]
+function hooksOf({ plugin }: Compared): unknown[] {
+  return [plugin.enforce, plugin.onError, ...HOOK_NAMES.map((hook) => plugin[hook])]
 }
 
 /** Structural equality; functions compare by source, as a fresh import makes new ones. */

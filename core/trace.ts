@@ -1,7 +1,10 @@
-import { describeError } from './errors.ts'
-import type { Slot } from './pipeline.ts'
 import type { Address } from './address.ts'
-import { isDrop, type HookName, type Message, type Outgoing, type Plugin } from './types.ts'
+import { describeError } from './errors.ts'
+import type { ChatEventHandler } from './events.ts'
+import type { HookName } from './hooks.ts'
+import { isDrop, type Message, type Outgoing, type Plugin } from './types.ts'
+import type { EngineObserver } from './_engine.ts'
+import type { HookEntry } from './_plugin-set.ts'
 
 /** What one hook did with one message. */
 export interface TraceStep {
@@ -26,44 +29,45 @@ export interface Trace {
 }
 
 type Subject = Message | Outgoing
-type Hook = (value: unknown, ctx: unknown, peer?: unknown) => unknown
+type Run = HookEntry['run']
+type Hook = (this: Plugin, value: unknown, ctx: unknown, peer?: unknown) => unknown
 
 const MAX_DETAIL = 60
 const clip = (text: string) => JSON.stringify(text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text)
 
 /**
- * Records each hook's outcome and time. It works by wrapping the hooks of a traced pipeline, so
- * a chat without `--trace` runs the plain hooks and pays nothing.
+ * Records each hook's outcome and time, and reports each message's way as a `trace` event. It
+ * observes the engine: `wrap` times each hook of a traced set of plugins, so a chat without
+ * `--trace` runs the plain hooks and pays nothing.
  */
-export class Tracer {
+export class Tracer implements EngineObserver {
   private readonly records = new WeakMap<object, Trace>()
   private readonly sends = new Map<string, number>()
   /** Steps of the decoders or encoders that ran just now, for the message they belong to. */
   private codecSteps: TraceStep[] = []
 
-  /** The plugin as a traced pipeline runs it: the same, with each hook timed. */
-  wrap = ({ plugin }: Slot): Plugin => {
-    const wrapped: Plugin = { ...plugin }
-    for (const hook of ['decode', 'encode', 'inbound', 'outbound'] as const) {
-      const fn = plugin[hook] as Hook | undefined
-      if (fn) (wrapped as unknown as Record<HookName, Hook>)[hook] = hook === 'decode' || hook === 'encode' ? this.codec(plugin, hook, fn) : this.chain(plugin, hook, fn)
-    }
-    return wrapped
+  constructor(private readonly emit: ChatEventHandler) {}
+
+  /** The hook as a traced set runs it: the same, timed (a `HookWrapper`). */
+  wrap = (run: Run, hook: HookName, plugin: Plugin): Run => {
+    // The wire hooks (`unwrap`, `wrap`) work on bytes, outside a message's steps.
+    if (hook === 'unwrap' || hook === 'wrap') return run
+    const fn = run as unknown as Hook
+    return (hook === 'decode' || hook === 'encode' ? this.codec(plugin, hook, fn) : this.chain(plugin, hook, fn)) as unknown as Run
   }
 
-  /** A plugin sent something (a reply shows as `replied`). */
   sent(plugin: string): void {
     this.sends.set(plugin, (this.sends.get(plugin) ?? 0) + 1)
   }
 
-  /** A message enters its chain: the decoders that just ran belong to it. */
   begin(subject: Subject): void {
     const inbound = 'from' in subject
-    this.records.set(subject, { direction: inbound ? 'inbound' : 'outbound', peer: inbound ? subject.from : subject.to, text: subject.text, steps: this.codecSteps, outcome: 'failed' })
+    const peer = inbound ? subject.from : subject.to
+    const direction = inbound ? 'inbound' : 'outbound'
+    this.records.set(subject, { direction, peer, text: subject.text, steps: this.codecSteps, outcome: 'failed' })
     this.codecSteps = []
   }
 
-  /** An outgoing message was just encoded: the encoders that ran belong to it. */
   encoded(subject: Outgoing): void {
     this.records.get(subject)?.steps.push(...this.codecSteps)
     this.codecSteps = []
@@ -74,43 +78,45 @@ export class Tracer {
     this.records.get(subject)?.steps.push(step)
   }
 
-  finish(subject: Subject, outcome: Trace['outcome']): Trace | undefined {
+  end(subject: Subject, outcome: Trace['outcome']): void {
     const trace = this.records.get(subject)
-    if (!trace) return undefined
+    if (!trace) return
     this.records.delete(subject)
     trace.outcome = outcome
-    return trace
+    this.emit({ type: 'trace', trace })
   }
 
   private codec(plugin: Plugin, hook: 'decode' | 'encode', fn: Hook): Hook {
-    return (value, ctx, peer) => {
+    const steps = () => this.codecSteps
+    return function (value, ctx, peer) {
       const began = performance.now()
       try {
         const result = fn.call(plugin, value, ctx, peer) as { encoding?: string; byteLength?: number } | undefined
         const did = result ? (hook === 'decode' ? 'decoded' : 'encoded') : 'passed'
         const detail = result ? (hook === 'decode' ? result.encoding : `${result.byteLength} bytes`) : undefined
-        this.codecSteps.push({ plugin: plugin.name, hook, did, detail, ms: performance.now() - began })
+        steps().push({ plugin: plugin.name, hook, did, detail, ms: performance.now() - began })
         return result
       } catch (error) {
-        this.codecSteps.push({ plugin: plugin.name, hook, did: 'threw', detail: describeError(error), ms: performance.now() - began })
+        steps().push({ plugin: plugin.name, hook, did: 'threw', detail: describeError(error), ms: performance.now() - began })
         throw error
       }
     }
   }
 
   private chain(plugin: Plugin, hook: 'inbound' | 'outbound', fn: Hook): Hook {
-    return (value, ctx) => {
-      const trace = this.records.get(value as object)
+    const { records, sends } = this
+    return function (value, ctx) {
+      const trace = records.get(value as object)
       const began = performance.now()
-      const sendsBefore = this.sends.get(plugin.name) ?? 0
+      const sendsBefore = sends.get(plugin.name) ?? 0
       const step = (did: TraceStep['did'], detail?: string) =>
         trace?.steps.push({ plugin: plugin.name, hook, did, detail, ms: performance.now() - began })
       const outcome = (result: unknown) => {
         if (isDrop(result)) step('dropped', result.drop)
         else if (result && result !== value) {
-          if (trace) this.records.set(result as object, trace)
+          if (trace) records.set(result as object, trace)
           step('changed', (result as Subject).text === (value as Subject).text ? 'meta' : clip((result as Subject).text))
-        } else step((this.sends.get(plugin.name) ?? 0) > sendsBefore ? 'replied' : 'unchanged')
+        } else step((sends.get(plugin.name) ?? 0) > sendsBefore ? 'replied' : 'unchanged')
         return result
       }
       const threw = (error: unknown) => {
@@ -123,7 +129,9 @@ export class Tracer {
       } catch (error) {
         return threw(error)
       }
-      if (result && typeof (result as PromiseLike<unknown>).then === 'function') return (result as PromiseLike<unknown>).then(outcome, threw)
+      if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
+        return (result as PromiseLike<unknown>).then(outcome, threw)
+      }
       return outcome(result)
     }
   }

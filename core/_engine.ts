@@ -1,0 +1,270 @@
+import { formatAddress, type Address } from './address.ts'
+import { ChatError } from './errors.ts'
+import type { ChatEventHandler } from './events.ts'
+import type { HookName } from './hooks.ts'
+import { toHex } from './hex.ts'
+import type { SendCallback } from './runtime/types.ts'
+import type { Decoded, Message, Outgoing, Target } from './types.ts'
+import { decodeUtf8, encodeUtf8 } from './utf8.ts'
+import type { Guard } from './_guard.ts'
+import { HookRunner, type Subject } from './_hook-runner.ts'
+import { asError, type HookEntry, type PluginSet } from './_plugin-set.ts'
+
+/** Hears the engine's work: each message's start and end (tracing; hooks are observed through `HookWrapper`). */
+export interface EngineObserver {
+  begin(subject: Subject): void
+  /** A plugin sent something (while handling a message, that is a reply). */
+  sent(plugin: string): void
+  /** An outgoing message was encoded: the encoders that just ran belong to it. */
+  encoded(subject: Outgoing): void
+  /** A step taken outside the hooks (the guard refusing a send). */
+  note(subject: Outgoing, step: { plugin: string; hook: HookName; did: 'dropped'; detail: string; ms: number }): void
+  end(subject: Subject, outcome: 'delivered' | 'dropped' | 'sent' | 'failed'): void
+}
+
+export interface EngineOptions {
+  emit: ChatEventHandler
+  /** The contact name of an address. */
+  nameOf(address: Address): string | undefined
+  /** A contact name or HOST:PORT, as an address. */
+  resolve(target: Target): Promise<Address>
+  /** Hands the bytes to the socket. */
+  output(bytes: Uint8Array, to: Address, done: SendCallback): void
+  /** The rate limit before decode, the answer budget and the amplification limit at send. */
+  guard: Guard
+  hookTimeout: number
+  maxFailures: number
+  /** Build `message` and `sent` events. */
+  hear: { message: boolean; sent: boolean }
+  observer?: EngineObserver
+}
+
+type Done = (error?: ChatError) => void
+// Datagrams that arrive while the plugins start, kept for them.
+const MAX_EARLY = 4096
+
+/**
+ * The only caller of message hooks: a datagram in (`receive`) or a text out (`send`), events
+ * out. Inbound: guard, unwrap, decode, inbound hooks, a `message` event. Outbound: outbound
+ * hooks, encode, wrap, the send budget, the socket. It counts the work in flight (`idle`).
+ */
+export class Engine extends HookRunner {
+  /** Our socket's address (each message's `to`), once it is bound. */
+  local: Address | undefined
+  private closed = false
+  private busy = 0
+  private readonly idlers: Array<() => void> = []
+  private readonly queued: Array<() => void> = []
+  private readonly early: Array<[Uint8Array, Address]> = []
+  // Whoever waits on a send, by the message's meta (hooks that change a message keep it): a drop settles it too.
+  private readonly waiting = new WeakMap<object, Done>()
+  private readonly o: EngineOptions
+
+  constructor(options: EngineOptions) {
+    super(options.emit, options)
+    this.o = options
+  }
+
+  /** Puts a set of plugins in effect in one step (work in the old one finishes there); without one, sends fail. */
+  use(set: PluginSet | undefined): void {
+    this.set = set
+    if (!set) return
+    for (const send of this.queued.splice(0)) send()
+    for (const [bytes, from] of this.early.splice(0)) this.receive(bytes, from)
+  }
+
+  /** Takes no more datagrams (the chat is closing); sends go on until `use(undefined)`. */
+  close(): void {
+    this.closed = true
+  }
+
+  receive(bytes: Uint8Array, from: Address): void {
+    const now = Date.now()
+    if (this.closed || !this.o.guard.admit(bytes.byteLength, from, now)) return
+    const set = this.set
+    if (!set) return void (this.early.length < MAX_EARLY && this.early.push([bytes, from]))
+    if (set.hooks.unwrap.length) {
+      const unwrapped = this.bytes(set.hooks.unwrap, bytes, from)
+      // Not accepted, so nothing of the datagram is shown.
+      if (!(unwrapped instanceof Uint8Array)) return this.refused(unwrapped[0].owner.plugin.name, unwrapped[1], from, '', 'inbound')
+      bytes = unwrapped
+    }
+    const decoders = set.hooks.decode
+    const decoded = (decoders.length && this.first<Decoded>(decoders, bytes, from)) || decodeUtf8(bytes)
+    const { text, encoding } = decoded
+    const message: Message = { text, from, to: this.local, at: now, bytes, encoding, meta: {} }
+    if (decoded.malformed) message.malformed = true
+    const peer = this.o.nameOf(from)
+    if (peer !== undefined) message.meta.peer = peer
+    this.o.observer?.begin(message)
+    this.busy++
+    this.waterfall(set.hooks.inbound, message, from, this.deliver)
+  }
+
+  private readonly deliver = (message: Message): void => {
+    this.o.observer?.end(message, 'delivered')
+    if (this.o.hear.message) this.o.emit({ type: 'message', message })
+    this.settled()
+  }
+
+  /**
+   * Sends through the outbound hooks; without `done`, a failure is an error event (a plugin's sends).
+   * `limited`: a plugin's send to an address it got from the network, held to the amplification limit.
+   */
+  send(text: string, to: Address, plugin?: string, done?: Done, limited = false): void {
+    const set = this.set
+    if (!set) {
+      if (!this.closed) return void this.queued.push(() => this.send(text, to, plugin, done, limited))
+      const error = new ChatError('E_SEND', 'The chat is not running')
+      return done ? done(error) : this.o.emit({ type: 'error', error, plugin, peer: to })
+    }
+    const first = this.outgoing(text, to)
+    if (done) this.waiting.set(first.meta, done)
+    this.o.observer?.begin(first)
+    this.busy++
+    this.waterfall(set.hooks.outbound, first, to, (out) => {
+      const encoders = set.hooks.encode
+      const bytes = (encoders.length && this.first<Uint8Array>(encoders, out.text, out.to)) || encodeUtf8(out.text)
+      this.o.observer?.encoded(out)
+      const wire = set.hooks.wrap.length ? this.bytes(set.hooks.wrap, bytes, out.to) : bytes
+      if (!(wire instanceof Uint8Array)) return this.stopped(out, wire[1], wire[0].owner.plugin.name, done)
+      const refused = done ? undefined : this.refuse(wire.byteLength, out, limited)
+      if (refused === undefined) return this.leave(wire, out, plugin, done)
+      this.o.observer?.note(out, { plugin: 'guard', hook: 'outbound', did: 'dropped', detail: refused, ms: 0 })
+      this.stopped(out, refused, plugin ?? 'guard', done)
+    })
+  }
+
+  /** Bytes go out exactly as given: they skip the outbound hooks and the encoder, which work on text. */
+  sendBytes(bytes: Uint8Array, to: Address, done: Done): void {
+    this.busy++
+    this.leave(bytes, this.outgoing(`hex:${toHex(bytes)}`, to), undefined, done)
+  }
+
+  /** A plugin's answer to a message, within the guard's answer budget for its sender. */
+  replyFrom(plugin: string, message: Message, text: string): void {
+    this.o.observer?.sent(plugin)
+    if (this.o.guard.answer(message.from, Date.now())) return this.send(text, message.from, plugin, undefined, true)
+    this.refused(plugin, `guard: ${message.from.host} is over its answer budget (limits.answers)`, message.from, text, 'outbound')
+  }
+
+  /** A plugin's send: a target to resolve first, or an address (from the network: held to the limits). */
+  sendFrom(plugin: string, text: string, to: Target): void {
+    this.o.observer?.sent(plugin)
+    if (typeof to !== 'string') return this.send(text, to, plugin, undefined, true)
+    this.busy++
+    this.o.resolve(to).then(
+      (address) => (this.send(text, address, plugin), this.settled()),
+      (error: unknown) => (this.o.emit({ type: 'error', error: asError(error), plugin }), this.settled()),
+    )
+  }
+
+  /**
+   * The same text to many. With no outbound hook to treat copies apart, each skips the chain: the
+   * utf-8 default encodes once, and copies that encode alike are wrapped once (one signature for
+   * the whole broadcast, so a copy replayed at another recipient is one it has seen already).
+   */
+  broadcast(plugin: string, text: string, targets: Iterable<Address>): void {
+    const set = this.set
+    if (!set || set.hooks.outbound.length !== 0 || this.o.observer) {
+      for (const to of targets) {
+        this.o.observer?.sent(plugin)
+        this.send(text, to, plugin)
+      }
+      return
+    }
+    const { encode: encoders, wrap: wrappers } = set.hooks
+    const utf8 = encoders.length === 0 ? encodeUtf8(text) : undefined
+    let plain: Uint8Array | undefined
+    let wrapped: Uint8Array | undefined
+    for (const to of targets) {
+      const out = this.outgoing(text, to)
+      this.busy++
+      const bytes = utf8 ?? ((encoders.length && this.first<Uint8Array>(encoders, text, to)) || encodeUtf8(text))
+      if (!wrappers.length) {
+        this.leave(bytes, out, plugin)
+        continue
+      }
+      if (!wrapped || !plain || !sameBytes(plain, bytes)) {
+        const wire = this.bytes(wrappers, bytes, to)
+        if (!(wire instanceof Uint8Array)) {
+          plain = wrapped = undefined
+          this.stopped(out, wire[1], wire[0].owner.plugin.name)
+          continue
+        }
+        plain = bytes
+        wrapped = wire
+      }
+      this.leave(wrapped, out, plugin)
+    }
+  }
+
+  /** Resolves once no message is being handled and every send has left. */
+  idle(): Promise<void> {
+    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.idlers.push(resolve))
+  }
+
+  private outgoing(text: string, to: Address): Outgoing {
+    const out: Outgoing = { text, to, meta: {} }
+    const peer = this.o.nameOf(to)
+    if (peer !== undefined) out.meta.peer = peer
+    return out
+  }
+
+  /** Why a plugin's datagram may not leave: over UDP's limit, or over the amplification limit; undefined if it may. */
+  private refuse(size: number, out: Outgoing, limited: boolean): string | undefined {
+    const max = out.to.family === 'IPv6' ? 65_527 : 65_507
+    if (size > max) return `guard: ${size} bytes is over the datagram limit (${max})`
+    if (!limited || out.meta.peer !== undefined || this.o.guard.send(out.to, size, Date.now())) return undefined
+    const factor = this.o.guard.budget!.factor
+    return `guard: ${out.to.host} has not proved it receives what we send; it was already sent ${factor}x what it sent (limits.amplification)`
+  }
+
+  private leave(bytes: Uint8Array, out: Outgoing, plugin: string | undefined, done?: Done): void {
+    this.o.output(bytes, out.to, (error) => {
+      this.o.observer?.end(out, error ? 'failed' : 'sent')
+      if (error) {
+        if (!done) this.o.emit({ type: 'error', error, plugin, peer: out.to })
+      } else if (this.o.hear.sent) {
+        const peer = out.meta.peer as string | undefined
+        this.o.emit({ type: 'sent', to: out.to, peer, text: out.text, bytes: bytes.byteLength, plugin })
+      }
+      done?.(error)
+      this.settled()
+    })
+  }
+
+  private settled(): void {
+    if (--this.busy === 0 && this.idlers.length) for (const wake of this.idlers.splice(0)) wake()
+  }
+
+  protected dropped(entry: HookEntry, reason: string, subject: Subject): void {
+    const name = entry.owner.plugin.name
+    if ('from' in subject) {
+      this.refused(name, reason, subject.from, subject.text, 'inbound')
+      this.o.observer?.end(subject, 'dropped')
+      return this.settled()
+    }
+    const error = new ChatError('E_SEND', `Not sent to ${formatAddress(subject.to)}: ${name} dropped it (${reason})`)
+    this.stopped(subject, reason, name, this.waiting.get(subject.meta), error)
+  }
+
+  /** An outgoing message that does not leave: a drop event, its trace ended, its sender told. */
+  private stopped(out: Outgoing, reason: string, plugin: string, done?: Done, error?: ChatError): void {
+    this.refused(plugin, reason, out.to, out.text, 'outbound')
+    this.o.observer?.end(out, 'dropped')
+    done?.(error ?? new ChatError('E_PLUGIN', `Not sent: ${reason}`))
+    this.settled()
+  }
+
+  private refused(plugin: string, reason: string, peer: Address, text: string, direction: 'inbound' | 'outbound'): void {
+    this.o.emit({ type: 'drop', plugin, reason, direction, peer, text })
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true
+  if (a.byteLength !== b.byteLength) return false
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  return true
+}

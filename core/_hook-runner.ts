@@ -1,0 +1,143 @@
+import type { Address } from './address.ts'
+import { ChatError } from './errors.ts'
+import type { ChatEventHandler } from './events.ts'
+import { isDrop, type Drop, type Message, type Outgoing, type Plugin, type PluginContext } from './types.ts'
+import { asError, dropping, type HookEntry, type PluginSet } from './_plugin-set.ts'
+
+export type Subject = Message | Outgoing
+const FAILED = Symbol('failed')
+
+/**
+ * The strategies the engine calls hooks by (see `HOOKS`), and the failure policy, all of it in
+ * one place: report each failure, count failures in a row, switch a hook off past the limit,
+ * and stop the datagram when its plugin fails closed. The engine adds what happens around them.
+ */
+export abstract class HookRunner {
+  /** The plugins in effect; a switch-off puts a new set in place. */
+  set: PluginSet | undefined
+
+  protected constructor(
+    protected readonly emit: ChatEventHandler,
+    private readonly limits: { hookTimeout: number; maxFailures: number },
+  ) {}
+
+  /** A hook stopped a message (a drop, or a failure of a plugin that fails closed). */
+  protected abstract dropped(entry: HookEntry, reason: string, subject: Subject): void
+
+  /** Strategy `first`: the first hook that answers; one that throws is reported and the next one asked. */
+  protected first<T>(entries: readonly HookEntry[], subject: unknown, peer: Address): T | undefined {
+    for (const entry of entries) {
+      try {
+        const { plugin, ctx } = entry.owner
+        const answer = (entry.run as (this: Plugin, s: unknown, c: PluginContext, p: Address) => T).call(plugin, subject, ctx, peer)
+        if (entry.failures !== 0) entry.failures = 0
+        if (answer) return answer
+      } catch (error) {
+        this.failed(entry, error, peer)
+      }
+    }
+    return undefined
+  }
+
+  /**
+   * Strategy `bytes`: each hook may replace the bytes (synchronously); a drop, or a failure of a
+   * plugin that fails closed, stops them: then the entry and the reason come back.
+   */
+  protected bytes(entries: readonly HookEntry[], bytes: Uint8Array, peer: Address): Uint8Array | [HookEntry, string] {
+    for (const entry of entries) {
+      let result: Uint8Array | Drop | undefined
+      try {
+        const { plugin, ctx } = entry.owner
+        result = (entry.run as (this: Plugin, b: Uint8Array, c: PluginContext, p: Address) => typeof result).call(plugin, bytes, ctx, peer)
+      } catch (error) {
+        if (this.failed(entry, error, peer)) return [entry, `its ${entry.hook} hook failed (the plugin fails closed)`]
+        continue
+      }
+      if (entry.failures !== 0) entry.failures = 0
+      if (result instanceof Uint8Array) bytes = result
+      else if (isDrop(result)) return [entry, result.drop]
+    }
+    return bytes
+  }
+
+  /**
+   * Strategy `waterfall`: each hook gets what the one before returned, or stops it with a drop.
+   * Stays synchronous until a hook returns a promise, so plain hooks cost no promise per message.
+   */
+  protected waterfall<T extends Subject>(
+    entries: readonly HookEntry[],
+    value: T,
+    peer: Address,
+    done: (value: T) => void,
+    start = 0,
+  ): void {
+    for (let i = start; i < entries.length; i++) {
+      const entry = entries[i]!
+      let result: unknown
+      try {
+        result = (entry.run as (this: Plugin, v: T, c: PluginContext) => unknown).call(entry.owner.plugin, value, entry.owner.ctx)
+      } catch (error) {
+        if (this.failed(entry, error, peer)) return this.failClosed(entry, value)
+        continue
+      }
+      if (entry.failures !== 0) entry.failures = 0
+      if (result === undefined || result === null) continue
+      if (typeof (result as PromiseLike<unknown>).then === 'function') {
+        this.settle(result as PromiseLike<unknown>, entry, peer).then((outcome) => {
+          if (outcome === FAILED) {
+            if (entry.failClosed) return this.failClosed(entry, value)
+            return this.waterfall(entries, value, peer, done, i + 1)
+          }
+          entry.failures = 0
+          if (isDrop(outcome)) return this.dropped(entry, outcome.drop, value)
+          this.waterfall(entries, (outcome ?? value) as T, peer, done, i + 1)
+        })
+        return
+      }
+      if (isDrop(result)) return this.dropped(entry, result.drop, value)
+      value = result as T
+    }
+    done(value)
+  }
+
+  private failClosed(entry: HookEntry, value: Subject): void {
+    this.dropped(entry, `its ${entry.hook} hook failed (the plugin fails closed)`, value)
+  }
+
+  /** Reports a failure, counts it, switches the hook off past the limit; true when the datagram stops. */
+  private failed(entry: HookEntry, error: unknown, peer: Address): boolean {
+    const { hook, owner } = entry
+    this.emit({ type: 'error', error: asError(error), plugin: owner.plugin.name, hook, peer })
+    if (++entry.failures >= this.limits.maxFailures) this.switchOff(entry)
+    return entry.failClosed
+  }
+
+  /** Until the next reload, the hook runs no more: it is left out, or, failing closed, drops everything. */
+  private switchOff(entry: HookEntry): void {
+    const set = this.set
+    const list = set?.hooks[entry.hook]
+    if (!set || !list?.includes(entry)) return
+    const { hook, failures, failClosed } = entry
+    const reason = `its ${hook} hook is off after ${failures} failures in a row (the plugin fails closed)`
+    const next = failClosed ? list.map((e) => (e === entry ? dropping(e, reason) : e)) : list.filter((e) => e !== entry)
+    this.set = { ...set, hooks: { ...set.hooks, [hook]: next } }
+    const then = failClosed ? 'it now drops every message (the plugin fails closed)' : 'switched off'
+    const error = new ChatError('E_PLUGIN', `its ${hook} hook failed ${failures} times in a row; ${then} until the next reload`)
+    this.emit({ type: 'error', error, plugin: entry.owner.plugin.name, hook })
+  }
+
+  /** The hook's answer, or FAILED once it rejects or outlasts the hook timeout (reported). */
+  private settle(promise: PromiseLike<unknown>, entry: HookEntry, peer: Address): Promise<unknown> {
+    const ms = this.limits.hookTimeout
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.failed(entry, new ChatError('E_PLUGIN', `its ${entry.hook} hook did not finish within ${ms} ms`), peer)
+        resolve(FAILED)
+      }, ms)
+      promise.then(
+        (value) => (clearTimeout(timer), resolve(value)),
+        (error: unknown) => (clearTimeout(timer), this.failed(entry, error, peer), resolve(FAILED)),
+      )
+    })
+  }
+}
