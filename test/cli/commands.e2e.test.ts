@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { root, startChat, stopAll } from '../helpers/chat-process.ts'
+import { root, runChat, startChat, stopAll } from '../helpers/chat-process.ts'
 import { closeAfterTest } from '../helpers/cleanup.ts'
 import { plainSocket } from '../helpers/udp.ts'
 
@@ -60,12 +60,37 @@ describe('examples/relay.config.ts', () => {
     expect((await alice.next()).data.toString()).toBe(line)
     expect((await bob.next()).data.toString()).toBe(line)
     await bob.send('quit', port)
-    await server.event('drop', { match: (e) => e.reason === 'relay: quit' })
+    const left = await server.event('drop', { match: (e) => e.reason === 'relay: quit' })
+    expect(left).toMatchObject({ plugin: 'relay', direction: 'inbound', peer: `127.0.0.1:${bob.port}`, text: 'quit' })
     await alice.send('still here?', port)
     expect((await alice.next()).data.toString()).toBe(`127.0.0.1:${alice.port}: still here?`)
     await expect(bob.next(300)).rejects.toThrow(/no datagram/)
     server.kill('SIGTERM')
     expect((await alice.next()).data.toString()).toBe('Bye!')
     expect((await server.exited).code).toBe(0)
+  })
+})
+
+describe('--json fields and IPv6 through the command line', () => {
+  it('listening names the runtime and family; a failing hook gives error.code and the plugin', async () => {
+    const server = startChat(['serve', '--config', `${root}test/fixtures/throwing-plugin/chat.config.ts`, '--json'])
+    const listening = await server.event('listening')
+    expect(listening).toMatchObject({ host: '127.0.0.1', family: 'IPv4', runtime: process.env.CHAT_RUNTIME ?? 'node' })
+    const alice = await peer()
+    await alice.send('hi', listening.port)
+    expect(await server.event('error')).toMatchObject({ code: 'E_PLUGIN', plugin: 'broken', hook: 'inbound', peer: `127.0.0.1:${alice.port}` })
+  })
+
+  it('listens on ::1 and takes a send to [::1]:PORT', async () => {
+    const listener = startChat(['listen', '--once', '--host', '::1', '--port', '0', '--json'])
+    const listening = await listener.event('listening')
+    expect(listening).toMatchObject({ host: '::1', family: 'IPv6' })
+    const sent = await runChat(['send', '--host', '::1', `[::1]:${listening.port}`, 'over v6'])
+    expect(sent.code).toBe(0)
+    const exit = await listener.exited
+    expect(exit.code).toBe(0)
+    const message = exit.stdout.split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'message')
+    expect(message).toMatchObject({ text: 'over v6' })
+    expect(message.from).toMatch(/^\[::1\]:\d+$/)
   })
 })

@@ -105,21 +105,27 @@ describe('short flags', () => {
 })
 
 describe('exit codes', () => {
-  it.each([
-    [['frobnicate'], /Unknown command/i],
-    [['send'], /Missing|needs|Expected/i],
-    [['join'], /Missing TARGET/],
-    [['listen', '--count', '0'], /--count/],
-    [['listen', '--count', 'many'], /--count/],
-    [['join', '127.0.0.1:9', '--interval', '-1'], /--interval/],
-    [['listen', '--port', '70000'], /--port/],
-    [['listen', '--encoding', 'klingon'], /klingon/],
-  ])('chat %j exits 2 with one line and no stack trace', async (argv, message) => {
-    const exit = await runChat(argv)
-    expect(exit.code).toBe(2)
-    expect(exit.stderr).toMatch(message)
-    expect(exit.stderr).not.toMatch(/\n\s+at /)
-    expect(exit.stderr.trim().split('\n')).toHaveLength(1)
+  it('exits 2 with one line and no stack trace for a usage error', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['frobnicate'], /Unknown command/i],
+      [['send'], /Missing|needs|Expected/i],
+      [['join'], /Missing TARGET/],
+      [['listen', '--count', '0'], /--count/],
+      [['listen', '--count', 'many'], /--count/],
+      [['join', '127.0.0.1:9', '--interval', '-1'], /--interval/],
+      [['listen', '--port', '70000'], /--port/],
+      [['listen', '--encoding', 'klingon'], /klingon/],
+    ]
+    // All at once: each is a start and an exit, and they do not share anything.
+    const exits = await Promise.all(cases.map(([argv]) => runChat(argv)))
+    exits.forEach((exit, i) => {
+      const [argv, message] = cases[i]!
+      const what = `chat ${argv.join(' ')}`
+      expect(exit.code, what).toBe(2)
+      expect(exit.stderr, what).toMatch(message)
+      expect(exit.stderr, what).not.toMatch(/\n\s+at /)
+      expect(exit.stderr.trim().split('\n'), what).toHaveLength(1)
+    })
   })
 
   it('exits 1 with one line naming the plugin when a setup fails', async () => {

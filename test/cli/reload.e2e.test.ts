@@ -62,6 +62,9 @@ export default defineConfig({ limits: { answers: false }, plugins: [shout()${ext
     const added = await server.event('reload')
     expect(added).toMatchObject({ ok: true, added: ['uppercaseEcho'], unchanged: ['shout'] })
     expect(typeof added.afterChangeMs).toBe('number')
+    expect(added.loadMs).toBeGreaterThan(0)
+    expect(added.swapMs).toBeGreaterThanOrEqual(0)
+    expect(added.disposeErrors).toEqual([])
     await alice.send('c', port)
     expect([(await alice.next()).data.toString(), (await alice.next()).data.toString()].sort()).toEqual(['C', 'C?'])
 

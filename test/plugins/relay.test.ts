@@ -224,3 +224,44 @@ describe('roomOf(relay())', () => {
     expect(heard).toEqual([undefined, undefined, '/who', undefined, undefined])
   })
 })
+
+describe('relay() options', () => {
+  it('fills {host} and {port} apart, and {from} with the contact name', async () => {
+    const t = await kit([relay({ format: '[{host}|{port}|{from}] {text}' })])
+    const alice = t.peer('alice', { contact: true })
+    const bob = t.peer('bob')
+    ;(await alice.send('hi')).expectReply(`[127.0.0.1|${alice.address.port}|alice] hi`)
+    ;(await bob.send('yo')).expectReply(`[127.0.0.1|${bob.address.port}|127.0.0.1:${bob.address.port}] yo`)
+  })
+
+  it('takes a function as format, given the message and the label', async () => {
+    const t = await kit([relay({ format: (m, from) => `${from} says ${m.text.length} chars` })])
+    const alice = t.peer('alice', { contact: true })
+    ;(await alice.send('hello')).expectReply('alice says 5 chars')
+  })
+
+  it('speaks its own protocol words: heartbeat, quit, bye', async () => {
+    const t = await kit([relay({ format: '{text}', heartbeat: 'PING', quit: 'LEAVE', bye: 'closing' })])
+    const [alice, bob] = [t.peer('alice'), t.peer('bob')]
+    ;(await bob.send(' PING ')).expectDrop('relay: heartbeat')
+    ;(await alice.send('^hb^')).expectReply('^hb^')
+    expect(bob.take()).toEqual(['^hb^'])
+    ;(await bob.send('LEAVE')).expectDrop('relay: quit')
+    ;(await alice.send('quit')).expectReply('quit')
+    expect(bob.take()).toEqual([])
+    await t.chat.close()
+    await t.settle()
+    expect(alice.take().at(-1)).toBe('closing')
+  })
+
+  it('says Bye! to every member when a reload removes it', async () => {
+    const t = await kit([relay({ format: '{text}' })])
+    const [alice, bob] = [t.peer('alice'), t.peer('bob')]
+    await alice.send('^hb^')
+    await bob.send('^hb^')
+    const report = await t.reload([])
+    expect(report.removed).toEqual(['relay'])
+    await t.settle()
+    expect([alice.take(), bob.take()]).toEqual([['Bye!'], ['Bye!']])
+  })
+})
