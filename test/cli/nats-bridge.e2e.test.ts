@@ -36,7 +36,7 @@ async function status(relay: ChatProcess, state: string): Promise<Record<string,
 }
 
 /** Members from test/helpers/members.py: plain Python sockets, `per` on each relay, in relay order. */
-async function members(relays: number[], per: number) {
+async function members(relays: number[], per: number | number[]) {
   const child = spawn('python3', [`${root}test/helpers/members.py`, JSON.stringify({ relays, per })], { stdio: ['pipe', 'pipe', 'inherit'] })
   cleanups.push(() => child.kill())
   const waiting: Array<(answer: any) => void> = []
@@ -49,7 +49,7 @@ async function members(relays: number[], per: number) {
     ports,
     say: (lines: Array<[number, string]>) => ask({ say: lines }),
     /** What each member received until each (or each of `only`) has `n` datagrams, and half a second more. */
-    collect: async (n: number, only?: number[]): Promise<string[][]> => (await ask({ collect: n, only, timeout: 30 })).lines,
+    collect: async (n: number, only?: number[]): Promise<string[][]> => (await ask({ collect: n, only, timeout: 60 })).lines,
   }
 }
 
@@ -88,6 +88,31 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     expect(who![0]).toMatch(/^who: 18 members on 3 relays: east 6 \(/)
     for (const name of names) expect(who![0]).toContain(`${name} 6 (127.0.0.1:`)
   }, 90_000)
+
+  it.skipIf(nodeOnly)('natsBridge() takes six lines to each of 1,000 members over three relays exactly once', async () => {
+    const nats = await broker()
+    const names = ['east', 'west', 'north']
+    const relays = names.map((name) => startRelay(nats, name))
+    const ports = await Promise.all(relays.map(portOf))
+    await Promise.all(relays.map((r) => status(r, 'up')))
+    const per = [334, 333, 333]
+    const room = await members(ports, per)
+    await Promise.all(relays.map((r, i) => joinedAll(r, per[i]!)))
+
+    const first = [0, 334, 667]
+    const relayOf = (member: number) => first.findLastIndex((f) => member >= f)
+    const speakers = first.flatMap((f) => [f, f + 1])
+    const lines = speakers.map((i) => [i, `line of m${i}`] as [number, string])
+    await room.say(lines)
+    const got = await room.collect(lines.length)
+    const wrong: string[] = []
+    for (const [i, received] of got.entries()) {
+      const expected = lines.map(([j, text]) => `127.0.0.1:${room.ports[j]}${relayOf(j) === relayOf(i) ? '' : `@${names[relayOf(j)]}`}: ${text}`)
+      if (JSON.stringify(sorted(received)) !== JSON.stringify(sorted(expected))) wrong.push(`member ${i}: ${JSON.stringify(received)}`)
+    }
+    expect(got).toHaveLength(1000)
+    expect(wrong.slice(0, 5), `${wrong.length} of 1,000 members got something else`).toEqual([])
+  }, 120_000)
 
   it('natsBridge() keeps a relay serving when the broker dies, says so once, counts what it could not forward, and reconnects', async () => {
     const nats = await broker()
