@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config'
  * - `unit`: test/unit (pure logic, the in-memory network) and test/plugins (each built-in plugin
  *   through the test kit); each test takes milliseconds, 5 s is plenty on a busy machine.
  * - `sockets`: test/sockets, real UDP sockets in this process; 5 s.
- * - `node`, `deno`, `bun`: test/cli, the real `chat` spawned; a start takes up to a few seconds on
+ * - `node`, `deno`, `bun`: test/cli, the real `chat` spawned (and, on node, test/package: the packed tarball); a start takes up to a few seconds on
  *   a busy machine, 20 s per test. The `*.e2e.test.ts` files run once per runtime (CHAT_RUNTIME, see
  *   test/helpers/chat-process.ts); the others start the runtimes they name and run on node only.
  * - `bench` (`npm run test:bench`, not in `npm test`): runs `npm run bench -- --quick`, which
@@ -25,7 +25,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/plugins/**/*.test.ts'], testTimeout: 5_000, hookTimeout: 5_000 } },
       { extends: true, test: { name: 'sockets', include: ['test/sockets/**/*.test.ts'], testTimeout: 5_000, hookTimeout: 5_000 } },
-      { extends: true, test: { name: 'node', include: ['test/cli/**/*.test.ts'], env: { CHAT_RUNTIME: 'node' } } },
+      { extends: true, test: { name: 'node', include: ['test/cli/**/*.test.ts', 'test/package/**/*.test.ts'], env: { CHAT_RUNTIME: 'node' } } },
       { extends: true, test: { name: 'deno', include: [e2e], env: { CHAT_RUNTIME: 'deno' } } },
       { extends: true, test: { name: 'bun', include: [e2e], env: { CHAT_RUNTIME: 'bun' } } },
       ...(bench ? [{ extends: true as const, test: { name: 'bench', include: ['test/bench/**/*.test.ts'] } }] : []),
