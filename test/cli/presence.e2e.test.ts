@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { root, runChat, runtime, startChat, stopAll } from '../helpers/chat-process.ts'
+import { python } from '../helpers/python.ts'
 import { plainSocket } from '../helpers/udp.ts'
 
 afterEach(stopAll)
@@ -64,5 +65,31 @@ describe('chat join --nick', () => {
   it('rejects a nickname with control characters (exit 2)', async () => {
     const exit = await runChat(['join', '9', '--nick', 'a\x1bb'])
     expect(exit).toMatchObject({ code: 2, stderr: 'chat: Expected --nick to be a nickname of 1-32 printable characters, got `a\x1bb`' })
+  })
+})
+
+describe('presence() over loopback broadcast', () => {
+  it('announces to 127.255.255.255 (a Python listener hears it) and lists a Python member in /who', async () => {
+    // Python shares a port on the loopback broadcast address, prints it, reads one announcement,
+    // then announces itself to the chat's own port (printed to it on stdin).
+    const py = python(
+      `import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n` +
+        `s.bind(('127.255.255.255',0))\nprint(s.getsockname()[1],flush=True)\ns.settimeout(15)\n` +
+        `d,a=s.recvfrom(2048)\nprint(d.decode(),flush=True)\n` +
+        `o=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\no.bind(('127.0.0.1',0))\n` +
+        `o.sendto(b'^here^ py\\n',('127.0.0.1',int(sys.stdin.readline())))`,
+      { stdin: true },
+    )
+    const port = Number(await py.firstLine)
+    const env = { PRESENCE_NAME: 'ann', PRESENCE_TO: `127.255.255.255:${port}` }
+    const chat = startChat(['--config', join(root, 'test/fixtures/presence-broadcast/chat.config.ts'), '--json'], { env })
+    const chatPort = (await chat.event('listening', { timeout: 30_000 })).port as number
+    py.write(`${chatPort}\n`)
+    expect((await py.done).split('\n')[1]).toBe('^here^ ann')
+    await chat.waitFor(/\[presence\] py is here/, { stream: 'stderr', timeout: 20_000 })
+    chat.write('/who')
+    await chat.waitFor(/^ {2}py {2}127\.0\.0\.1:\d+ {2}\(heard \d+ s ago\)$/, { timeout: 10_000 })
+    chat.end()
+    expect((await chat.exited).code).toBe(0)
   })
 })
