@@ -82,7 +82,7 @@ const parseTtl = (text: string, flag: string) => {
 
 /** Commands that can be a member of a multicast room. */
 export const groupFlags = {
-  group: { short: 'g', value: 'GROUP:PORT', help: 'join a multicast room (239.1.2.3:5000) and talk to it; --port is then\nthe socket we send from (default: any free port)' },
+  group: { short: 'g', value: 'GROUP', help: 'join the multicast room GROUP:PORT (239.1.2.3:5000) and talk to it; --port is then\nthe socket we send from (default: any free port)' },
   interface: { value: 'ADDR', help: "with --group: the interface (its address) to join on and send from\n(default: the system's choice; 127.0.0.1 keeps the room on this machine)" },
   ttl: { value: 'N', help: 'with --group: how far our datagrams go, 0 = this machine, 1 = the LAN (default 1)', parse: parseTtl },
   'no-loopback': { help: 'with --group: other members on this machine do not hear us' },
