@@ -102,3 +102,48 @@ describe('heartbeat()', () => {
     expect(client.events.flatMap((e) => (e.type === 'drop' ? [e.reason] : []))).toEqual(["heartbeat: a Bye! without the relay's proof (forged?)"])
   })
 })
+
+describe('heartbeat() finding and hearing its relay', () => {
+  it.each(['localhost:PORT', 'an address object', 'a contact name'] as const)('finds the relay given as %s', async (how) => {
+    const network = createMemoryNetwork()
+    const room = (await kit({ network })).peer('room')
+    const { port } = room.address
+    const to = how === 'localhost:PORT' ? `localhost:${port}` : how === 'a contact name' ? 'room' : room.address
+    const client = await kit({ network, config: { peers: { room: `127.0.0.1:${port}` } }, plugins: [heartbeat({ to, interval: 60 })] })
+    await client.settle()
+    expect(room.take()).toEqual(['^hb^'])
+  })
+
+  it('logs the relay going silent, answering again and saying Bye! when no onStatus is given', async () => {
+    vi.useFakeTimers()
+    const network = createMemoryNetwork()
+    const room = (await kit({ network })).peer('room')
+    const relayAt = `127.0.0.1:${room.address.port}`
+    const client = await kit({ network, plugins: [heartbeat({ to: relayAt, interval: 1, silentAfter: 2 })] })
+    await vi.advanceTimersByTimeAsync(2000)
+    const say = (text: string) => network.deliver(new TextEncoder().encode(text), room.address, client.address)
+    say('hello')
+    say('Bye!')
+    await client.settle()
+    expect(client.logs.map((l) => `${l.level} ${l.text}`)).toEqual([
+      `warn ${relayAt} has sent nothing for 2 s: the relay may have stopped (still sending heartbeats)`,
+      `info ${relayAt} is answering again`,
+      `info ${relayAt} said Bye!: the relay has closed the room`,
+    ])
+  })
+
+  it('takes a Bye! or an answer only from the relay, not from another sender', async () => {
+    vi.useFakeTimers()
+    const statuses: RelayStatus[] = []
+    const network = createMemoryNetwork()
+    const server = await kit({ network })
+    const [room, stranger] = [server.peer('room'), server.peer('stranger')]
+    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 1, silentAfter: 2, onStatus: (s) => statuses.push(s) })] })
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(statuses.map((s) => s.state)).toEqual(['silent'])
+    network.deliver(new TextEncoder().encode('Bye!'), stranger.address, client.address)
+    await client.settle()
+    expect(statuses.map((s) => s.state)).toEqual(['silent'])
+    expect(client.messages.map((m) => m.text)).toEqual(['Bye!'])
+  })
+})

@@ -265,3 +265,29 @@ describe('relay() options', () => {
     expect([alice.take(), bob.take()]).toEqual([['Bye!'], ['Bye!']])
   })
 })
+
+describe('relay() logs', () => {
+  it('logs joins, leaves, expiries and the Bye!, counting the members', async () => {
+    vi.useFakeTimers()
+    const t = await kit([relay({ timeout: 10 })])
+    const [alice, bob, carol] = [t.peer('alice'), t.peer('bob'), t.peer('carol')]
+    const at = (p: typeof alice) => `127.0.0.1:${p.address.port}`
+    await alice.send('^hb^')
+    await bob.send('^hb^')
+    await bob.send('quit')
+    await vi.advanceTimersByTimeAsync(5_000)
+    await carol.send('^hb^')
+    await vi.advanceTimersByTimeAsync(6_000)
+    await carol.send('still here')
+    await t.chat.close()
+    await t.settle()
+    expect(t.logs.map((l) => `${l.level} ${l.text}`)).toEqual([
+      `info ${at(alice)} joined (1 member)`,
+      `info ${at(bob)} joined (2 members)`,
+      `info ${at(bob)} left (1 member)`,
+      `info ${at(carol)} joined (2 members)`,
+      `info ${at(alice)} expired after 10 s of silence (1 member)`,
+      'info said Bye! to 1 member',
+    ])
+  })
+})
