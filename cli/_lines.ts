@@ -28,13 +28,7 @@ export interface LineReader {
  */
 export function readLines(output: Output, interactive: boolean, on: LineHandlers): LineReader {
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity })
-  if (interactive) {
-    output.write = (stream, text) => {
-      process.stdout.write('\r\x1b[2K')
-      stream.write(text)
-      rl.prompt(true)
-    }
-  }
+  if (interactive) output.usePrompt({ clear: () => process.stdout.write('\r\x1b[2K'), redraw: () => rl.prompt(true) })
   let quit = false
   let queue = Promise.resolve()
   const stopped = new Promise<void>((resolve) => {
@@ -70,6 +64,7 @@ export function readLines(output: Output, interactive: boolean, on: LineHandlers
     close() {
       if (closed) return
       closed = true
+      output.usePrompt(undefined)
       rl.close()
       if (interactive) process.stdout.write('\n')
     },

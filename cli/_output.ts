@@ -15,8 +15,10 @@ export interface OutputOptions {
 export interface Output {
   readonly logger: ConsolaInstance
   readonly options: OutputOptions
-  /** Writes to a stream; the interactive chat replaces it to print above its prompt. */
-  write: (stream: NodeJS.WriteStream, text: string) => void
+  /** Writes to a stream, above the prompt while there is one. */
+  write(stream: NodeJS.WriteStream, text: string): void
+  /** The prompt every later line prints above (the interactive chat's), or none. */
+  usePrompt(prompt: Prompt | undefined): void
   /** Writes a line to stdout. */
   line(text: string): void
   /** Prints a JSON event line (only with --json). */
@@ -25,6 +27,12 @@ export interface Output {
   handler(extra?: { messages?: boolean }): ChatEventHandler
   /** The per-datagram events that handler prints (`createChat`'s `datagramEvents`): the rest are not built. */
   datagramEvents(extra?: { messages?: boolean }): Array<'message' | 'sent'>
+}
+
+/** A prompt that output lines print above: cleared before each, drawn again after. */
+export interface Prompt {
+  clear(): void
+  redraw(): void
 }
 
 /**
@@ -66,11 +74,18 @@ function lineReporter(write: Output['write']): ConsolaReporter {
 }
 
 export function createOutput(options: OutputOptions): Output {
+  let prompt: Prompt | undefined
   const output: Output = {
-    // The reporter calls through `output`, so a replaced `write` applies to log lines too.
+    // The reporter calls through `output`, so log lines print above the prompt too.
     logger: createConsola({ level: options.quiet ? 0 : options.verbose ? 4 : 3, reporters: [lineReporter((stream, text) => output.write(stream, text))] }),
     options,
-    write: (stream, text) => void stream.write(text),
+    write(stream, text) {
+      if (!prompt) return void stream.write(text)
+      prompt.clear()
+      stream.write(text)
+      prompt.redraw()
+    },
+    usePrompt: (next) => void (prompt = next),
     line: (text) => output.write(process.stdout, text + '\n'),
     event(name, fields) {
       if (options.json) output.line(JSON.stringify({ event: name, ...fields }))

@@ -123,7 +123,8 @@ export function resolveConfig(input: unknown, file?: string): ResolvedConfig {
   const plugins: ResolvedPlugin[] = []
   config.plugins.forEach((entry, index) => {
     if (!entry) return
-    const plugin = entry as Plugin
+    // The object the config made, not the schema's copy of it: what it is (a relay, a codec) stays known.
+    const plugin = ((input as { plugins: unknown[] }).plugins[index] ?? entry) as Plugin
     plugins.push({ plugin, options: plugin.schema ? pluginOptions(plugin, index, where) : plugin.options })
   })
   if (config.to !== undefined && parseHostPort(config.to) === undefined && !(config.to in config.peers)) {

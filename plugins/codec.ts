@@ -2,6 +2,7 @@ import * as iconvModule from 'iconv-lite'
 import * as v from 'valibot'
 import { decodeUtf8, definePlugin, encodeUtf8 } from '../core/index.ts'
 import { hexCodec } from './_hex-codec.ts'
+import { kindOf, markKind } from './_kind.ts'
 
 // iconv-lite is CommonJS. A native import() (Deno, Bun, Node) hands it over as `default`; jiti
 // without interop defaults (core/runtime/node-loader.ts) can hand over module.exports itself, as
@@ -24,6 +25,11 @@ const Encoding = v.pipe(
   v.transform((name) => (UTF8.has(name) ? 'utf-8' : name)),
 )
 
+/** True for a plugin made by `codec()` (whatever its name): `--encoding` puts its own in its place. */
+export function isCodec(plugin: unknown): boolean {
+  return kindOf(plugin) === 'codec'
+}
+
 /**
  * Text on the wire in one encoding, nothing added: what plain-socket peers send and expect.
  * Bytes that do not decode become U+FFFD and the message is flagged `malformed`; characters
@@ -32,8 +38,8 @@ const Encoding = v.pipe(
  * @param encoding @default 'utf-8'
  */
 export function codec(encoding: string = 'utf-8') {
-  if (encoding.trim().toLowerCase() === 'hex') return hexCodec()
-  return definePlugin({
+  if (encoding.trim().toLowerCase() === 'hex') return markKind(hexCodec(), 'codec')
+  const plugin = definePlugin({
     name: 'codec',
     enforce: 'pre',
     schema: Encoding,
@@ -53,4 +59,5 @@ export function codec(encoding: string = 'utf-8') {
       return bytes
     },
   })
+  return markKind(plugin, 'codec')
 }

@@ -1,6 +1,7 @@
 import { definePlugin, drop, encodeUtf8, formatAddress, isDrop, SourceBuckets, type Address, type Drop, type Message, type PluginContext } from '../core/index.ts'
 import { COOKIE, COOKIE_NOTICE, createCookies, sameText, type Cookies } from './_cookie.ts'
 import { Options, type RelayOptions, type Resolved } from './_relay-options.ts'
+import { kindOf, markKind } from './_kind.ts'
 import { sourceOf } from './_source.ts'
 
 export type { RelayFormat, RelayOptions } from './_relay-options.ts'
@@ -247,7 +248,12 @@ export function relay(options?: RelayOptions) {
       return () => void listeners.delete(hear)
     },
   })
-  return plugin
+  return markKind(plugin, 'relay')
+}
+
+/** True for a plugin made by `relay()`, whatever its name (a bridge may call itself `relay` too). */
+export function isRelay(plugin: unknown): boolean {
+  return kindOf(plugin) === 'relay'
 }
 
 const plural = (n: number) => `${n} member${n === 1 ? '' : 's'}`

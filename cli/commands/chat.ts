@@ -1,13 +1,11 @@
-import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address, type Chat } from '../_core.ts'
+import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address } from '../_core.ts'
 import { version } from '../_version.ts'
 import { configFlags, defineCommand, groupFlags, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
-import { readLines, type LineReader } from '../_lines.ts'
+import { converse, type Conversation } from '../_converse.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
-import { openChat, untilSignal } from '../_session.ts'
-import { slashRouter } from '../_slash.ts'
+import { startSession, type Session } from '../_session.ts'
 import { createStats } from '../_stats.ts'
-import { createReloader, watchConfig, type Reloader } from '../_watch.ts'
 import { parseGroup } from '../../core/runtime/group.ts'
 import { membersOf, type PresenceMember } from '../../plugins/index.ts'
 import { formatPlugins } from './plugins.ts'
@@ -56,80 +54,66 @@ export async function chat(argv: string[]): Promise<number> {
   if (values.help) return void console.log(formatHelp(spec)), 0
   if (values.version) return void console.log(version), 0
   if (positionals.length) throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat takes no arguments (chat --help)`)
-  const linger = values.linger ?? 500
   const eol = values.eol ?? ''
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
-  let reader: LineReader | undefined
+  let conversation: Conversation | undefined
   let target: Address | undefined
   const print = output.handler()
   const stats = createStats()
+  // Set once the session has started: a message can arrive while it starts.
+  let started: Session | undefined
 
-  void untilSignal(output) // before "listening" is printed
-  const { chat: session, config } = await openChat(output, values, {
+  const session = await startSession(output, values, {
     onEvent(event) {
       if (event.type === 'message' && !target) {
         target = event.message.from
-        setPrompt()
-        if (!values.quiet) output.logger.info(`talking to ${describePeer(target, session.peers)} (the first to write); /to changes it`)
+        conversation?.refresh()
+        const who = started ? describePeer(target, started.chat.peers) : formatAddress(target)
+        if (!values.quiet) output.logger.info(`talking to ${who} (the first to write); /to changes it`)
       }
       print(event)
       stats.count(event)
     },
   })
+  started = session
+  const { chat, config } = session
   const to = values.to ?? config.to
-  if (to !== undefined) target = await session.resolve(to)
+  if (to !== undefined) target = await chat.resolve(to)
   else if (config.group) target = parseGroup(config.group.address)
-  const reloader = createReloader(output, values, session)
-  const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
-
-  function setPrompt() {
-    reader?.setPrompt(dim(`${target ? (session.peers.nameOf(target) ?? formatAddress(target)) : '(nobody)'}> `))
-  }
 
   if (interactive) {
-    output.logger.info(target ? `talking to ${describePeer(target, session.peers)}; /help for commands` : `nobody to talk to yet: /to NAME or /to HOST:PORT (or wait for someone to write); /help for commands`)
+    const nobody = 'nobody to talk to yet: /to NAME or /to HOST:PORT (or wait for someone to write)'
+    output.logger.info(`${target ? `talking to ${describePeer(target, chat.peers)}` : nobody}; /help for commands`)
   }
-  const presence = config.plugins.find((p) => p.plugin.name === 'presence')?.plugin
-  const route = slashRouter(output, presence ? OWN_WITH_PRESENCE : OWN)
-  const say = async (line: string) => {
-    if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
-    try {
-      await session.send(toWire(line, eol), target)
-    } catch (error) {
-      output.logger.error(describeError(error))
-    }
-  }
-  reader = readLines(output, interactive, {
-    command(name, arg, line) {
-      const how = route(name)
-      if (how === 'text') return say(line)
-      if (how !== 'own') return
+  // The presence plugin, known by what it does (it keeps members), not by its name.
+  const presence = config.plugins.find((p) => typeof (p.plugin as { members?: unknown }).members === 'function')?.plugin
+  conversation = converse(output, session, {
+    interactive,
+    linger: values.linger ?? 500,
+    own: presence ? OWN_WITH_PRESENCE : OWN,
+    prompt: () => dim(`${target ? (chat.peers.nameOf(target) ?? formatAddress(target)) : '(nobody)'}> `),
+    command(name, arg) {
       if (name === 'stats') return output.line(`  ${stats.describe()}`)
       if (name === 'who') return output.line(formatWho(membersOf(presence)))
       if (name === 'hex') {
         output.options.hex = !output.options.hex
         return output.logger.info(output.options.hex ? 'showing datagrams as hex dumps; /hex again for text' : 'showing datagrams as text')
       }
-      return command(name, arg, session, output, reloader, (next) => ((target = next), setPrompt()))
+      return command(name, arg, session, output, (next) => ((target = next), conversation?.refresh()))
     },
-    text: say,
+    async say(line) {
+      if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
+      await chat.send(toWire(line, eol), target).catch((error: unknown) => output.logger.error(describeError(error)))
+    },
   })
-  setPrompt()
-
-  const ended = await Promise.race([reader.stopped.then(() => 'eof' as const), untilSignal(output)])
-  await reader.drain()
-  // Lingering is for replies to what was piped in; a signal (now or meanwhile) ends it.
-  if (ended === 'eof' && !interactive && !reader.quit && linger > 0) {
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), untilSignal(output)])
-  }
-  reader.close()
-  watcher?.close()
+  await conversation.over
   await session.close()
   return 0
 }
 
-async function command(name: string, arg: string, session: Chat, output: Output, reloader: Reloader, retarget: (to: Address) => void): Promise<boolean> {
+async function command(name: string, arg: string, session: Session, output: Output, retarget: (to: Address) => void): Promise<boolean> {
+  const { chat } = session
   switch (name) {
     case 'quit':
     case 'exit':
@@ -140,25 +124,25 @@ async function command(name: string, arg: string, session: Chat, output: Output,
         break
       }
       try {
-        const to = await session.resolve(arg)
+        const to = await chat.resolve(arg)
         retarget(to)
-        output.logger.info(`talking to ${describePeer(to, session.peers)}`)
+        output.logger.info(`talking to ${describePeer(to, chat.peers)}`)
       } catch (error) {
         output.logger.error(isChatError(error) ? error.message : describeError(error))
       }
       break
     case 'peers': {
-      const peers = session.peers.entries()
+      const peers = chat.peers.entries()
       output.line(peers.length ? peers.map(([n, a]) => `  ${n}  ${formatAddress(a)}`).join('\n') : '  no contacts: add `peers: { name: "HOST:PORT" }` to the config')
       break
     }
     case 'plugins': {
-      const plugins = session.plugins()
+      const plugins = chat.plugins()
       output.line(plugins.length ? formatPlugins(plugins) : '  no plugins')
       break
     }
     case 'reload':
-      await reloader.reload()
+      await session.reloader.reload()
       break
     case 'help':
       output.line(`  ${COMMANDS}`)

@@ -1,14 +1,13 @@
 import {
-  ChatError, createChat, createPeers, describeError, describePeer, formatAddress, getTransport, resolveConfig, resolveTarget, type Address, type Chat, type Message, type ResolvedConfig,
+  ChatError, createPeers, describeError, describePeer, formatAddress, getTransport, isChatError, resolveConfig, resolveTarget,
+  type Address, type Chat, type Message, type ResolvedConfig,
 } from '../_core.ts'
-import { heartbeat, schedule, type RelayStatus } from '../../plugins/index.ts'
+import { heartbeat, isRelay, schedule, type RelayStatus } from '../../plugins/index.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, parseSeconds, socketFlags, watchFlag } from '../_args.ts'
-import { readLines } from '../_lines.ts'
+import { converse } from '../_converse.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, dim, onStdout, type Output } from '../_output.ts'
-import { listening, readConfig, untilSignal } from '../_session.ts'
-import { slashRouter } from '../_slash.ts'
-import { createReloader, watchConfig } from '../_watch.ts'
+import { startSession } from '../_session.ts'
 
 export const spec = defineCommand({
   name: 'join',
@@ -56,29 +55,33 @@ export async function join(argv: string[]): Promise<number> {
   if (target === undefined) throw new ChatError('E_USAGE', 'Missing TARGET: chat join TARGET (a contact name or HOST:PORT of the relay; see chat join --help)')
   if (extra.length) throw new ChatError('E_USAGE', `Unexpected \`${extra.join(' ')}\`: chat join takes one TARGET`)
   const interval = values.interval ?? 10
-  const linger = values.linger ?? 500
   const eol = values.eol ?? ''
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
   let byeSaid: () => void = () => {}
   const bye = new Promise<void>((resolve) => (byeSaid = resolve))
 
-  const defaults = { port: 0 }
-  const config = await readConfig(values, defaults)
-  const relay = await resolveRelay(target, config)
-  // One instance for the whole session, so a reload sees it unchanged and keeps it running.
-  const client = resolveConfig({
-    plugins: [
-      heartbeat({ to: relay, interval, proven: values.proven, onStatus: (status) => report(output, status, byeSaid) }),
-      // Said again with each heartbeat, so a relay that restarted, or forgot us, learns it again.
-      values.nick !== undefined && schedule({ to: formatAddress(relay), text: `^here^ ${values.nick}`, every: Math.max(10, Math.round(interval * 1000)), now: true }),
-    ],
-  }).plugins
-  // A client that is also a relay would send every broadcast back to the room, which sends it
-  // back again: the config's relay (if it has one) stays out of `chat join`.
+  // The relay is looked up before the chat starts, so that the heartbeat plugin never waits for it;
+  // its plugins are made once, so a reload sees them unchanged and keeps them running.
+  let relay: Address | undefined
+  let client: ResolvedConfig['plugins'] = []
   let warned = false
-  const withClient = (next: ResolvedConfig): ResolvedConfig => {
-    const plugins = next.plugins.filter((p) => p.plugin.name !== 'relay')
+  const shape = async (next: ResolvedConfig): Promise<ResolvedConfig> => {
+    if (!relay) {
+      const to = (relay = await resolveRelay(target, next))
+      const onStatus = (status: RelayStatus) => report(output, status, byeSaid)
+      const every = Math.max(10, Math.round(interval * 1000))
+      client = resolveConfig({
+        plugins: [
+          heartbeat({ to, interval, proven: values.proven, onStatus }),
+          // Said again with each heartbeat, so a relay that restarted, or forgot us, learns it again.
+          values.nick !== undefined && schedule({ to: formatAddress(to), text: `^here^ ${values.nick}`, every, now: true }),
+        ],
+      }).plugins
+    }
+    // A client that is also a relay would send every broadcast back to the room, which sends it
+    // back again: the config's relay (if it has one) stays out of `chat join`.
+    const plugins = next.plugins.filter((p) => !isRelay(p.plugin))
     if (plugins.length !== next.plugins.length && !warned) {
       warned = true
       output.logger.warn(`leaving out the config's relay plugin: a member that is also a relay would echo every broadcast back to the room`)
@@ -87,48 +90,34 @@ export async function join(argv: string[]): Promise<number> {
   }
 
   const print = output.handler()
-  const session = await createChat({
-    config: withClient(config),
-    logger: output.logger,
-    trace: values.trace,
+  const session = await startSession(output, values, {
+    port: 0,
+    announce: false,
+    shape,
     onEvent(event) {
-      if (event.type === 'message' && !values.json && isFrom(event.message, relay)) return output.line(formatBroadcast(event.message))
+      if (event.type === 'message' && !values.json && relay && isFrom(event.message, relay)) return output.line(formatBroadcast(event.message))
       print(event)
     },
   })
-  void untilSignal(output) // before "joined" is printed
-  announce(output, session, relay, interval)
-  const reloader = createReloader(output, values, { ...session, reload: (next) => session.reload(withClient(next)) }, defaults)
-  const watcher = values.watch ? watchConfig(output, values, reloader) : undefined
-
-  const route = slashRouter(output, OWN)
-  const say = async (line: string) => {
-    try {
-      await session.send(toWire(line, eol), relay)
-    } catch (error) {
-      output.logger.error(describeError(error))
-    }
-  }
-  const reader = readLines(output, interactive, {
-    async command(name, _arg, line) {
-      const how = route(name)
-      if (how === 'text') return say(line)
-      if (how === 'typo') return
+  const { chat } = session
+  const to = relay!
+  announce(output, chat, to, interval)
+  const conversation = converse(output, session, {
+    interactive,
+    linger: values.linger ?? 500,
+    own: OWN,
+    until: bye,
+    prompt: () => dim(`${chat.peers.nameOf(to) ?? formatAddress(to)}> `),
+    async command(name) {
       if (name === 'quit' || name === 'exit') return true
-      if (name === 'reload') await reloader.reload()
+      if (name === 'reload') await session.reloader.reload()
       else output.line(`  ${COMMANDS}`)
     },
-    text: say,
+    async say(line) {
+      await chat.send(toWire(line, eol), to).catch((error: unknown) => output.logger.error(describeError(error)))
+    },
   })
-  reader.setPrompt(dim(`${session.peers.nameOf(relay) ?? formatAddress(relay)}> `))
-
-  const ended = await Promise.race([reader.stopped.then(() => 'eof' as const), bye.then(() => 'bye' as const), untilSignal(output)])
-  await reader.drain()
-  if (ended === 'eof' && !interactive && !reader.quit && linger > 0) {
-    await Promise.race([new Promise((resolve) => setTimeout(resolve, linger)), bye, untilSignal(output)])
-  }
-  reader.close()
-  watcher?.close()
+  await conversation.over
   // Disposing the heartbeat plugin sends `quit`; close() waits until it has left.
   await session.close()
   return 0
@@ -137,7 +126,13 @@ export async function join(argv: string[]): Promise<number> {
 /** The relay's address, looked up before the chat starts so that the heartbeat plugin never waits for it. */
 async function resolveRelay(target: string, config: ResolvedConfig): Promise<Address> {
   const transport = getTransport()
-  return resolveTarget(target, await createPeers(config.peers, transport), transport)
+  // Only the relay's own contact is looked up here; the chat looks the contacts up once, as it starts.
+  const named = config.peers[target]
+  return resolveTarget(named ?? target, await createPeers({}, transport), transport).catch((error: unknown) => {
+    const names = Object.keys(config.peers)
+    if (!isChatError(error) || !error.message.startsWith('Unknown target') || !names.length) throw error
+    throw new ChatError('E_TARGET', `${error.message}; contacts: ${names.join(', ')}`, { cause: error })
+  })
 }
 
 function isFrom(message: Message, relay: Address): boolean {
@@ -150,7 +145,6 @@ function formatBroadcast(message: Message): string {
 }
 
 function announce(output: Output, session: Chat, relay: Address, interval: number): void {
-  listening(output, session)
   output.event('joined', { relay: formatAddress(relay), peer: session.peers.nameOf(relay) ?? null, interval })
   if (!output.options.json) {
     output.logger.info(`joined ${describePeer(relay, session.peers)} from ${formatAddress(session.local)}; a heartbeat every ${interval} s; /quit to leave`)

@@ -1,6 +1,6 @@
 import { configFlags, defineCommand, groupFlags, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
 import { createOutput } from '../_output.ts'
-import { openChat, untilSignal } from '../_session.ts'
+import { startSession } from '../_session.ts'
 
 export const spec = defineCommand({
   name: 'listen',
@@ -28,14 +28,13 @@ export async function listen(argv: string[]): Promise<number> {
   let seen = 0
   let enough: () => void = () => {}
   const done = new Promise<void>((resolve) => (enough = resolve))
-  void untilSignal(output) // before "listening" is printed
-  const { chat } = await openChat(output, values, {
+  const session = await startSession(output, values, {
     onEvent(event) {
       print(event)
       if (event.type === 'message' && limit !== undefined && ++seen >= limit) enough()
     },
   })
-  await Promise.race([done, untilSignal(output)])
-  await chat.close()
+  await Promise.race([done, session.signal])
+  await session.close()
   return 0
 }

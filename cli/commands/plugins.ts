@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import { ChatError, describePlugins, orderPlugins, type PluginInfo } from '../_core.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, parseFlags } from '../_args.ts'
 import { dim } from '../_output.ts'
-import { readConfig } from '../_session.ts'
+import { readConfig } from '../_config.ts'
 
 export const spec = defineCommand({
   name: 'plugins',

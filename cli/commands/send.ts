@@ -4,7 +4,7 @@ import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCou
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
 import { createOutput, type Output } from '../_output.ts'
-import { openChat, untilSignal } from '../_session.ts'
+import { startSession } from '../_session.ts'
 
 export const spec = defineCommand({
   name: 'send',
@@ -51,8 +51,7 @@ export async function send(argv: string[]): Promise<number> {
   let received = 0
   let enough: () => void = () => {}
   const answered = new Promise<void>((resolve) => (enough = resolve))
-  void untilSignal(output)
-  const { chat } = await openChat(output, values, {
+  const session = await startSession(output, values, {
     port: 0,
     announce: false,
     onEvent(event) {
@@ -61,7 +60,8 @@ export async function send(argv: string[]): Promise<number> {
       if (event.type === 'message' && count !== undefined && ++received >= count) enough()
     },
   })
-  const stopped = Promise.race([answered, untilSignal(output)])
+  const { chat, signal } = session
+  const stopped = Promise.race([answered, signal])
   let failed = 0
   try {
     const to = await chat.resolve(target)
@@ -71,14 +71,14 @@ export async function send(argv: string[]): Promise<number> {
     if (stdin) {
       for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) await say(line)
     } else if (repeat !== undefined || every !== undefined) {
-      const plan = { times: repeat ?? Infinity, every: every ?? 1000, stopped: untilSignal(output).then(() => {}) }
+      const plan = { times: repeat ?? Infinity, every: every ?? 1000, stopped: signal.then(() => {}) }
       await repeatSend(words.join(' '), plan, say)
     } else {
       await say(words.join(' '))
     }
     if (failed === 0 && wait > 0) await Promise.race([stopped, ...(wait === Infinity ? [] : [delay(wait)])])
   } finally {
-    await chat.close()
+    await session.close()
   }
   if (failed) return 1
   if (count !== undefined && received < count) {

@@ -1,7 +1,6 @@
 import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
 import { createOutput } from '../_output.ts'
-import { openChat, untilSignal } from '../_session.ts'
-import { createReloader, watchConfig } from '../_watch.ts'
+import { startSession } from '../_session.ts'
 
 export const spec = defineCommand({
   name: 'serve',
@@ -18,13 +17,9 @@ export async function serve(argv: string[]): Promise<number> {
   const { values } = parseFlags(spec, argv)
   if (values.help) return void console.log(formatHelp(spec)), 0
   const output = createOutput(values)
-  void untilSignal(output) // before "listening" is printed
   const shown = { messages: values.verbose === true }
-  const { chat } = await openChat(output, values, { onEvent: output.handler(shown), datagramEvents: output.datagramEvents(shown) })
-  const watcher = values.watch ? watchConfig(output, values, createReloader(output, values, chat)) : undefined
-  const signal = await untilSignal(output)
-  output.logger.info(`${signal}: stopping`)
-  watcher?.close()
-  await chat.close()
+  const session = await startSession(output, values, { onEvent: output.handler(shown), datagramEvents: output.datagramEvents(shown) })
+  output.logger.info(`${await session.signal}: stopping`)
+  await session.close()
   return 0
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { dirname, extname, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { replaceImports } from '../_imports.ts'
 import type { ModuleLoader } from './types.ts'
 import { nativeLoader, syntaxError } from './native-loader.ts'
 
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(?\s*)(['"])([^'"\n]+)\2/g
 const PACKAGE = /[\\/]node_modules[\\/]/
 // udpchat's own core is loaded once: a fresh copy of it would only duplicate it (and take seconds on Deno).
 const CORE = fileURLToPath(new URL('..', import.meta.url))
@@ -72,13 +72,12 @@ function copy(path: string, reload: Reload, visiting: Set<string>): string {
   // An import cycle among stale files: the module already loaded closes it.
   if (visiting.has(path)) return current.get(path) ?? own
   visiting.add(path)
-  const source = readFileSync(path, 'utf8')
-    .replace(SPECIFIER, (whole, lead: string, quote: string, specifier: string) => {
-      const target = locate(specifier, path)
-      if (target === undefined) return whole
-      const to = typeof target !== 'string' ? target.href : stale(target) ? copy(target, reload, visiting) : (current.get(target) ?? pathToFileURL(target).href)
-      return `${lead}${quote}${to}${quote}`
-    })
+  const imported = replaceImports(readFileSync(path, 'utf8'), (specifier) => {
+    const target = locate(specifier, path)
+    if (target === undefined || typeof target !== 'string') return target?.href
+    return stale(target) ? copy(target, reload, visiting) : (current.get(target) ?? pathToFileURL(target).href)
+  })
+  const source = imported
     .replace(/\bimport\.meta\.url\b/g, JSON.stringify(own))
     .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(path))
     .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(path)))

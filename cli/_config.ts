@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { ChatError, loadConfig, resolveConfig, type ResolvedConfig } from './_core.ts'
+import { parsePort } from '../core/address.ts'
+import { parseGroup } from '../core/runtime/group.ts'
+import { codec, isCodec, isSupportedEncoding } from '../plugins/index.ts'
+import { configLoaded } from './_signals.ts'
+
+const CONFIG_NAMES = ['chat.config.ts', 'chat.config.mts', 'chat.config.js', 'chat.config.mjs']
+
+export interface SessionFlags {
+  config?: string
+  host?: string
+  port?: string
+  encoding?: string
+  /** Report each message's way through the hooks. */
+  trace?: boolean
+  /** A multicast room to join, and how (see `groupFlags`). */
+  group?: string
+  interface?: string
+  ttl?: number
+  'no-loopback'?: boolean
+}
+
+/**
+ * Finds, loads and validates the config, then applies the command-line overrides.
+ * With `fresh` (a reload), the config and the local files it imports are read again.
+ */
+export async function readConfig(flags: SessionFlags, defaults: { port?: number; fresh?: boolean | readonly string[] } = {}): Promise<ResolvedConfig> {
+  const file = findConfig(flags.config)
+  let config: ResolvedConfig
+  try {
+    config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh }) : resolveConfig({})
+  } finally {
+    // A config that never finishes loading must still stop on a signal: see untilSignal.
+    configLoaded()
+  }
+  if (flags.group !== undefined) config.group = { address: flags.group }
+  if (config.group) {
+    const group = (config.group = { ...config.group })
+    parseGroup(group.address, '--group')
+    if (flags.interface !== undefined) group.interface = flags.interface
+    if (flags.ttl !== undefined) group.ttl = flags.ttl
+    if (flags['no-loopback']) group.loopback = false
+    // The group's port is the room's; ours only sends (and hears replies): any free one, so members here do not collide.
+    if (flags.port === undefined) config.port = 0
+  } else if (flags.interface !== undefined || flags.ttl !== undefined || flags['no-loopback']) {
+    throw new ChatError('E_USAGE', '--interface, --ttl and --no-loopback go with --group GROUP:PORT (or a `group` in the config)')
+  }
+  if (flags.host !== undefined) config.host = flags.host
+  if (flags.port !== undefined) config.port = parsePort(flags.port, '--port')
+  else if (defaults.port !== undefined) config.port = defaults.port
+  if (flags.encoding !== undefined) {
+    if (!isSupportedEncoding(flags.encoding)) {
+      throw new ChatError('E_USAGE', `Expected --encoding to name an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1, got \`${flags.encoding}\``)
+    }
+    // It replaces the config's codec rather than sitting beside it.
+    const others = config.plugins.filter((p) => !isCodec(p.plugin))
+    config.plugins = [...resolveConfig({ plugins: [codec(flags.encoding)] }).plugins, ...others]
+  }
+  return config
+}
+
+/** The config file's absolute path: `--config`, else the first `chat.config.*` here. */
+export function findConfig(given: string | undefined): string | undefined {
+  if (given !== undefined) {
+    const file = resolve(given)
+    if (!existsSync(file)) throw new ChatError('E_CONFIG', `Config file not found: ${given}`)
+    return file
+  }
+  return CONFIG_NAMES.map((name) => resolve(name)).find((file) => existsSync(file))
+}
+
