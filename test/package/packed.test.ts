@@ -25,7 +25,7 @@ const DENO_FLAGS = ['run', '--unstable-net', '--allow-net', '--allow-read=.', '-
 function chatIn(runtime: Runtime): [string, string[]] {
   if (runtime === 'node') return [join(dir, 'node_modules', '.bin', 'chat'), []]
   if (runtime === 'deno') return [bin('deno'), [...DENO_FLAGS, 'node_modules/udpchat/dist/cli/bin.js']]
-  return [bin('bun'), ['node_modules/.bin/chat']]
+  return [bin('bun'), ['node_modules/udpchat/dist/cli/bin.js']]
 }
 
 /** A project folder next to the installed one, sharing its node_modules, with tsc --init's tsconfig. */
