@@ -17,8 +17,16 @@ interface EchoServer {
   runtime: Runtime | 'python'
 }
 
-const ECHO = 'echo, 32 outstanding, 64 B'
+const ECHO = 'echo, 32 outstanding, 64 B of mixed-case text'
 const PING = 'ping-pong, 1 outstanding'
+/** The load generator's two clients: its own (connected, `send(buf)`), and one like the tutorials' (`sendto`). */
+const CLIENTS = ['connected', 'sendto'] as const
+type Client = (typeof CLIENTS)[number]
+const SENDTO = ', unconnected sendto client (as the tutorials)'
+/** Rows measured with both clients: the raw baseline, the pipeline, Python. */
+const BOTH = new Set(['echo.raw.node', 'echo.pipeline.node', 'echo.python'])
+/** The id of a row for a client: the load generator's own keeps the plain id. */
+const of = (client: Client, id: string) => (client === 'connected' ? id : `sendto.${id}`)
 
 function pipeline(runtime: Runtime, tmp: string, denoNodeDgram = false): EchoServer {
   const name = denoNodeDgram ? 'deno-node-dgram' : runtime
@@ -84,40 +92,58 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
     }))
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected')
     if (failed) throw failed.reason
+    // Keyed by the row's id for its client (see `of`).
     const echo = new Map<string, Measured[]>()
     const pong = new Map<string, Measured[]>()
-    const measure = async (s: EchoServer, window: number, into: Map<string, Measured[]>) => {
+    const measure = async (s: EchoServer, window: number, into: Map<string, Measured[]>, client: Client) => {
       const server = servers.get(s.id)!
       const cpuBefore = cpuMs(server.child.pid!)
-      const result = await load.run({ port: server.port, host: '127.0.0.1', window, warmupMs: options.warmupMs, durationMs: options.durationMs })
+      const { warmupMs, durationMs } = options
+      const result = await load.run({ port: server.port, host: '127.0.0.1', window, warmupMs, durationMs, client, text: 'mixed' })
       const cpuUs = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / result.total
       if (result.count === 0) process.stderr.write(`bench: ${s.label} answered nothing while measured\n${server.stderr().slice(-2000)}\n`)
-      into.set(s.id, [...(into.get(s.id) ?? []), { ...result, cpuUs }])
+      into.set(of(client, s.id), [...(into.get(of(client, s.id)) ?? []), { ...result, cpuUs }])
       if (s.log) truncateSync(s.log)
     }
+    // Interleaved: each repetition goes round every server with both clients.
     for (let rep = 0; rep < options.reps; rep++) {
-      for (const s of echoing) await measure(s, 32, echo)
-      if (ping) for (const id of ['echo.raw.node', 'echo.pipeline.node']) await measure(wanted.find((s) => s.id === id)!, 1, pong)
+      for (const client of CLIENTS) for (const s of echoing) if (client === 'connected' || BOTH.has(s.id)) await measure(s, 32, echo, client)
+      if (ping) {
+        for (const client of CLIENTS) {
+          for (const id of ['echo.raw.node', 'echo.pipeline.node']) await measure(wanted.find((s) => s.id === id)!, 1, pong, client)
+        }
+      }
     }
-    for (const s of wanted) {
-      const results = echo.get(s.id)
-      if (results) rows.push(measured({ id: s.id, group: ECHO, label: s.label, unit: 'rt/s', ...s.row, extra: extras(results) }, results.map((r) => r.perSecond)))
-    }
-    // Server CPU per round trip: what the throughput ratio becomes when the machine is shared.
-    for (const id of ['echo.raw.node', 'echo.pipeline.node', 'echo.python', 'echo.raw.node-sync-lookup', 'echo.pipeline.core', 'echo.pipeline.codec']) {
-      const results = echo.get(id)
-      if (!results || results.some((r) => !Number.isFinite(r.cpuUs))) continue
-      const s = wanted.find((w) => w.id === id)!
-      rows.push(measured({ id: `cpu.${id}`, group: `${ECHO}: server CPU per round trip (lower is better)`, label: s.label, unit: 'µs', baseline: id === 'echo.raw.node' ? undefined : 'cpu.echo.raw.node' }, results.map((r) => r.cpuUs)))
-    }
-    if (ping) {
+    for (const client of CLIENTS) {
+      const how = client === 'connected' ? '' : SENDTO
+      for (const s of wanted) {
+        const results = echo.get(of(client, s.id))
+        if (!results) continue
+        const row = { ...s.row, baseline: s.row.baseline && of(client, s.row.baseline) }
+        const input = { id: of(client, s.id), group: ECHO + how, label: s.label, unit: 'rt/s', ...row, extra: extras(results) }
+        rows.push(measured(input, results.map((r) => r.perSecond)))
+      }
+      // Server CPU per round trip: what the throughput ratio becomes when the machine is shared.
+      const ids = ['echo.raw.node', 'echo.pipeline.node', 'echo.python', 'echo.raw.node-sync-lookup', 'echo.pipeline.core', 'echo.pipeline.codec']
+      for (const id of ids) {
+        const results = echo.get(of(client, id))
+        if (!results || results.some((r) => !Number.isFinite(r.cpuUs))) continue
+        const s = wanted.find((w) => w.id === id)!
+        const raw = id === 'echo.raw.node'
+        rows.push(measured({
+          id: `cpu.${of(client, id)}`, group: `${ECHO}${how}: server CPU per round trip (lower is better)`, label: s.label, unit: 'µs',
+          baseline: raw ? undefined : `cpu.${of(client, 'echo.raw.node')}`, target: id === 'echo.pipeline.node' ? { kind: 'cost', max: 1.25 } : undefined,
+        }, results.map((r) => r.cpuUs)))
+      }
+      if (!ping) continue
       for (const [q, key] of [['p50', 'p50'], ['p99', 'p99']] as const) {
         for (const id of ['echo.raw.node', 'echo.pipeline.node']) {
-          const results = pong.get(id)!
+          const results = pong.get(of(client, id))!
           const isRaw = id === 'echo.raw.node'
+          const rowId = (raw: boolean) => of(client, `ping.${q}.${raw ? 'raw' : 'pipeline'}`)
           rows.push(measured({
-            id: `ping.${q}.${isRaw ? 'raw' : 'pipeline'}`, group: `${PING}, ${q}`, label: isRaw ? 'raw node:dgram echo' : 'udpchat pipeline (node)', unit: 'µs',
-            baseline: isRaw ? undefined : `ping.${q}.raw`, target: !isRaw && q === 'p99' ? { kind: 'delta', max: 50 } : undefined, extra: extras(results),
+            id: rowId(isRaw), group: `${PING}${how}, ${q}`, label: isRaw ? 'raw node:dgram echo' : 'udpchat pipeline (node)', unit: 'µs',
+            baseline: isRaw ? undefined : rowId(true), target: !isRaw && q === 'p99' ? { kind: 'delta', max: 50 } : undefined, extra: extras(results),
           }, results.map((r) => r[key])))
         }
       }

@@ -25,6 +25,13 @@ export interface LoadCommand {
   once?: boolean
   /** A datagram with no answer after this long is counted lost and its slot sends again. @default 200 */
   lostMs?: number
+  /**
+   * `connected`: a connected socket, `send(buf)`; `sendto`: an unconnected one, `send(buf, port,
+   * host)` per datagram, as the tutorials' clients do (Python's `sendto`). @default 'connected'
+   */
+  client?: 'connected' | 'sendto'
+  /** `dots` (unchanged by uppercasing) or `mixed` (mixed case, some non-ASCII: uppercasing changes it). @default 'dots' */
+  text?: 'dots' | 'mixed'
 }
 
 export interface LoadResult {
@@ -41,6 +48,22 @@ export interface LoadResult {
 }
 
 const STRAGGLERS_MS = 50
+// Mixed case with some non-ASCII whose upper case has the same UTF-8 length (é É, ö Ö, ç Ç, ñ Ñ).
+const MIXED = 'Hello wörld, ça va? Señor Éclair says hi; mixed Case text '
+
+/** A payload of `size` bytes after the 12 digits: dots, or the mixed text cut at a character's end. */
+function payload(size: number, text: LoadCommand['text']): Buffer {
+  const buf = Buffer.alloc(size, '.')
+  if (text !== 'mixed') return buf
+  let at = 12
+  for (const char of MIXED.repeat(Math.ceil(size / MIXED.length))) {
+    const bytes = Buffer.from(char)
+    if (at + bytes.length > size) break
+    bytes.copy(buf, at)
+    at += bytes.length
+  }
+  return buf
+}
 
 // Slot (2 digits) and sequence number (10 digits), then dots: the same bytes after uppercasing.
 function fill(buf: Buffer, slot: number, seq: number): void {
@@ -60,7 +83,8 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
   const size = Math.max(12, cmd.size ?? 64)
   const window = Math.min(99, cmd.window)
   // One buffer per slot: a slot sends again only after its last datagram came back, so it has left.
-  const buffers = Array.from({ length: window }, () => Buffer.alloc(size, '.'))
+  const buffers = Array.from({ length: window }, () => payload(size, cmd.text))
+  const to = cmd.client === 'sendto' ? { port: cmd.port, host: cmd.host } : undefined
   const local = socket.address()
   const offset = cmd.prefix === 'sender' ? `${local.address}:${local.port}: `.length : 0
   const seqs = new Float64Array(window)
@@ -77,7 +101,8 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
     const buf = buffers[slot]!
     fill(buf, slot, ++seqs[slot]!)
     sentAt[slot] = performance.now()
-    socket.send(buf)
+    if (to) socket.send(buf, to.port, to.host)
+    else socket.send(buf)
   }
   const onMessage = (buf: Buffer) => {
     if (buf.length < offset + 12) return
@@ -92,7 +117,7 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
     if (running) send(slot)
   }
   socket.on('message', onMessage)
-  if (cmd.hello) socket.send(cmd.hello)
+  if (cmd.hello) (to ? socket.send(cmd.hello, to.port, to.host) : socket.send(cmd.hello))
   const watchdog = setInterval(() => {
     const now = performance.now()
     for (let slot = 0; slot < window; slot++) {
@@ -110,7 +135,7 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
     for (let slot = 0; slot < window; slot++) send(slot)
     while (count < window && performance.now() - began < lostMs) await sleep(1)
     socket.off('message', onMessage)
-    if (cmd.bye) await new Promise<void>((resolve) => socket.send(cmd.bye!, () => resolve()))
+    if (cmd.bye) await bye(socket, cmd)
     return { count, total, seconds: (performance.now() - began) / 1000, perSecond: NaN, p50: NaN, p99: NaN, lost: window - count }
   }
   for (let slot = 0; slot < window; slot++) send(slot)
@@ -126,9 +151,15 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
   clearInterval(watchdog)
   await sleep(STRAGGLERS_MS)
   socket.off('message', onMessage)
-  if (cmd.bye) await new Promise<void>((resolve) => socket.send(cmd.bye!, () => resolve()))
+  if (cmd.bye) await bye(socket, cmd)
   latencies.sort((a, b) => a - b)
   return { count, total, seconds, perSecond: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), lost: lost - lostBefore }
+}
+
+function bye(socket: dgram.Socket, cmd: LoadCommand): Promise<void> {
+  return new Promise<void>((resolve) =>
+    cmd.client === 'sendto' ? socket.send(cmd.bye!, cmd.port, cmd.host, () => resolve()) : socket.send(cmd.bye!, () => resolve()),
+  )
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -142,7 +173,7 @@ async function main(): Promise<void> {
     socket.on('error', (error) => process.stderr.write(`load: ${error.message}\n`))
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
     // Connected: no address lookup per send, and only the server's datagrams come in.
-    await new Promise<void>((resolve) => socket.connect(cmd.port, cmd.host, resolve))
+    if (cmd.client !== 'sendto') await new Promise<void>((resolve) => socket.connect(cmd.port, cmd.host, resolve))
     const result = await run(socket, cmd)
     socket.close()
     process.stdout.write(JSON.stringify(result) + '\n')

@@ -5,6 +5,7 @@ export type Target =
   | { kind: 'ratio'; min: number } // median / baseline median >= min (throughput)
   | { kind: 'delta'; max: number } // median - baseline median <= max (latency, µs)
   | { kind: 'max'; max: number } // median <= max (start-up ms, bytes per member)
+  | { kind: 'cost'; max: number } // median / baseline median <= max (CPU per round trip)
 
 /** One measured quantity: its samples (one per repetition) and how it compares. */
 export interface Row {
@@ -53,6 +54,7 @@ export function judge(rows: Row[]): Row[] {
     if (t.kind === 'max') row.pass = row.median <= t.max
     else if (row.ratio === undefined) continue
     else if (t.kind === 'ratio') row.pass = row.ratio >= t.min
+    else if (t.kind === 'cost') row.pass = row.ratio <= t.max
     else row.pass = row.delta! <= t.max
   }
   return rows
@@ -69,6 +71,7 @@ function targetText(row: Row): string {
   if (!t) return ''
   if (t.kind === 'ratio') return `>= ${t.min.toFixed(2)}x`
   if (t.kind === 'delta') return `<= base + ${t.max} ${row.unit}`
+  if (t.kind === 'cost') return `<= ${t.max.toFixed(2)}x`
   return `<= ${t.max} ${row.unit}`
 }
 

@@ -2,7 +2,7 @@
 // this process over a transport whose socket hands each reply back at once (its callback on the
 // next tick, as node:dgram's does). Steadier than a socket benchmark on a shared machine, so use
 // it to compare changes to the hot path; the socket benchmarks decide the targets.
-//   JITI_INTEROP_DEFAULT=false npx jiti bench/hotpath.ts [--config FILE] [--count N] [--rounds R]
+//   JITI_INTEROP_DEFAULT=false npx jiti bench/hotpath.ts [--config FILE] [--count N] [--rounds R] [--text dots|lower|mixed]
 // (the variable loads the modules as bin/chat.mjs does: without jiti's interop Proxy, whose trap
 // would otherwise run on every call of an imported function and inflate every number here)
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,7 +14,7 @@ import { loadConfig } from '../core/load.ts'
 import { createTransport } from '../core/transport.ts'
 
 if (process.env.JITI_INTEROP_DEFAULT !== 'false') console.warn('hotpath: run with JITI_INTEROP_DEFAULT=false to load the modules as `chat` does')
-const { values } = parseArgs({ options: { config: { type: 'string' }, count: { type: 'string' }, rounds: { type: 'string' } } })
+const { values } = parseArgs({ options: { config: { type: 'string' }, count: { type: 'string' }, rounds: { type: 'string' }, text: { type: 'string' } } })
 const dir = mkdtempSync(join(tmpdir(), 'udpchat-hotpath-'))
 process.env.BENCH_LOG = join(dir, 'transcript.jsonl')
 const file = resolve(values.config ?? join(import.meta.dirname, 'configs/echo.config.ts'))
@@ -44,8 +44,16 @@ const transport = createTransport('node', () => ({
 const config = await loadConfig(file)
 // As `chat serve` runs it: without --json or --verbose, no per-datagram event is heard.
 const chat = await createChat({ config, transport, onEvent: () => {}, datagramEvents: [] })
+// The text: `mixed` (mixed case, some non-ASCII, as the socket benchmark sends), `lower`, or
+// `dots` (which uppercasing leaves as it is).
+const TEXTS: Record<string, string> = {
+  mixed: 'Hello wörld, ça va? Señor Éclair says hi; mixed',
+  lower: 'hello world, this is lowercase text for the echo, ok',
+  dots: '',
+}
 const payload = Buffer.alloc(64, '.')
 payload.write('00000000000001')
+payload.write(TEXTS[values.text ?? 'mixed'] ?? '', 14)
 const from: Address = { host: '127.0.0.1', port: 50_000, family: 'IPv4' }
 const turn = () => new Promise((resolve) => setImmediate(resolve))
 

@@ -132,7 +132,7 @@ export class BatchedFile {
 /**
  * Writes the text as UTF-8; `undefined` when all of it was written, else what is left and why.
  * A string goes to the file as it is: Node encodes it in one pass, where `Buffer.from` of a batch
- * measured about three times slower (it measures the text first).
+ * measured slower (it measures the text first; bench/NOTES.md).
  */
 async function writeText(handle: FileHandle, data: string | Uint8Array): Promise<{ data: Uint8Array; error: unknown } | undefined> {
   let bytes: Uint8Array | undefined = typeof data === 'string' ? undefined : data

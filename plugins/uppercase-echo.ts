@@ -13,9 +13,31 @@ export function uppercaseEcho() {
     name: 'uppercaseEcho',
     inbound(message, ctx) {
       const text = message.text
-      ctx.reply(message, ASCII.test(text) ? text.toUpperCase() : upperNoLonger(text, message.malformed === true))
+      ctx.reply(message, ASCII.test(text) ? text.toUpperCase() : upperNonAscii(text, message.malformed === true))
     },
   })
+}
+
+/**
+ * The common case at the cost of one `toUpperCase` and a scan: when the upper case has the same
+ * UTF-16 length and no code unit moved into a longer UTF-8 class (or in or out of a surrogate
+ * pair), every character maps to one of no more bytes, and the result is `upperNoLonger`'s.
+ */
+function upperNonAscii(text: string, malformed: boolean): string {
+  if (malformed) return upperNoLonger(text, true)
+  const upper = text.toUpperCase()
+  if (upper.length !== text.length) return upperNoLonger(text, false)
+  for (let i = 0; i < text.length; i++) {
+    const a = text.charCodeAt(i)
+    const b = upper.charCodeAt(i)
+    if (a !== b && utf8Class(b) > utf8Class(a)) return upperNoLonger(text, false)
+  }
+  return upper
+}
+
+/** UTF-8 bytes of a code unit's character: 1, 2, 3, or 4 for either half of a surrogate pair. */
+function utf8Class(unit: number): number {
+  return unit < 0x80 ? 1 : unit < 0x800 ? 2 : unit >= 0xd800 && unit <= 0xdfff ? 4 : 3
 }
 
 function upperNoLonger(text: string, malformed: boolean): string {
