@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 
-export const GROUPS = ['echo', 'pingpong', 'runtimes', 'fanout', 'memory', 'nats', 'startup', 'reload', 'breakdown'] as const
+export const GROUPS = ['echo', 'pingpong', 'runtimes', 'fanout', 'memory', 'nats', 'startup', 'reload', 'flood', 'breakdown'] as const
 /** `breakdown` (the echo pipeline plugin by plugin) is for tuning: asked for by name only. */
 const DEFAULT_GROUPS = GROUPS.filter((g) => g !== 'breakdown')
 export type Group = (typeof GROUPS)[number]

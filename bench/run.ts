@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { echoCases } from './_echo.ts'
+import { floodCases } from './_flood.ts'
 import { parseOptions, usage, type BenchOptions } from './_options.ts'
 import { bench, root, startLoad } from './_proc.ts'
 import { natsCases } from './_nats.ts'
@@ -43,6 +44,7 @@ async function main(options: BenchOptions): Promise<void> {
     if (groups.has('nats')) (step('nats'), rows.push(...(await natsCases(options, tmp))))
     if (groups.has('startup')) (step('startup'), rows.push(...(await startupCases(options))))
     if (groups.has('reload')) (step('reload'), rows.push(...(await reloadCases(options, tmp))))
+    if (groups.has('flood')) (step('flood'), rows.push(...(await floodCases(options))))
   } finally {
     await load.close()
     rmSync(tmp, { recursive: true, force: true })

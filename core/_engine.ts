@@ -34,6 +34,10 @@ export interface EngineOptions {
   guard: Guard
   hookTimeout: number
   maxFailures: number
+  /** How long a switched-off hook stays off (doubling each time it trips again). */
+  coolDown: number
+  /** Says when a switched-off hook is back on. */
+  logger: { withTag(tag: string): { info(text: string): void } }
   /** Build `message` and `sent` events. */
   hear: { message: boolean; sent: boolean }
   observer?: EngineObserver

@@ -18,8 +18,16 @@ export abstract class HookRunner {
 
   protected constructor(
     protected readonly emit: ChatEventHandler,
-    private readonly limits: { hookTimeout: number; maxFailures: number },
+    private readonly limits: {
+      hookTimeout: number
+      maxFailures: number
+      coolDown: number
+      logger: { withTag(tag: string): { info(text: string): void } }
+    },
   ) {}
+
+  /** How often each plugin's hook has been switched off, for the doubling cool-down. */
+  private readonly trips = new WeakMap<object, number>()
 
   /** A hook stopped a message (a drop, or a failure of a plugin that fails closed). */
   protected abstract dropped(entry: HookEntry, reason: string, subject: Subject): void
@@ -112,7 +120,11 @@ export abstract class HookRunner {
     return entry.failClosed
   }
 
-  /** Until the next reload, the hook runs no more: it is left out, or, failing closed, drops everything. */
+  /**
+   * For a cool-down (or until the next reload), the hook runs no more: it is left out, or, failing
+   * closed, drops everything. Not for good: what makes a user's hook throw may be what a peer
+   * sends, and a peer must not be able to switch a plugin off. Each trip doubles the cool-down.
+   */
   private switchOff(entry: HookEntry): void {
     const set = this.set
     const list = set?.hooks[entry.hook]
@@ -122,8 +134,26 @@ export abstract class HookRunner {
     const next = failClosed ? list.map((e) => (e === entry ? dropping(e, reason) : e)) : list.filter((e) => e !== entry)
     this.set = { ...set, hooks: { ...set.hooks, [hook]: next } }
     const then = failClosed ? 'it now drops every message (the plugin fails closed)' : 'switched off'
-    const error = new ChatError('E_PLUGIN', `its ${hook} hook failed ${failures} times in a row; ${then} until the next reload`)
+    const key = entry.owner as object
+    const trips = (this.trips.get(key) ?? 0) + 1
+    this.trips.set(key, trips)
+    const ms = Math.min(this.limits.coolDown * 2 ** (trips - 1), 600_000)
+    const error = new ChatError('E_PLUGIN', `its ${hook} hook failed ${failures} times in a row; ${then} for ${ms / 1000} s (or until the next reload)`)
     this.emit({ type: 'error', error, plugin: entry.owner.plugin.name, hook })
+    const back = setTimeout(() => this.switchOn(entry, list), ms)
+    ;(back as { unref?: () => void }).unref?.()
+  }
+
+  /** Puts a switched-off hook back where it was, unless a reload has replaced the plugins since. */
+  private switchOn(entry: HookEntry, before: readonly HookEntry[]): void {
+    const set = this.set
+    const now = set?.hooks[entry.hook]
+    if (!set || !now || !set.plugins.includes(entry.owner)) return
+    entry.failures = 0
+    // The order it had; another plugin's hook keeps its current state (on, off, or dropping).
+    const hooks = before.flatMap((e) => (e === entry ? [entry] : now.filter((n) => n.owner === e.owner)))
+    this.set = { ...set, hooks: { ...set.hooks, [entry.hook]: hooks } }
+    this.limits.logger.withTag(entry.owner.plugin.name).info(`its ${entry.hook} hook is back on`)
   }
 
   /** The hook's answer, or FAILED once it rejects or outlasts the hook timeout (reported). */

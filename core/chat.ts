@@ -26,11 +26,16 @@ export interface ChatOptions {
   /** How long an async hook, `setup` or `dispose` may take before it is given up, in ms. @default 5000 */
   hookTimeout?: number
   /**
-   * After this many failures in a row (throws or timeouts), a hook is switched off until the
-   * next reload; a plugin that fails closed (`onError: 'drop'`) drops every message instead.
+   * After this many failures in a row (throws or timeouts), a hook is switched off for `coolDown`
+   * ms (or until the next reload); a plugin that fails closed (`onError: 'drop'`) drops every message instead.
    * @default 10
    */
   maxFailures?: number
+  /**
+   * How long a hook switched off after `maxFailures` stays off before it is tried again, in ms;
+   * twice as long each time it trips again (at most 10 minutes). @default 30000
+   */
+  coolDown?: number
   /** Report each message's way through the hooks as a `trace` event (what each did, how long). @default false */
   trace?: boolean
   /**
@@ -95,6 +100,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     output: (bytes, to, done) => socket.send(bytes, to, done),
     hookTimeout: timeout,
     maxFailures: options.maxFailures ?? 10,
+    coolDown: options.coolDown ?? 30_000,
+    logger,
     hear: { message: heard.includes('message'), sent: heard.includes('sent') },
     observer: tracer,
   })

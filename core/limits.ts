@@ -28,14 +28,14 @@ export const LimitsSchema = v.optional(
     /**
      * Datagrams per second from one source (an IPv4 address or an IPv6 /64, whatever its port),
      * checked before anything is decoded; past it, datagrams are dropped and counted.
-     * @default { rate: 500, burst: 1000 }
+     * @default { rate: 100, burst: 200 }
      */
-    perSource: Bucket(500, 1000),
+    perSource: Bucket(100, 200),
     /**
      * Automatic answers (a plugin's `ctx.reply`) per second to one source address: two bots
-     * answering each other run out of it and stop. @default { rate: 200, burst: 100 }
+     * answering each other run out of it and stop. @default { rate: 100, burst: 50 }
      */
-    answers: Bucket(200, 100),
+    answers: Bucket(100, 50),
     /**
      * Bytes sent to an address that has not proved it receives them, per byte received from it
      * (QUIC's rule, RFC 9000 section 8). @default 3
