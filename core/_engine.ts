@@ -6,7 +6,7 @@ import { toHex } from './hex.ts'
 import type { SendCallback } from './runtime/types.ts'
 import type { Decoded, Message, Outgoing, Target } from './types.ts'
 import { decodeUtf8, encodeUtf8 } from './utf8.ts'
-import type { Guard } from './_guard.ts'
+import type { Guard } from './guard.ts'
 import { HookRunner, type Subject } from './_hook-runner.ts'
 import { asError, type HookEntry, type PluginSet } from './_plugin-set.ts'
 

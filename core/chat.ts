@@ -11,7 +11,7 @@ import type { UdpTransport } from './runtime/types.ts'
 import { Tracer } from './trace.ts'
 import type { Peers, Target } from './types.ts'
 import { Engine } from './_engine.ts'
-import { Guard, GUARD_REPORT_MS } from './_guard.ts'
+import { Guard, GUARD_REPORT_MS } from './guard.ts'
 import { startPlugins, stopPlugins, type ContextServices } from './_plugin-set.ts'
 
 export interface ChatOptions {

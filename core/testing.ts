@@ -17,7 +17,7 @@ import type { Address } from './address.ts'
 import type { Message, Plugin } from './types.ts'
 import type { ReloadReport } from './reload-report.ts'
 import { createMemoryNetwork, type MemoryNetwork } from './runtime/memory.ts'
-import { Expectations, type Delivery, type LogEntry, type ReplyOptions } from './_testing-delivery.ts'
+import { Expectations, type Delivery, type LogEntry, type ReplyOptions } from './delivery.ts'
 
 export { createMemoryNetwork, type MemoryNetwork }
 export type { Delivery, LogEntry, ReplyOptions }

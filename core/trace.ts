@@ -1,10 +1,7 @@
 import type { Address } from './address.ts'
 import { describeError } from './errors.ts'
-import type { ChatEventHandler } from './events.ts'
 import type { HookName } from './hooks.ts'
 import { isDrop, type Message, type Outgoing, type Plugin } from './types.ts'
-import type { EngineObserver } from './_engine.ts'
-import type { HookEntry } from './_plugin-set.ts'
 
 /** What one hook did with one message. */
 export interface TraceStep {
@@ -29,7 +26,7 @@ export interface Trace {
 }
 
 type Subject = Message | Outgoing
-type Run = HookEntry['run']
+type Run = (this: Plugin, ...args: never[]) => unknown
 type Hook = (this: Plugin, value: unknown, ctx: unknown, peer?: unknown) => unknown
 
 const MAX_DETAIL = 60
@@ -40,13 +37,14 @@ const clip = (text: string) => JSON.stringify(text.length > MAX_DETAIL ? `${text
  * observes the engine: `wrap` times each hook of a traced set of plugins, so a chat without
  * `--trace` runs the plain hooks and pays nothing.
  */
-export class Tracer implements EngineObserver {
+export class Tracer {
   private readonly records = new WeakMap<object, Trace>()
   private readonly sends = new Map<string, number>()
   /** Steps of the decoders or encoders that ran just now, for the message they belong to. */
   private codecSteps: TraceStep[] = []
 
-  constructor(private readonly emit: ChatEventHandler) {}
+  /** @param emit hears each message's trace once its way ends (the engine observes through `begin`...`end`) */
+  constructor(private readonly emit: (event: { type: 'trace'; trace: Trace }) => void) {}
 
   /** The hook as a traced set runs it: the same, timed (a `HookWrapper`). */
   wrap = (run: Run, hook: HookName, plugin: Plugin): Run => {

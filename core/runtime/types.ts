@@ -72,17 +72,6 @@ export interface UdpSocket extends MulticastControls {
   /** Sends one datagram; `done` always hears the outcome. After `close`, it fails with `E_SEND`. */
   send(data: Uint8Array, to: Address, done: SendCallback): void
   close(): Promise<void>
-  // Multicast, where the runtime offers it (see core/runtime/group.ts); `iface` is an address of one of our interfaces.
-  /** Joins `group` on the interface `iface` (the system's choice without it). */
-  addMembership?(group: string, iface?: string): void | Promise<void>
-  /** Leaves a group joined with `addMembership`. */
-  dropMembership?(group: string, iface?: string): void | Promise<void>
-  /** The interface our multicast datagrams leave from. */
-  setMulticastInterface?(iface: string): void
-  /** How many routers our multicast datagrams may cross (0: this machine only, 1: the local network). */
-  setMulticastTTL?(ttl: number): void
-  /** Whether our multicast datagrams come back to sockets of this machine (other group members here). */
-  setMulticastLoopback?(on: boolean): void
 }
 
 export type RuntimeKey = 'node' | 'deno' | 'bun'
