@@ -7,8 +7,9 @@ import { defineConfig } from 'vitest/config'
  *   through the test kit); each test takes milliseconds, 5 s is plenty on a busy machine.
  * - `sockets`: test/sockets, real UDP sockets in this process; 5 s.
  * - `node`, `deno`, `bun`: test/cli, the real `chat` spawned (and, on node, test/package: the
- *   packed tarball); a start takes up to a few seconds on a busy machine, 20 s per test. The `*.e2e.test.ts` files run once per runtime (CHAT_RUNTIME, see
- *   test/helpers/chat-process.ts); the others start the runtimes they name and run on node only.
+ *   packed tarball); a start takes up to a few seconds on a busy machine, 20 s per test. The
+ *   `*.e2e.test.ts` files run once per runtime (CHAT_RUNTIME, see test/helpers/chat-process.ts);
+ *   the others start the runtimes they name and run on node only.
  * - `bench` (`npm run test:bench`, not in `npm test`): runs `npm run bench -- --quick`, which
  *   loads both cores for most of a minute and would slow every other test beside it.
  * A test that needs more says so itself (`it(name, fn, ms)`).
