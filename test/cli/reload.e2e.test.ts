@@ -19,8 +19,8 @@ export const shout = () => definePlugin({ name: 'shout', inbound: (m, ctx) => ct
     const config = (extra = '') => `import { defineConfig } from '${root}core/index.ts'
 import { uppercaseEcho } from '${root}plugins/index.ts'
 import { shout } from './shout.ts'
-// The test's member talks as fast as it is answered, past the default answer budget.
-export default defineConfig({ limits: { answers: false }, plugins: [shout()${extra}] })
+// The test's member talks as fast as it is answered, past the default rate and answer budgets.
+export default defineConfig({ limits: { perSource: false, answers: false }, plugins: [shout()${extra}] })
 `
     writeFileSync(join(dir, 'chat.config.ts'), config())
     return {
