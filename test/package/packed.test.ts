@@ -78,6 +78,17 @@ describe('the packed tarball', () => {
   })
 })
 
+describe('installed, on node', () => {
+  it("compiles none of udpchat's own code at run time: jiti takes the config and its plugin only", async () => {
+    // jiti's debug lines go to stdout.
+    const { stdout } = await runChat(['plugins'], { cwd: dir, command: chatIn('node'), env: { JITI_DEBUG: '1' } })
+    const log = stdout.replace(/\x1b\[[\d;]*m/g, '')
+    expect(log).toMatch(/\[native\] \[import\] \.\/node_modules\/udpchat\/dist\/core\/index\.js/)
+    expect(log).toMatch(/\.\/shout\.ts/)
+    expect(log).not.toMatch(/\[(?:transpile|cache)\][^\n]*node_modules\/udpchat/)
+  })
+})
+
 describe.each(['node', 'deno', 'bun'] as const)('installed, on %s', (runtime) => {
   it('runs chat --version and chat plugins (the config and its local plugin)', async () => {
     const version = await runChat(['--version'], { cwd: dir, command: chatIn(runtime) })
