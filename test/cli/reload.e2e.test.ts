@@ -126,7 +126,7 @@ export default defineConfig({ limits: { perSource: false, answers: false }, plug
     const dir = mkdtempSync(join(tmpdir(), 'udpchat-relay-'))
     const config = (body: string) => writeFileSync(join(dir, 'chat.config.ts'), `import { defineConfig } from '${root}core/index.ts'
 import { logger, relay } from '${root}plugins/index.ts'
-export default defineConfig({ plugins: [${body}] })
+export default defineConfig({ limits: { perSource: false }, plugins: [${body}] })
 `)
     config(`relay({ format: '{from}: {text}' })`)
     const server = startChat(['serve', '--watch', '--json', '--host', '127.0.0.1', '--port', '0'], { cwd: dir })
