@@ -129,6 +129,25 @@ describe('limits.amplification', () => {
     expect(bytesOut).toBeLessThanOrEqual(3 * bytesIn + 256 * seconds)
   })
 
+  it('holds the worst inputs of the issue to 3x plus the allowance: %c at the time server, bad bytes at the echo', async () => {
+    for (const [plugins, worst] of [
+      [[timeServer({ maxReplies: 1000 })], Buffer.from('%c'.repeat(200))],
+      [[timeServer({ maxReplies: 1000 })], Buffer.from('%65507A')],
+      [[uppercaseEcho()], Buffer.alloc(1000, 0xff)],
+    ] as const) {
+      const { chat, events, until } = await start([...plugins], { answers: false })
+      const client = await peer()
+      const began = Date.now()
+      for (let i = 0; i < 50; i++) await client.send(worst, chat.local.port)
+      await until((e) => e.filter((x) => x.type === 'message').length === 50, 'not 50 messages')
+      await chat.idle()
+      const bytesIn = 50 * worst.length
+      const bytesOut = events.reduce((n, e) => n + (e.type === 'sent' ? e.bytes : 0), 0)
+      expect(bytesOut).toBeLessThanOrEqual(3 * bytesIn + 256 * ((Date.now() - began) / 1000 + 1))
+      await chat.close()
+    }
+  })
+
   it('lets a plugin mark an address proven (a cookie answered), and a contact is proven', async () => {
     const prover = definePlugin({
       name: 'prover',
