@@ -24,9 +24,27 @@ export default defineConfig({
     // End-to-end tests spawn processes; two cores do not gain from more parallel files.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/plugins/**/*.test.ts'], testTimeout: 5_000, hookTimeout: 5_000 } },
-      { extends: true, test: { name: 'sockets', include: ['test/sockets/**/*.test.ts'], testTimeout: 5_000, hookTimeout: 5_000 } },
-      { extends: true, test: { name: 'node', include: ['test/cli/**/*.test.ts', 'test/package/**/*.test.ts'], env: { CHAT_RUNTIME: 'node' } } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/plugins/**/*.test.ts'],
+          testTimeout: 5_000,
+          hookTimeout: 5_000,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'sockets', include: ['test/sockets/**/*.test.ts'], testTimeout: 5_000, hookTimeout: 5_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/cli/**/*.test.ts', 'test/package/**/*.test.ts'],
+          env: { CHAT_RUNTIME: 'node' },
+        },
+      },
       { extends: true, test: { name: 'deno', include: [e2e], env: { CHAT_RUNTIME: 'deno' } } },
       { extends: true, test: { name: 'bun', include: [e2e], env: { CHAT_RUNTIME: 'bun' } } },
       ...(bench ? [{ extends: true as const, test: { name: 'bench', include: ['test/bench/**/*.test.ts'] } }] : []),

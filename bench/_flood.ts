@@ -15,24 +15,72 @@ const GUARD = 'guard: cost per datagram, in process (no network)'
 export async function floodCases(options: BenchOptions): Promise<Row[]> {
   const seconds = options.quick ? 3 : 30
   const rows: Row[] = []
-  const input = (id: string, label: string, unit: string, target?: Row['target']) => ({ id: `flood.${id}`, group: FLOOD, label, unit, target })
+  const input = (id: string, label: string, unit: string, target?: Row['target']) => ({
+    id: `flood.${id}`,
+    group: FLOOD,
+    label,
+    unit,
+    target,
+  })
   if (!havePython) {
-    for (const [id, label] of [['unanswered', 'legit client: not answered'], ['p99', 'legit client: p99']]) rows.push(skipped(input(id!, label!, ''), NO_PYTHON))
+    for (const [id, label] of [
+      ['unanswered', 'legit client: not answered'],
+      ['p99', 'legit client: p99'],
+    ])
+      rows.push(skipped(input(id!, label!, ''), NO_PYTHON))
   } else {
     const run = await floodOnce(seconds)
-    rows.push(measured(input('unanswered', `legit client: not answered (of ${run.asked})`, '%', { kind: 'max', max: 1 }), [run.unansweredPct]))
+    rows.push(
+      measured(input('unanswered', `legit client: not answered (of ${run.asked})`, '%', { kind: 'max', max: 1 }), [
+        run.unansweredPct,
+      ]),
+    )
     rows.push(measured(input('p50', 'legit client: p50 round trip', 'ms'), [run.p50]))
     rows.push(measured(input('p99', 'legit client: p99 round trip', 'ms', { kind: 'max', max: 20 }), [run.p99]))
-    rows.push(measured(input('rss', 'server memory growth (RSS) during the flood', 'MB', { kind: 'max', max: 50 }), [run.rssGrowthMB]))
+    rows.push(
+      measured(input('rss', 'server memory growth (RSS) during the flood', 'MB', { kind: 'max', max: 50 }), [
+        run.rssGrowthMB,
+      ]),
+    )
     rows.push(measured(input('rate', 'flood sent', 'datagrams/s'), [run.floodRate]))
     rows.push(measured(input('limited', 'dropped by limits.perSource before decode', 'datagrams/s'), [run.limitedRate]))
     rows.push(measured(input('cpu', 'server CPU during the flood', '%'), [run.cpuPct]))
   }
   const cost = await guardCost(options.quick ? 50_000 : 500_000)
-  rows.push(measured({ id: 'guard.limited', group: GUARD, label: 'a datagram over limits.perSource (dropped before decode)', unit: 'ns' }, [cost.limitedNs]))
-  rows.push(measured({ id: 'guard.limited.many', group: GUARD, label: 'the same from 100,000 rotating sources', unit: 'ns' }, [cost.limitedManyNs]))
-  rows.push(measured({ id: 'guard.off', group: GUARD, label: 'echo pipeline, datagram in and reply out, limits off', unit: 'ns' }, [cost.offNs]))
-  rows.push(measured({ id: 'guard.on', group: GUARD, label: 'the same with the default limits (checked, not reached)', unit: 'ns', baseline: 'guard.off' }, [cost.onNs]))
+  rows.push(
+    measured(
+      {
+        id: 'guard.limited',
+        group: GUARD,
+        label: 'a datagram over limits.perSource (dropped before decode)',
+        unit: 'ns',
+      },
+      [cost.limitedNs],
+    ),
+  )
+  rows.push(
+    measured({ id: 'guard.limited.many', group: GUARD, label: 'the same from 100,000 rotating sources', unit: 'ns' }, [
+      cost.limitedManyNs,
+    ]),
+  )
+  rows.push(
+    measured(
+      { id: 'guard.off', group: GUARD, label: 'echo pipeline, datagram in and reply out, limits off', unit: 'ns' },
+      [cost.offNs],
+    ),
+  )
+  rows.push(
+    measured(
+      {
+        id: 'guard.on',
+        group: GUARD,
+        label: 'the same with the default limits (checked, not reached)',
+        unit: 'ns',
+        baseline: 'guard.off',
+      },
+      [cost.onNs],
+    ),
+  )
   return rows
 }
 
@@ -47,12 +95,14 @@ async function floodOnce(seconds: number) {
   client.on('message', (data) => {
     const n = Number(/^PING (\d+)/.exec(data.toString())?.[1])
     const at = sentAt.get(n)
-    if (at !== undefined) (rtts.push(performance.now() - at), sentAt.delete(n))
+    if (at !== undefined) rtts.push(performance.now() - at), sentAt.delete(n)
   })
   const rssBefore = rss()
   let rssPeak = rssBefore
   const cpuBefore = cpuMs(pid)
-  const flooder = spawn('python3', [`${bench}_flood.py`, String(server.port), String(seconds), '50'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const flooder = spawn('python3', [`${bench}_flood.py`, String(server.port), String(seconds), '50'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   let floodOut = ''
   flooder.stdout.on('data', (d) => (floodOut += d))
   const flooded = new Promise<void>((resolve) => flooder.once('exit', () => resolve()))
@@ -86,4 +136,3 @@ async function floodOnce(seconds: number) {
     cpuPct: (100 * cpu) / (seconds * 1000 + 1000),
   }
 }
-

@@ -21,7 +21,11 @@ async function nsPerDatagram(limits: ChatConfig['limits'], count: number, source
   const config = resolveConfig({ host: '127.0.0.1', port: 0, limits, plugins: [codec('utf-8'), uppercaseEcho()] })
   const chat = await createChat({ config, transport, onEvent: () => {}, datagramEvents: [] })
   const payload = Buffer.alloc(64, 'x')
-  const froms: Address[] = Array.from({ length: Math.min(sources, 100_000) }, (_, i) => ({ host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, port: 50_000, family: 'IPv4' }))
+  const froms: Address[] = Array.from({ length: Math.min(sources, 100_000) }, (_, i) => ({
+    host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    port: 50_000,
+    family: 'IPv4',
+  }))
   const round = async (n: number) => {
     const began = process.hrtime.bigint()
     for (let i = 0; i < n; i += 1024) {

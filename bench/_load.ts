@@ -117,16 +117,19 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
     if (running) send(slot)
   }
   socket.on('message', onMessage)
-  if (cmd.hello) (to ? socket.send(cmd.hello, to.port, to.host) : socket.send(cmd.hello))
-  const watchdog = setInterval(() => {
-    const now = performance.now()
-    for (let slot = 0; slot < window; slot++) {
-      if (running && now - sentAt[slot]! > lostMs) {
-        lost++
-        send(slot)
+  if (cmd.hello) to ? socket.send(cmd.hello, to.port, to.host) : socket.send(cmd.hello)
+  const watchdog = setInterval(
+    () => {
+      const now = performance.now()
+      for (let slot = 0; slot < window; slot++) {
+        if (running && now - sentAt[slot]! > lostMs) {
+          lost++
+          send(slot)
+        }
       }
-    }
-  }, Math.min(50, lostMs / 4))
+    },
+    Math.min(50, lostMs / 4),
+  )
   if (cmd.once) {
     measuring = true
     running = false
@@ -136,7 +139,15 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
     while (count < window && performance.now() - began < lostMs) await sleep(1)
     socket.off('message', onMessage)
     if (cmd.bye) await bye(socket, cmd)
-    return { count, total, seconds: (performance.now() - began) / 1000, perSecond: NaN, p50: NaN, p99: NaN, lost: window - count }
+    return {
+      count,
+      total,
+      seconds: (performance.now() - began) / 1000,
+      perSecond: NaN,
+      p50: NaN,
+      p99: NaN,
+      lost: window - count,
+    }
   }
   for (let slot = 0; slot < window; slot++) send(slot)
 
@@ -153,12 +164,22 @@ async function run(socket: dgram.Socket, cmd: LoadCommand): Promise<LoadResult> 
   socket.off('message', onMessage)
   if (cmd.bye) await bye(socket, cmd)
   latencies.sort((a, b) => a - b)
-  return { count, total, seconds, perSecond: count / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), lost: lost - lostBefore }
+  return {
+    count,
+    total,
+    seconds,
+    perSecond: count / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    lost: lost - lostBefore,
+  }
 }
 
 function bye(socket: dgram.Socket, cmd: LoadCommand): Promise<void> {
   return new Promise<void>((resolve) =>
-    cmd.client === 'sendto' ? socket.send(cmd.bye!, cmd.port, cmd.host, () => resolve()) : socket.send(cmd.bye!, () => resolve()),
+    cmd.client === 'sendto'
+      ? socket.send(cmd.bye!, cmd.port, cmd.host, () => resolve())
+      : socket.send(cmd.bye!, () => resolve()),
   )
 }
 

@@ -46,11 +46,17 @@ interface Setup extends Shape {
 
 function config(dir: string, shape: Shape, index: number, nats: NatsServer): string {
   const file = join(dir, `nats-${shape.id}-${index}.config.ts`)
-  const bridge = shape.relays === 1 ? '' : `, natsBridge({ relay: room, servers: '${nats.url}', subject: 'bench.room.${shape.id}', name: 'r${index}' })`
-  writeFileSync(file, `import { natsBridge, relay } from '${root}plugins/index.ts'
+  const bridge =
+    shape.relays === 1
+      ? ''
+      : `, natsBridge({ relay: room, servers: '${nats.url}', subject: 'bench.room.${shape.id}', name: 'r${index}' })`
+  writeFileSync(
+    file,
+    `import { natsBridge, relay } from '${root}plugins/index.ts'
 const room = relay({ maxMembers: 1_000_000, maxPerAddress: 1_000_000, timeout: 3600 })
 export default { ${LIFTED} plugins: [room${bridge}] }
-`)
+`,
+  )
   return file
 }
 
@@ -73,7 +79,12 @@ async function socketAt(port: number): Promise<dgram.Socket> {
 async function open(dir: string, shape: Shape, nats: NatsServer): Promise<Setup> {
   const setup: Setup = { ...shape, nats, servers: [], held: [], sockets: [] }
   const { relays } = shape
-  const starting = Array.from({ length: relays }, (_, i) => startServer(chat('node', ['serve', '--config', config(dir, shape, i + 1, nats), '--port', '0', '--host', '127.0.0.1']), { timeoutMs: 60_000 }))
+  const starting = Array.from({ length: relays }, (_, i) =>
+    startServer(
+      chat('node', ['serve', '--config', config(dir, shape, i + 1, nats), '--port', '0', '--host', '127.0.0.1']),
+      { timeoutMs: 60_000 },
+    ),
+  )
   const started = await Promise.allSettled(starting)
   for (const s of started) if (s.status === 'fulfilled') setup.servers.push(s.value)
   const failed = started.find((s) => s.status === 'rejected')
@@ -164,7 +175,14 @@ async function run(setup: Setup, window: number, warmupMs: number, durationMs: n
   clearInterval(watchdog)
   for (const socket of [speaker!, ...probes]) socket.off('message', onMessage)
   latencies.sort((a, b) => a - b)
-  return { count, perSecond: count / seconds, cpuPerLine: count ? cpu / count : cpu, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), lost }
+  return {
+    count,
+    perSecond: count / seconds,
+    cpuPerLine: count ? cpu / count : cpu,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    lost,
+  }
 }
 
 /** CPU ms so far of the setup's relays, and of nats-server when they are bridged. */
@@ -191,11 +209,20 @@ export async function natsCases(options: BenchOptions, tmp: string): Promise<Row
   const big = ROOMS.filter((r) => !r.id.startsWith('hop'))
   const hops = ROOMS.filter((r) => r.id.startsWith('hop'))
   const row = (shape: Shape, kind: string, group: string, unit: string, base: string) => ({
-    id: `nats.${shape.id}.${kind}`, group, label: label(shape), unit, baseline: shape.relays === 1 ? undefined : `nats.${base}.${kind}`,
+    id: `nats.${shape.id}.${kind}`,
+    group,
+    label: label(shape),
+    unit,
+    baseline: shape.relays === 1 ? undefined : `nats.${base}.${kind}`,
   })
-  const rowsOf = (shape: Shape) => shape.id.startsWith('hop')
-    ? { latency: row(shape, 'latency', HOP, 'µs', 'hop1') }
-    : { rate: row(shape, 'rate', RATE, 'deliveries/s', '1'), cpu: row(shape, 'cpu', CPU, 'ms', '1'), latency: row(shape, 'latency', LATENCY, 'µs', '1') }
+  const rowsOf = (shape: Shape) =>
+    shape.id.startsWith('hop')
+      ? { latency: row(shape, 'latency', HOP, 'µs', 'hop1') }
+      : {
+          rate: row(shape, 'rate', RATE, 'deliveries/s', '1'),
+          cpu: row(shape, 'cpu', CPU, 'ms', '1'),
+          latency: row(shape, 'latency', LATENCY, 'µs', '1'),
+        }
   if (missing) return [...big, ...hops].flatMap((shape) => Object.values(rowsOf(shape)).map((r) => skipped(r, missing)))
   const nats = await startNatsServer()
   const setups: Setup[] = []
@@ -221,7 +248,10 @@ export async function natsCases(options: BenchOptions, tmp: string): Promise<Row
       const rows = rowsOf(shape)
       const l = latencies.get(shape.id)!
       const p99 = l.map((x) => x.p99).sort((a, b) => a - b)[l.length >> 1]!
-      const latency = measured({ ...rows.latency, extra: { p99 }, note: `p50; median p99 ${Math.round(p99).toLocaleString('en-US')} µs` }, l.map((x) => x.p50))
+      const latency = measured(
+        { ...rows.latency, extra: { p99 }, note: `p50; median p99 ${Math.round(p99).toLocaleString('en-US')} µs` },
+        l.map((x) => x.p50),
+      )
       if (!('rate' in rows) || !rows.rate || !rows.cpu) return [latency]
       return [measured(rows.rate, rates.get(shape.id)!), measured(rows.cpu, cpu.get(shape.id)!), latency]
     })

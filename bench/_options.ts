@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util'
 
-export const GROUPS = ['echo', 'pingpong', 'runtimes', 'fanout', 'memory', 'nats', 'startup', 'reload', 'flood', 'breakdown'] as const
+export const GROUPS = [
+  'echo',
+  'pingpong',
+  'runtimes',
+  'fanout',
+  'memory',
+  'nats',
+  'startup',
+  'reload',
+  'flood',
+  'breakdown',
+] as const
 /** `breakdown` (the echo pipeline plugin by plugin) is for tuning: asked for by name only. */
 const DEFAULT_GROUPS = GROUPS.filter((g) => g !== 'breakdown')
 export type Group = (typeof GROUPS)[number]
@@ -39,23 +50,41 @@ the JSON result goes to bench/results/<date>-<runtime versions>.json.
   --starts N         runs of each start-up command, and reloads (default 10, quick 3)
   --out DIR          where the JSON goes (default bench/results); --no-save: nowhere`
 
-const list = (text: string) => text.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0)
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((n) => Number.isInteger(n) && n > 0)
 
 export function parseOptions(argv: string[], resultsDir: string): BenchOptions | undefined {
   const { values } = parseArgs({
     args: argv,
     options: {
-      quick: { type: 'boolean' }, only: { type: 'string' }, skip: { type: 'string' }, reps: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' },
-      fanout: { type: 'string' }, members: { type: 'string' }, starts: { type: 'string' }, out: { type: 'string' }, 'no-save': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      skip: { type: 'string' },
+      reps: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      fanout: { type: 'string' },
+      members: { type: 'string' },
+      starts: { type: 'string' },
+      out: { type: 'string' },
+      'no-save': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   })
   if (values.help) return undefined
   const quick = values.quick === true
   const only = values.only?.split(',').map((s) => s.trim()) ?? DEFAULT_GROUPS
   const skip = values.skip?.split(',').map((s) => s.trim()) ?? []
-  for (const [flag, names] of [['--only', only], ['--skip', skip]] as const) {
+  for (const [flag, names] of [
+    ['--only', only],
+    ['--skip', skip],
+  ] as const) {
     const unknown = names.filter((g) => !(GROUPS as readonly string[]).includes(g))
-    if (unknown.length) throw new Error(`Expected ${flag} to list some of ${GROUPS.join(', ')}, got \`${unknown.join(',')}\``)
+    if (unknown.length)
+      throw new Error(`Expected ${flag} to list some of ${GROUPS.join(', ')}, got \`${unknown.join(',')}\``)
   }
   return {
     quick,

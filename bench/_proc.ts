@@ -16,7 +16,12 @@ export const havePython = spawnSync('python3', ['--version'], { stdio: 'ignore' 
 export const NO_PYTHON = 'python3 not found'
 
 /** The command line that runs a TypeScript file of bench/ on a runtime. */
-export function script(runtime: Runtime, file: string, args: string[] = [], nodeFlags: string[] = []): [string, string[]] {
+export function script(
+  runtime: Runtime,
+  file: string,
+  args: string[] = [],
+  nodeFlags: string[] = [],
+): [string, string[]] {
   const path = `${bench}${file}`
   if (runtime === 'deno') return [bin('deno'), ['run', '-A', '--unstable-net', path, ...args]]
   if (runtime === 'bun') return [bin('bun'), [path, ...args]]
@@ -28,7 +33,12 @@ export function script(runtime: Runtime, file: string, args: string[] = [], node
  * then uses Deno.listenDatagram) unless `denoNodeDgram` asks for the node:dgram fallback
  * (bench/configs/deno-node-dgram.json: the project's deno.json without `unstable: ["net"]`).
  */
-export function chat(runtime: Runtime, args: string[], nodeFlags: string[] = [], denoNodeDgram = false): [string, string[]] {
+export function chat(
+  runtime: Runtime,
+  args: string[],
+  nodeFlags: string[] = [],
+  denoNodeDgram = false,
+): [string, string[]] {
   // The project's deno.json turns unstable net on; a config without it leaves node:dgram.
   const denoFlags = denoNodeDgram ? ['--config', `${bench}configs/deno-node-dgram.json`] : ['--unstable-net']
   if (runtime === 'deno') return [bin('deno'), ['run', '-A', ...denoFlags, `${root}cli/bin.ts`, ...args]]
@@ -51,11 +61,21 @@ const STOP_MS = 3000
  * Starts a server and resolves once it listens: a `{"event":"listening","port":N}` line on
  * stdout, or chat's `listening on 127.0.0.1:N` on stderr.
  */
-export function startServer([command, args]: [string, string[]], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<Server> {
-  const child = spawn(command, args, { cwd: options.cwd ?? root, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] })
+export function startServer(
+  [command, args]: [string, string[]],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<Server> {
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let errors = ''
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`no "listening" within ${options.timeoutMs ?? 20_000} ms`)), options.timeoutMs ?? 20_000)
+    const timer = setTimeout(
+      () => fail(new Error(`no "listening" within ${options.timeoutMs ?? 20_000} ms`)),
+      options.timeoutMs ?? 20_000,
+    )
     const fail = (error: Error) => {
       clearTimeout(timer)
       child.kill('SIGKILL')
@@ -108,7 +128,10 @@ export function startLoad(): Load {
   return {
     run(cmd) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the load generator did not answer')), cmd.warmupMs + cmd.durationMs + 20_000)
+        const timer = setTimeout(
+          () => reject(new Error('the load generator did not answer')),
+          cmd.warmupMs + cmd.durationMs + 20_000,
+        )
         waiting.push((result) => (clearTimeout(timer), resolve(result)))
         child.stdin!.write(JSON.stringify(cmd) + '\n')
       })
@@ -121,7 +144,10 @@ export function startLoad(): Load {
 }
 
 /** Runs a command to its end; resolves with its wall time in ms and its output. */
-export function timed([command, args]: [string, string[]], options: { cwd?: string } = {}): Promise<{ ms: number; code: number | null; stdout: string }> {
+export function timed(
+  [command, args]: [string, string[]],
+  options: { cwd?: string } = {},
+): Promise<{ ms: number; code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
     const began = performance.now()
     const child = spawn(command, args, { cwd: options.cwd ?? root, stdio: ['ignore', 'pipe', 'inherit'] })

@@ -7,9 +7,19 @@ import dgram from 'node:dgram'
 const deno = (globalThis as { Deno?: unknown }).Deno !== undefined
 // --sync-lookup: an IP literal needs no lookup, so answer at once; node:dgram's default
 // defers every send to the next tick through dns.lookup (bench group `breakdown`).
-type Lookup = (host: string, family: unknown, done: (error: Error | null, address: string, family: number) => void) => void
-const lookup: Lookup | undefined = process.argv.includes('--sync-lookup') ? (host, _family, done) => done(null, host, 4) : undefined
-const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: deno ? undefined : 4 << 20, ...(lookup ? { lookup: lookup as never } : {}) })
+type Lookup = (
+  host: string,
+  family: unknown,
+  done: (error: Error | null, address: string, family: number) => void,
+) => void
+const lookup: Lookup | undefined = process.argv.includes('--sync-lookup')
+  ? (host, _family, done) => done(null, host, 4)
+  : undefined
+const socket = dgram.createSocket({
+  type: 'udp4',
+  recvBufferSize: deno ? undefined : 4 << 20,
+  ...(lookup ? { lookup: lookup as never } : {}),
+})
 socket.on('error', (error) => console.error(`raw echo: ${error.message}`))
 socket.on('message', (data, from) => socket.send(data, from.port, from.address))
 socket.bind(0, '127.0.0.1', () => console.log(JSON.stringify({ event: 'listening', port: socket.address().port })))

@@ -12,9 +12,16 @@ if (!gc) throw new Error('run with --expose-gc')
 let members = 0
 const logger = createConsola({
   level: 3,
-  reporters: [{ log: (entry) => void (members = Number(/\((\d+) members?\)/.exec(String(entry.args[0]))?.[1] ?? members)) }],
+  reporters: [
+    { log: (entry) => void (members = Number(/\((\d+) members?\)/.exec(String(entry.args[0]))?.[1] ?? members)) },
+  ],
 })
-const config = resolveConfig({ host: '127.0.0.1', port: 0, recvBufferSize: 16 << 20, plugins: [relay({ maxMembers: 1_000_000, maxPerAddress: 1_000_000, timeout: 3600 })] })
+const config = resolveConfig({
+  host: '127.0.0.1',
+  port: 0,
+  recvBufferSize: 16 << 20,
+  plugins: [relay({ maxMembers: 1_000_000, maxPerAddress: 1_000_000, timeout: 3600 })],
+})
 const chat = await createChat({ config, logger, onEvent: () => {} })
 console.log(JSON.stringify({ event: 'listening', port: chat.local.port }))
 

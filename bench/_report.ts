@@ -78,12 +78,17 @@ function targetText(row: Row): string {
 function versus(row: Row): string {
   if (row.ratio === undefined) return ''
   const ratio = `${row.ratio.toFixed(2)}x`
-  return row.target?.kind === 'delta' ? `${row.delta! >= 0 ? '+' : ''}${Math.round(row.delta!)} ${row.unit} (${ratio})` : ratio
+  return row.target?.kind === 'delta'
+    ? `${row.delta! >= 0 ? '+' : ''}${Math.round(row.delta!)} ${row.unit} (${ratio})`
+    : ratio
 }
 
 /** The results as a Markdown table: one line per row, skipped rows say why. */
 export function markdown(rows: Row[]): string {
-  const lines = ['| measurement | what | min | median | max | unit | vs baseline | target | ok |', '|---|---|--:|--:|--:|---|--:|---|---|']
+  const lines = [
+    '| measurement | what | min | median | max | unit | vs baseline | target | ok |',
+    '|---|---|--:|--:|--:|---|--:|---|---|',
+  ]
   for (const row of rows) {
     if (row.skipped) {
       lines.push(`| ${row.group} | ${row.label} | | | | ${row.unit} | | ${targetText(row)} | skipped: ${row.skipped} |`)
@@ -91,7 +96,9 @@ export function markdown(rows: Row[]): string {
     }
     const ok = row.pass === undefined ? (row.target ? '?' : '') : row.pass ? 'yes' : '**no**'
     const label = row.note ? `${row.label} (${row.note})` : row.label
-    lines.push(`| ${row.group} | ${label} | ${num(row.min, row.unit)} | ${num(row.median, row.unit)} | ${num(row.max, row.unit)} | ${row.unit} | ${versus(row)} | ${targetText(row)} | ${ok} |`)
+    lines.push(
+      `| ${row.group} | ${label} | ${num(row.min, row.unit)} | ${num(row.median, row.unit)} | ${num(row.max, row.unit)} | ${row.unit} | ${versus(row)} | ${targetText(row)} | ${ok} |`,
+    )
   }
   return lines.join('\n')
 }

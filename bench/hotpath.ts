@@ -13,8 +13,16 @@ import { createChat, type Address } from '../core/index.ts'
 import { loadConfig } from '../core/load.ts'
 import { createTransport } from '../core/transport.ts'
 
-if (process.env.JITI_INTEROP_DEFAULT !== 'false') console.warn('hotpath: run with JITI_INTEROP_DEFAULT=false to load the modules as `chat` does')
-const { values } = parseArgs({ options: { config: { type: 'string' }, count: { type: 'string' }, rounds: { type: 'string' }, text: { type: 'string' } } })
+if (process.env.JITI_INTEROP_DEFAULT !== 'false')
+  console.warn('hotpath: run with JITI_INTEROP_DEFAULT=false to load the modules as `chat` does')
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string' },
+    count: { type: 'string' },
+    rounds: { type: 'string' },
+    text: { type: 'string' },
+  },
+})
 const dir = mkdtempSync(join(tmpdir(), 'udpchat-hotpath-'))
 process.env.BENCH_LOG = join(dir, 'transcript.jsonl')
 const file = resolve(values.config ?? join(import.meta.dirname, 'configs/echo.config.ts'))
@@ -74,4 +82,6 @@ await chat.close()
 rmSync(dir, { recursive: true, force: true })
 ns.sort((a, b) => a - b)
 const fmt = (n: number) => `${(n / 1000).toFixed(2)} µs`
-console.log(`${file.replace(/.*\//, '')}: ${fmt(ns[0]!)} min, ${fmt(ns[ns.length >> 1]!)} median per datagram in and reply out (${replies} replies)`)
+console.log(
+  `${file.replace(/.*\//, '')}: ${fmt(ns[0]!)} min, ${fmt(ns[ns.length >> 1]!)} median per datagram in and reply out (${replies} replies)`,
+)

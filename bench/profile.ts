@@ -18,13 +18,25 @@ interface ProfileNode {
   children?: number[]
 }
 
-const { values } = parseArgs({ options: { config: { type: 'string' }, seconds: { type: 'string' }, window: { type: 'string' }, dir: { type: 'string' }, raw: { type: 'boolean' }, relay: { type: 'string' }, interval: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string' },
+    seconds: { type: 'string' },
+    window: { type: 'string' },
+    dir: { type: 'string' },
+    raw: { type: 'boolean' },
+    relay: { type: 'string' },
+    interval: { type: 'string' },
+  },
+})
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'udpchat-profile-'))
 mkdirSync(dir, { recursive: true })
 const fanout = values.relay === undefined ? 0 : Number(values.relay)
 const config = fanout ? relayConfig(dir) : (values.config ?? `${bench}configs/echo.config.ts`)
 const flags = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', values.interval ?? '200']
-const command = values.raw ? script('node', '_raw-echo.ts', [], flags) : chat('node', ['serve', '--config', config, '--port', '0', '--host', '127.0.0.1'], flags)
+const command = values.raw
+  ? script('node', '_raw-echo.ts', [], flags)
+  : chat('node', ['serve', '--config', config, '--port', '0', '--host', '127.0.0.1'], flags)
 const server = await startServer(command, {
   env: { BENCH_LOG: join(dir, 'transcript.jsonl') },
 })
@@ -32,14 +44,28 @@ const held = fanout ? members('hold', server.port, fanout - 1) : undefined
 await held?.ready
 const load = startLoad()
 const speaker = fanout ? ({ prefix: 'sender', hello: '^hb^', bye: 'quit', lostMs: 5000 } as const) : {}
-const result = await load.run({ ...speaker, port: server.port, host: '127.0.0.1', window: Number(values.window ?? (fanout ? 16 : 32)), warmupMs: 500, durationMs: Number(values.seconds ?? 5) * 1000 })
+const result = await load.run({
+  ...speaker,
+  port: server.port,
+  host: '127.0.0.1',
+  window: Number(values.window ?? (fanout ? 16 : 32)),
+  warmupMs: 500,
+  durationMs: Number(values.seconds ?? 5) * 1000,
+})
 await load.close()
 held?.stop()
 await server.stop()
-const what = fanout ? `broadcasts/s to ${fanout} (${Math.round(result.perSecond * fanout)} deliveries/s)` : 'round trips/s'
-console.log(`load: ${Math.round(result.perSecond)} ${what}, p50 ${Math.round(result.p50)} µs, p99 ${Math.round(result.p99)} µs`)
+const what = fanout
+  ? `broadcasts/s to ${fanout} (${Math.round(result.perSecond * fanout)} deliveries/s)`
+  : 'round trips/s'
+console.log(
+  `load: ${Math.round(result.perSecond)} ${what}, p50 ${Math.round(result.p50)} µs, p99 ${Math.round(result.p99)} µs`,
+)
 
-const file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1)
+const file = readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .sort()
+  .at(-1)
 if (!file) throw new Error(`no .cpuprofile in ${dir}`)
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[] }
 const total = profile.samples.length
@@ -54,7 +80,9 @@ for (const node of profile.nodes) {
   if (!hits) continue
   const name = `${node.callFrame.functionName || '(anonymous)'} ${where(node)}:${node.callFrame.lineNumber + 1}`
   byFunction.set(name, (byFunction.get(name) ?? 0) + hits)
-  const group = where(node).replace(/^node_modules\/([^/]+)\/.*/, 'node_modules/$1').replace(/^node:internal\/.*/, 'node:internal')
+  const group = where(node)
+    .replace(/^node_modules\/([^/]+)\/.*/, 'node_modules/$1')
+    .replace(/^node:internal\/.*/, 'node:internal')
   byFile.set(group, (byFile.get(group) ?? 0) + hits)
 }
 // Total (self + callees) time of the project's own functions: what each layer costs in all.
@@ -77,5 +105,11 @@ for (const node of profile.nodes) {
   byTotal.set(name, Math.max(byTotal.get(name) ?? 0, 0) + inclusive.get(node.id)!)
 }
 const top = (map: Map<string, number>, n: number) =>
-  [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)}%  ${name}`).join('\n')
-console.log(`\nprofile: ${join(dir, file)} (${total} samples)\n\nself time by function:\n${top(byFunction, 30)}\n\nself time by file:\n${top(byFile, 15)}\n\ntotal time of the project's functions (with callees):\n${top(byTotal, 25)}`)
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([name, hits]) => `${((hits / total) * 100).toFixed(1).padStart(5)}%  ${name}`)
+    .join('\n')
+console.log(
+  `\nprofile: ${join(dir, file)} (${total} samples)\n\nself time by function:\n${top(byFunction, 30)}\n\nself time by file:\n${top(byFile, 15)}\n\ntotal time of the project's functions (with callees):\n${top(byTotal, 25)}`,
+)

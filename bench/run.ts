@@ -35,16 +35,19 @@ async function main(options: BenchOptions): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'udpchat-bench-'))
   const versions = runtimeVersions()
   const rows: Row[] = []
-  const step = (name: string) => process.stderr.write(`bench: ${name} (${((Date.now() - began.getTime()) / 1000).toFixed(1)} s)\n`)
+  const step = (name: string) =>
+    process.stderr.write(`bench: ${name} (${((Date.now() - began.getTime()) / 1000).toFixed(1)} s)\n`)
   const load = startLoad()
   try {
     const { groups } = options
-    if (groups.has('echo') || groups.has('pingpong') || groups.has('runtimes') || groups.has('breakdown')) (step('echo'), rows.push(...(await echoCases(options, load, tmp))))
-    if (groups.has('fanout') || groups.has('memory')) (step('relay'), rows.push(...(await relayCases(options, load, tmp))))
-    if (groups.has('nats')) (step('nats'), rows.push(...(await natsCases(options, tmp))))
-    if (groups.has('startup')) (step('startup'), rows.push(...(await startupCases(options))))
-    if (groups.has('reload')) (step('reload'), rows.push(...(await reloadCases(options, tmp))))
-    if (groups.has('flood')) (step('flood'), rows.push(...(await floodCases(options))))
+    if (groups.has('echo') || groups.has('pingpong') || groups.has('runtimes') || groups.has('breakdown'))
+      step('echo'), rows.push(...(await echoCases(options, load, tmp)))
+    if (groups.has('fanout') || groups.has('memory'))
+      step('relay'), rows.push(...(await relayCases(options, load, tmp)))
+    if (groups.has('nats')) step('nats'), rows.push(...(await natsCases(options, tmp)))
+    if (groups.has('startup')) step('startup'), rows.push(...(await startupCases(options)))
+    if (groups.has('reload')) step('reload'), rows.push(...(await reloadCases(options, tmp)))
+    if (groups.has('flood')) step('flood'), rows.push(...(await floodCases(options)))
   } finally {
     await load.close()
     rmSync(tmp, { recursive: true, force: true })
@@ -52,15 +55,38 @@ async function main(options: BenchOptions): Promise<void> {
   judge(rows)
   const seconds = (Date.now() - began.getTime()) / 1000
   const mode = options.quick ? 'quick' : 'full'
-  const head = `udpchat bench (${mode}: ${options.reps} x ${options.durationMs} ms after ${options.warmupMs} ms warm-up), ${Object.entries(versions).map(([k, v]) => `${k} ${v ?? 'absent'}`).join(', ')}`
+  const head = `udpchat bench (${mode}: ${options.reps} x ${options.durationMs} ms after ${options.warmupMs} ms warm-up), ${Object.entries(
+    versions,
+  )
+    .map(([k, v]) => `${k} ${v ?? 'absent'}`)
+    .join(', ')}`
   console.log(`${head}\n\n${markdown(rows)}\n`)
   if (!options.out) return
   const stamp = began.toISOString().slice(0, 16).replace(':', '')
-  const tag = Object.entries(versions).filter(([k, v]) => v && k !== 'python').map(([k, v]) => `${k}${v}`).join('-')
+  const tag = Object.entries(versions)
+    .filter(([k, v]) => v && k !== 'python')
+    .map(([k, v]) => `${k}${v}`)
+    .join('-')
   mkdirSync(options.out, { recursive: true })
   const file = join(options.out, `${stamp}-${tag}${options.quick ? '-quick' : ''}.json`)
   const failed = rows.filter((r) => r.pass === false).map((r) => r.id)
-  writeFileSync(file, JSON.stringify({ date: began.toISOString(), seconds, mode, options: { ...options, groups: [...options.groups] }, versions, cpus: cpuCount(), failed, rows }, null, 2) + '\n')
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        date: began.toISOString(),
+        seconds,
+        mode,
+        options: { ...options, groups: [...options.groups] },
+        versions,
+        cpus: cpuCount(),
+        failed,
+        rows,
+      },
+      null,
+      2,
+    ) + '\n',
+  )
   console.log(`results: ${file}`)
 }
 

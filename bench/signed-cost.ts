@@ -24,17 +24,34 @@ for (let r = 0; r < 3; r++) {
   let ok = 0
   for (let i = 0; i < N; i++) {
     const p = unseal(sealed[i]!)!
-    if (w.check(p.seq) && p.verify(secret)) { w.update(p.seq); ok++ }
+    if (w.check(p.seq) && p.verify(secret)) {
+      w.update(p.seq)
+      ok++
+    }
   }
   const openUs = ((performance.now() - t) * 1000) / N
   t = performance.now()
   let rej = 0
-  for (let i = 0; i < N; i++) { const p = unseal(sealed[i]!)!; if (!w.check(p.seq)) rej++ }
+  for (let i = 0; i < N; i++) {
+    const p = unseal(sealed[i]!)!
+    if (!w.check(p.seq)) rej++
+  }
   const replayUs = ((performance.now() - t) * 1000) / N
   const c = createCookies()
   const from = { host: '127.0.0.1', port: 50112 }
   t = performance.now()
   for (let i = 0; i < N; i++) c.check('AAAAAAAAAAAAAAAAAAAAAA', from, Date.now())
   const cookieUs = ((performance.now() - t) * 1000) / N
-  console.log(JSON.stringify({ run: r, rawHmacUs: +rawUs.toFixed(2), sealUs: +sealUs.toFixed(2), verifyUs: +openUs.toFixed(2), ok, replayRejectUs: +replayUs.toFixed(3), rej, badCookieUs: +cookieUs.toFixed(2) }))
+  console.log(
+    JSON.stringify({
+      run: r,
+      rawHmacUs: +rawUs.toFixed(2),
+      sealUs: +sealUs.toFixed(2),
+      verifyUs: +openUs.toFixed(2),
+      ok,
+      replayRejectUs: +replayUs.toFixed(3),
+      rej,
+      badCookieUs: +cookieUs.toFixed(2),
+    }),
+  )
 }

@@ -21,7 +21,11 @@ export type Flags = Record<string, Flag>
 
 /** What the parser hands a command: `parse`'s result, the text for a value flag, `true` for a switch. */
 export type FlagValues<F extends Flags> = {
-  [K in keyof F]?: F[K] extends { parse: (...args: any[]) => infer T } ? T : F[K] extends { value: string } ? string : boolean
+  [K in keyof F]?: F[K] extends { parse: (...args: any[]) => infer T }
+    ? T
+    : F[K] extends { value: string }
+      ? string
+      : boolean
 }
 
 /** A command: how it is called, what it does, and its table of flags (shared ones spread in). */
@@ -45,46 +49,73 @@ export function defineCommand<F extends Flags>(spec: CommandSpec<F>): CommandSpe
 }
 
 const nonEmpty = (text: string, flag: string) => {
-  if (text.trim() === '') throw new ChatError('E_USAGE', `Expected ${flag} to be ${flag === '--host' ? 'an address' : 'a value'}, got nothing`)
+  if (text.trim() === '')
+    throw new ChatError(
+      'E_USAGE',
+      `Expected ${flag} to be ${flag === '--host' ? 'an address' : 'a value'}, got nothing`,
+    )
   return text
 }
 
 /** A whole number of 1 or more, or a usage error naming the flag. */
 export function parseCount(text: string, flag: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new ChatError('E_USAGE', `Expected ${flag} to be a whole number of 1 or more, got \`${text}\``)
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new ChatError('E_USAGE', `Expected ${flag} to be a whole number of 1 or more, got \`${text}\``)
   return Number(text)
 }
 
 /** Seconds above 0. */
 export function parseSeconds(text: string, flag: string): number {
   const n = Number(text)
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new ChatError('E_USAGE', `Expected ${flag} to be a number of seconds above 0, got \`${text}\``)
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new ChatError('E_USAGE', `Expected ${flag} to be a number of seconds above 0, got \`${text}\``)
   return n
 }
 
 /** Every command reads a config. */
 export const configFlags = {
   config: { short: 'c', value: 'FILE', help: 'config file (default: ./chat.config.ts if present)', parse: nonEmpty },
-  encoding: { short: 'e', value: 'NAME', help: 'text encoding on the wire: utf-8, gbk, gb18030, big5, shift_jis, latin1...' },
+  encoding: {
+    short: 'e',
+    value: 'NAME',
+    help: 'text encoding on the wire: utf-8, gbk, gb18030, big5, shift_jis, latin1...',
+  },
 } satisfies Flags
 
 /** Commands that open a socket. */
 export const socketFlags = {
   host: { value: 'HOST', help: "address to bind (default: the config's, else 0.0.0.0)", parse: nonEmpty },
   // The text is kept (the session reads it); parsing it here reports a bad port before the config loads.
-  port: { short: 'p', value: 'PORT', help: 'port to bind; 0 = any free port', parse: (text, flag) => String(parsePort(text, flag)) },
+  port: {
+    short: 'p',
+    value: 'PORT',
+    help: 'port to bind; 0 = any free port',
+    parse: (text, flag) => String(parsePort(text, flag)),
+  },
 } satisfies Flags
 
 const parseTtl = (text: string, flag: string) => {
-  if (!/^\d+$/.test(text) || Number(text) > 255) throw new ChatError('E_USAGE', `Expected ${flag} to be a TTL 0-255, got \`${text}\``)
+  if (!/^\d+$/.test(text) || Number(text) > 255)
+    throw new ChatError('E_USAGE', `Expected ${flag} to be a TTL 0-255, got \`${text}\``)
   return Number(text)
 }
 
 /** Commands that can be a member of a multicast room. */
 export const groupFlags = {
-  group: { short: 'g', value: 'GROUP', help: 'join the multicast room GROUP:PORT (239.1.2.3:5000) and talk to it; --port is then\nthe socket we send from (default: any free port)' },
-  interface: { value: 'ADDR', help: "with --group: the interface (its address) to join on and send from\n(default: the system's choice; 127.0.0.1 keeps the room on this machine)" },
-  ttl: { value: 'N', help: 'with --group: how far our datagrams go, 0 = this machine, 1 = the LAN (default 1)', parse: parseTtl },
+  group: {
+    short: 'g',
+    value: 'GROUP',
+    help: 'join the multicast room GROUP:PORT (239.1.2.3:5000) and talk to it; --port is then\nthe socket we send from (default: any free port)',
+  },
+  interface: {
+    value: 'ADDR',
+    help: "with --group: the interface (its address) to join on and send from\n(default: the system's choice; 127.0.0.1 keeps the room on this machine)",
+  },
+  ttl: {
+    value: 'N',
+    help: 'with --group: how far our datagrams go, 0 = this machine, 1 = the LAN (default 1)',
+    parse: parseTtl,
+  },
   'no-loopback': { help: 'with --group: other members on this machine do not hear us' },
 } satisfies Flags
 
@@ -111,12 +142,18 @@ export const helpFlag = { help: { short: 'h', help: 'this help' } } satisfies Fl
  * unless it is a flag itself.
  * @throws ChatError `E_USAGE`, one line naming the flag
  */
-export function parseFlags<F extends Flags>(spec: CommandSpec<F>, argv: readonly string[]): { values: FlagValues<F>; positionals: string[] } {
+export function parseFlags<F extends Flags>(
+  spec: CommandSpec<F>,
+  argv: readonly string[],
+): { values: FlagValues<F>; positionals: string[] } {
   const { flags } = spec
   const values: Record<string, unknown> = {}
   const positionals: string[] = []
-  const shorts = new Map(Object.entries(flags).flatMap(([name, flag]) => (flag.short ? [[flag.short, name] as const] : [])))
-  const isFlag = (arg: string) => arg.startsWith('--') ? arg.slice(2).split('=')[0]! in flags : /^-[a-zA-Z]/.test(arg) && shorts.has(arg[1]!)
+  const shorts = new Map(
+    Object.entries(flags).flatMap(([name, flag]) => (flag.short ? [[flag.short, name] as const] : [])),
+  )
+  const isFlag = (arg: string) =>
+    arg.startsWith('--') ? arg.slice(2).split('=')[0]! in flags : /^-[a-zA-Z]/.test(arg) && shorts.has(arg[1]!)
   const set = (name: string, shown: string, inline: string | undefined, next: () => string | undefined) => {
     const flag = flags[name]!
     if (flag.value === undefined) {
@@ -142,14 +179,16 @@ export function parseFlags<F extends Flags>(spec: CommandSpec<F>, argv: readonly
     }
     if (arg.startsWith('--')) {
       const [name, ...rest] = arg.slice(2).split('=')
-      if (!(name! in flags)) throw usage(spec, `Unknown option \`--${name}\`${didYouMean(name!, Object.keys(flags), (s) => `\`--${s}\``)}`)
+      if (!(name! in flags))
+        throw usage(spec, `Unknown option \`--${name}\`${didYouMean(name!, Object.keys(flags), (s) => `\`--${s}\``)}`)
       set(name!, `--${name}`, rest.length ? rest.join('=') : undefined, next)
     } else if (arg.length > 1 && arg.startsWith('-') && !/^-\d/.test(arg)) {
       // A group of switches (`-qv`); a value flag in it takes the rest of the group or the next argument.
       for (let j = 1; j < arg.length; j++) {
         const name = shorts.get(arg[j]!)
         if (name === undefined) throw usage(spec, `Unknown option \`-${arg[j]}\``)
-        const rest = flags[name]!.value !== undefined && j + 1 < arg.length ? arg.slice(j + 1).replace(/^=/, '') : undefined
+        const rest =
+          flags[name]!.value !== undefined && j + 1 < arg.length ? arg.slice(j + 1).replace(/^=/, '') : undefined
         set(name, `-${arg[j]}`, rest, next)
         if (rest !== undefined) break
       }
@@ -161,7 +200,10 @@ export function parseFlags<F extends Flags>(spec: CommandSpec<F>, argv: readonly
 }
 
 function usage(spec: CommandSpec, message: string): ChatError {
-  return new ChatError('E_USAGE', `${message} (${spec.name === 'chat' ? 'chat' : `chat ${spec.name}`} --help lists the options)`)
+  return new ChatError(
+    'E_USAGE',
+    `${message} (${spec.name === 'chat' ? 'chat' : `chat ${spec.name}`} --help lists the options)`,
+  )
 }
 
 /** `  -p, --port PORT       port to bind`: the flags of a table, one line each. */

@@ -26,11 +26,16 @@ export interface SessionFlags {
  * Finds, loads and validates the config, then applies the command-line overrides.
  * With `fresh` (a reload), the config and the local files it imports are read again.
  */
-export async function readConfig(flags: SessionFlags, defaults: { port?: number; fresh?: boolean | readonly string[] } = {}): Promise<ResolvedConfig> {
+export async function readConfig(
+  flags: SessionFlags,
+  defaults: { port?: number; fresh?: boolean | readonly string[] } = {},
+): Promise<ResolvedConfig> {
   const file = findConfig(flags.config)
   let config: ResolvedConfig
   try {
-    config = file ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh }) : resolveConfig({})
+    config = file
+      ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh })
+      : resolveConfig({})
   } finally {
     // A config that never finishes loading must still stop on a signal: see untilSignal.
     configLoaded()
@@ -45,14 +50,20 @@ export async function readConfig(flags: SessionFlags, defaults: { port?: number;
     // The group's port is the room's; ours only sends (and hears replies): any free one, so members here do not collide.
     if (flags.port === undefined) config.port = 0
   } else if (flags.interface !== undefined || flags.ttl !== undefined || flags['no-loopback']) {
-    throw new ChatError('E_USAGE', '--interface, --ttl and --no-loopback go with --group GROUP:PORT (or a `group` in the config)')
+    throw new ChatError(
+      'E_USAGE',
+      '--interface, --ttl and --no-loopback go with --group GROUP:PORT (or a `group` in the config)',
+    )
   }
   if (flags.host !== undefined) config.host = flags.host
   if (flags.port !== undefined) config.port = parsePort(flags.port, '--port')
   else if (defaults.port !== undefined) config.port = defaults.port
   if (flags.encoding !== undefined) {
     if (!isSupportedEncoding(flags.encoding)) {
-      throw new ChatError('E_USAGE', `Expected --encoding to name an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1, got \`${flags.encoding}\``)
+      throw new ChatError(
+        'E_USAGE',
+        `Expected --encoding to name an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1, got \`${flags.encoding}\``,
+      )
     }
     // It replaces the config's codec rather than sitting beside it.
     const others = config.plugins.filter((p) => !isCodec(p.plugin))
@@ -70,4 +81,3 @@ export function findConfig(given: string | undefined): string | undefined {
   }
   return CONFIG_NAMES.map((name) => resolve(name)).find((file) => existsSync(file))
 }
-

@@ -46,13 +46,21 @@ export function converse(output: Output, session: Session, options: ConverseOpti
   refresh()
   const until = options.until ?? new Promise<never>(() => {})
   const over = (async () => {
-    const ended = await Promise.race([reader.stopped.then(() => 'eof' as const), session.signal, until.then(() => 'until' as const)])
+    const ended = await Promise.race([
+      reader.stopped.then(() => 'eof' as const),
+      session.signal,
+      until.then(() => 'until' as const),
+    ])
     await reader.drain()
     // Lingering is for replies to what was piped in; a signal (now or meanwhile) ends it.
     const piped = ended === 'eof' && !options.interactive && !reader.quit
     if (piped && options.linger > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined
-      await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, options.linger))), until, session.signal])
+      await Promise.race([
+        new Promise((resolve) => (timer = setTimeout(resolve, options.linger))),
+        until,
+        session.signal,
+      ])
       clearTimeout(timer)
     }
     reader.close()

@@ -15,7 +15,8 @@ export function parseEol(value: string | undefined): string {
 /** A duration in whole milliseconds (0 allowed), or a usage error naming the flag. */
 export function parseMs(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined
-  if (!/^\d+$/.test(value)) throw new ChatError('E_USAGE', `Expected ${flag} to be a whole number of milliseconds, got \`${value}\``)
+  if (!/^\d+$/.test(value))
+    throw new ChatError('E_USAGE', `Expected ${flag} to be a whole number of milliseconds, got \`${value}\``)
   return Number(value)
 }
 

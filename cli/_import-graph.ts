@@ -39,7 +39,8 @@ export function scanImports(entry: string): Map<string, string[]> {
 /** The changed files and every module that imports one of them, up to the config: what a reload must read again. */
 export function staleModules(graph: Map<string, string[]>, changed: Iterable<string>): string[] {
   const importers = new Map<string, string[]>()
-  for (const [file, imports] of graph) for (const target of imports) importers.set(target, [...(importers.get(target) ?? []), file])
+  for (const [file, imports] of graph)
+    for (const target of imports) importers.set(target, [...(importers.get(target) ?? []), file])
   const stale = new Set<string>()
   const queue = [...changed]
   while (queue.length) {
@@ -58,4 +59,3 @@ function resolveFile(base: string): string | undefined {
   }
   return undefined
 }
-

@@ -27,7 +27,12 @@ export interface LineReader {
  * (messages and logs alike) print above it, redrawing whatever was being typed.
  */
 export function readLines(output: Output, interactive: boolean, on: LineHandlers): LineReader {
-  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity })
+  const rl = createInterface({
+    input: process.stdin,
+    output: interactive ? process.stdout : undefined,
+    terminal: interactive,
+    crlfDelay: Infinity,
+  })
   if (interactive) output.usePrompt({ clear: () => process.stdout.write('\r\x1b[2K'), redraw: () => rl.prompt(true) })
   let quit = false
   let queue = Promise.resolve()

@@ -1,7 +1,19 @@
 import { formatWithOptions } from 'node:util'
 import { forStream } from './_visible.ts'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
-import { describeEvent, describeError, formatAddress, hexDump, isChatError, toHex, type ChatEvent, type ChatEventHandler, type GuardCounts, type Message, type Trace } from './_core.ts'
+import {
+  describeEvent,
+  describeError,
+  formatAddress,
+  hexDump,
+  isChatError,
+  toHex,
+  type ChatEvent,
+  type ChatEventHandler,
+  type GuardCounts,
+  type Message,
+  type Trace,
+} from './_core.ts'
 
 export interface OutputOptions {
   json?: boolean
@@ -57,14 +69,23 @@ export const onStdout = forStream(process.stdout)
 const onStderr = forStream(process.stderr)
 
 const errColor = colorOn(process.stderr)
-const PREFIX: Record<string, [string, number]> = { error: ['error', 31], fatal: ['error', 31], warn: ['warning', 33], debug: ['debug', 2], trace: ['trace', 2] }
+const PREFIX: Record<string, [string, number]> = {
+  error: ['error', 31],
+  fatal: ['error', 31],
+  warn: ['warning', 33],
+  debug: ['debug', 2],
+  trace: ['trace', 2],
+}
 
 /** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */
 function lineReporter(write: Output['write']): ConsolaReporter {
   return {
     log(entry) {
       // Plugins log what peers sent (a relay's keys, the logger's lines): on a terminal it is shown escaped.
-      const text = formatWithOptions({ colors: errColor }, ...entry.args.map((arg) => (typeof arg === 'string' ? onStderr(arg) : arg)))
+      const text = formatWithOptions(
+        { colors: errColor },
+        ...entry.args.map((arg) => (typeof arg === 'string' ? onStderr(arg) : arg)),
+      )
       const [word, code] = PREFIX[entry.type] ?? ['', 0]
       const head = word ? (errColor ? `\x1b[${code}m${word}\x1b[0m ` : `${word} `) : ''
       const tag = entry.tag ? `[${entry.tag}] ` : ''
@@ -77,7 +98,10 @@ export function createOutput(options: OutputOptions): Output {
   let prompt: Prompt | undefined
   const output: Output = {
     // The reporter calls through `output`, so log lines print above the prompt too.
-    logger: createConsola({ level: options.quiet ? 0 : options.verbose ? 4 : 3, reporters: [lineReporter((stream, text) => output.write(stream, text))] }),
+    logger: createConsola({
+      level: options.quiet ? 0 : options.verbose ? 4 : 3,
+      reporters: [lineReporter((stream, text) => output.write(stream, text))],
+    }),
     options,
     write(stream, text) {
       if (!prompt) return void stream.write(text)
@@ -111,16 +135,39 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
     case 'sent':
       // A relay sends one per member per message: nothing is built unless it is shown.
       if (!json && !verbose) return
-      output.event('sent', { to: formatAddress(event.to), peer: event.peer ?? null, text: event.text, bytes: event.bytes, plugin: event.plugin })
-      if (verbose && !json) output.logger.debug(`sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}${event.plugin ? ` (by ${event.plugin})` : ''}`)
+      output.event('sent', {
+        to: formatAddress(event.to),
+        peer: event.peer ?? null,
+        text: event.text,
+        bytes: event.bytes,
+        plugin: event.plugin,
+      })
+      if (verbose && !json)
+        output.logger.debug(
+          `sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}${event.plugin ? ` (by ${event.plugin})` : ''}`,
+        )
       return
     case 'drop':
       if (!json && !verbose) return
-      output.event('drop', { plugin: event.plugin, reason: event.reason, direction: event.direction, peer: formatAddress(event.peer), text: event.text })
-      output.logger.debug(`${event.plugin} dropped a message ${event.direction === 'inbound' ? 'from' : 'to'} ${formatAddress(event.peer)}: ${event.reason}`)
+      output.event('drop', {
+        plugin: event.plugin,
+        reason: event.reason,
+        direction: event.direction,
+        peer: formatAddress(event.peer),
+        text: event.text,
+      })
+      output.logger.debug(
+        `${event.plugin} dropped a message ${event.direction === 'inbound' ? 'from' : 'to'} ${formatAddress(event.peer)}: ${event.reason}`,
+      )
       return
     case 'error':
-      output.event('error', { code: isChatError(event.error) ? event.error.code : 'E_PLUGIN', message: describeError(event.error), plugin: event.plugin, hook: event.hook, peer: event.peer && formatAddress(event.peer) })
+      output.event('error', {
+        code: isChatError(event.error) ? event.error.code : 'E_PLUGIN',
+        message: describeError(event.error),
+        plugin: event.plugin,
+        hook: event.hook,
+        peer: event.peer && formatAddress(event.peer),
+      })
       output.logger.error(describeEvent(event))
       if (verbose && event.error.stack) output.logger.debug(event.error.stack)
       return
@@ -128,7 +175,16 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       const { trace } = event
       if (json) {
         const steps = trace.steps.map((step) => ({ ...step, ms: Math.round(step.ms * 1000) / 1000 }))
-        return output.line(JSON.stringify({ event: 'trace', direction: trace.direction, peer: formatAddress(trace.peer), text: trace.text, outcome: trace.outcome, steps }))
+        return output.line(
+          JSON.stringify({
+            event: 'trace',
+            direction: trace.direction,
+            peer: formatAddress(trace.peer),
+            text: trace.text,
+            outcome: trace.outcome,
+            steps,
+          }),
+        )
       }
       output.write(process.stderr, formatTrace(trace))
       return
@@ -154,7 +210,8 @@ export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
   const parts = [
     counts.rateLimited && `${counts.rateLimited} datagrams over the per-source rate (limits.perSource)`,
     counts.unanswered && `${counts.unanswered} answers over the answer budget (limits.answers)`,
-    counts.amplification && `${counts.amplification} sends to unproven addresses over the amplification limit (limits.amplification)`,
+    counts.amplification &&
+      `${counts.amplification} sends to unproven addresses over the amplification limit (limits.amplification)`,
   ].filter(Boolean)
   const all = total.rateLimited + total.unanswered + total.amplification
   return `guard: turned away in the last second: ${parts.join(', ')} (${all} in all)`
@@ -164,9 +221,16 @@ export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
 export function formatTrace(trace: Trace): string {
   const arrow = trace.direction === 'inbound' ? '<-' : '->'
   const head = `trace ${arrow} ${formatAddress(trace.peer)} ${JSON.stringify(trace.text)}: ${trace.outcome}`
-  const rows = trace.steps.map((s) => [s.plugin, s.hook, s.detail === undefined ? s.did : `${s.did} ${s.detail}`, `${s.ms.toFixed(3)} ms`])
+  const rows = trace.steps.map((s) => [
+    s.plugin,
+    s.hook,
+    s.detail === undefined ? s.did : `${s.did} ${s.detail}`,
+    `${s.ms.toFixed(3)} ms`,
+  ])
   const width = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => r[i]!.length)))
-  const lines = rows.map((r) => `  ${r[0]!.padEnd(width[0]!)}  ${r[1]!.padEnd(width[1]!)}  ${r[2]!.padEnd(width[2]!)}  ${dim(r[3]!)}`)
+  const lines = rows.map(
+    (r) => `  ${r[0]!.padEnd(width[0]!)}  ${r[1]!.padEnd(width[1]!)}  ${r[2]!.padEnd(width[2]!)}  ${dim(r[3]!)}`,
+  )
   return [trace.steps.length ? head : `${head} (no hooks)`, ...lines].join('\n') + '\n'
 }
 
@@ -194,8 +258,13 @@ export function formatMessage(message: Message, hex = false): string {
   const time = new Date(message.at).toTimeString().slice(0, 8)
   const who = (message.meta.peer as string | undefined) ?? formatAddress(message.from)
   const rows = hex || message.malformed ? hexDump(message.bytes).map((row) => `  ${row}`) : []
-  if (hex && !message.malformed) return [`${dim(time)} ${cyan(onStdout(who))}: ${message.bytes.byteLength} bytes`, ...rows].join('\n')
-  const flag = message.malformed ? yellow(` [${message.encoding}: some bytes did not decode; ${message.bytes.byteLength} bytes:]`) : ''
+  if (hex && !message.malformed)
+    return [`${dim(time)} ${cyan(onStdout(who))}: ${message.bytes.byteLength} bytes`, ...rows].join('\n')
+  const flag = message.malformed
+    ? yellow(` [${message.encoding}: some bytes did not decode; ${message.bytes.byteLength} bytes:]`)
+    : ''
   // `nc -u` and most devices end a line with \n or \r\n: shown, it would be an empty line (--json keeps it).
-  return [`${dim(time)} ${cyan(onStdout(who))}: ${onStdout(message.text.replace(LINE_END, ''))}${flag}`, ...rows].join('\n')
+  return [`${dim(time)} ${cyan(onStdout(who))}: ${onStdout(message.text.replace(LINE_END, ''))}${flag}`, ...rows].join(
+    '\n',
+  )
 }

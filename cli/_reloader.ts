@@ -31,8 +31,14 @@ export function createReloader(
       const report = await reload(config)
       const afterChangeMs = changedAt === undefined ? undefined : began + loadMs + report.swapMs - changedAt
       output.event('reload', {
-        ok: true, added: report.added, removed: report.removed, changed: report.changed, unchanged: report.unchanged,
-        loadMs: round(loadMs), swapMs: round(report.swapMs), afterChangeMs: afterChangeMs === undefined ? null : round(afterChangeMs),
+        ok: true,
+        added: report.added,
+        removed: report.removed,
+        changed: report.changed,
+        unchanged: report.unchanged,
+        loadMs: round(loadMs),
+        swapMs: round(report.swapMs),
+        afterChangeMs: afterChangeMs === undefined ? null : round(afterChangeMs),
         disposeErrors: report.errors.map((e) => ({ plugin: e.plugin, message: describeError(e.error) })),
       })
       if (!output.options.json) {
@@ -42,10 +48,14 @@ export function createReloader(
       for (const note of report.notes) output.logger.warn(note)
       return true
     } catch (error) {
-      const message = isChatError(error) && error.code === 'E_PLUGIN' ? error.message : `${isChatError(error) ? error.message : describeError(error)}\nthe old plugins keep running`
+      const message =
+        isChatError(error) && error.code === 'E_PLUGIN'
+          ? error.message
+          : `${isChatError(error) ? error.message : describeError(error)}\nthe old plugins keep running`
       output.event('reload', { ok: false, code: isChatError(error) ? error.code : 'E_INTERNAL', message })
       output.logger.error(`reload failed: ${message}`)
-      if (output.options.verbose && error instanceof Error) output.logger.debug((error.cause instanceof Error ? error.cause : error).stack)
+      if (output.options.verbose && error instanceof Error)
+        output.logger.debug((error.cause instanceof Error ? error.cause : error).stack)
       return false
     }
   }
@@ -71,6 +81,5 @@ export function createReloader(
     },
   }
 }
-
 
 const round = (ms: number) => Math.round(ms * 10) / 10

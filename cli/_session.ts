@@ -1,6 +1,12 @@
 import { networkInterfaces } from 'node:os'
 import {
-  createChat, formatAddress, getRuntimeKey, type Chat, type ChatEventHandler, type GroupOptions, type ResolvedConfig,
+  createChat,
+  formatAddress,
+  getRuntimeKey,
+  type Chat,
+  type ChatEventHandler,
+  type GroupOptions,
+  type ResolvedConfig,
 } from './_core.ts'
 import { readConfig, type SessionFlags } from './_config.ts'
 import type { Output } from './_output.ts'
@@ -86,7 +92,11 @@ function lanAddresses(host: string): string {
 }
 
 function describeGroup(group: GroupOptions): string {
-  const how = [`on ${group.interface ?? "the system's interface"}`, `ttl ${group.ttl ?? 1}`, group.loopback === false ? 'no loopback' : ''].filter(Boolean)
+  const how = [
+    `on ${group.interface ?? "the system's interface"}`,
+    `ttl ${group.ttl ?? 1}`,
+    group.loopback === false ? 'no loopback' : '',
+  ].filter(Boolean)
   return `in the multicast room ${group.address} (${how.join(', ')}): lines go to everyone in it`
 }
 

@@ -13,12 +13,16 @@ export function slashRouter(output: Output, own: readonly string[]): (name: stri
     if (own.includes(name)) return 'own'
     const near = own.find((command) => command.length > 2 && closeTo(name, command))
     if (near) {
-      output.logger.warn(`Not sent: /${name} is not a chat command (did you mean /${near}?); //${name} sends it as text`)
+      output.logger.warn(
+        `Not sent: /${name} is not a chat command (did you mean /${near}?); //${name} sends it as text`,
+      )
       return 'typo'
     }
     if (!told) {
       told = true
-      output.logger.info(`/${name} is not a chat command, so it was sent as text (for bots); /help lists the chat's own`)
+      output.logger.info(
+        `/${name} is not a chat command, so it was sent as text (for bots); /help lists the chat's own`,
+      )
     }
     return 'text'
   }

@@ -40,14 +40,16 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
   /** What the changed files look like on disk now (size and modification time). */
   function snapshot(): string {
     const files = changed ? [...changed] : [...graph.keys()]
-    return files.map((file) => {
-      try {
-        const { size, mtimeMs } = statSync(file)
-        return `${size}:${mtimeMs}`
-      } catch {
-        return 'gone'
-      }
-    }).join(' ')
+    return files
+      .map((file) => {
+        try {
+          const { size, mtimeMs } = statSync(file)
+          return `${size}:${mtimeMs}`
+        } catch {
+          return 'gone'
+        }
+      })
+      .join(' ')
   }
 
   // A busy machine can stall a writer between its truncate and its write for longer than any
@@ -82,12 +84,14 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
   function update() {
     graph = scanImports(config!)
     const dirs = new Set([...graph.keys()].map((file) => dirname(file)))
-    for (const [dir, watcher] of watchers) if (!dirs.has(dir)) (watcher.close(), watchers.delete(dir))
+    for (const [dir, watcher] of watchers) if (!dirs.has(dir)) watcher.close(), watchers.delete(dir)
     for (const dir of dirs) {
       if (watchers.has(dir)) continue
       try {
         // A directory, not the file: editors that save by renaming a new file over the old one stay seen.
-        const watcher = watch(dir, { persistent: false }, (_event, name) => onEvent(dir, name === null ? null : basename(name)))
+        const watcher = watch(dir, { persistent: false }, (_event, name) =>
+          onEvent(dir, name === null ? null : basename(name)),
+        )
         watcher.on('error', (error) => output.logger.warn(`--watch: stopped watching ${dir}: ${describeError(error)}`))
         watchers.set(dir, watcher)
       } catch (error) {

@@ -23,7 +23,9 @@ const commands: Array<[CommandSpec, Run]> = [
 
 /** `chat --help`: the commands, then the interactive chat's own help. */
 export function usage(): string {
-  const lines = commands.map(([spec]) => [`chat ${spec.usage[0]!}`.replace(/^chat chat\b/, 'chat'), spec.summary] as const)
+  const lines = commands.map(
+    ([spec]) => [`chat ${spec.usage[0]!}`.replace(/^chat chat\b/, 'chat'), spec.summary] as const,
+  )
   const width = Math.max(...lines.map(([left]) => left.length))
   const { more, flags } = chatSpec
   return `chat ${version}: a scriptable UDP chat
@@ -58,14 +60,18 @@ export function findCommand(argv: readonly string[]): { spec: CommandSpec; run: 
     if (arg === '--') break
     if (arg.startsWith('-') && arg !== '-') {
       // `--port 7000`, `-p 7000`, `-qp 7000`: the next argument is the value; `--port=7000`, `-p7000` hold it.
-      if (!arg.includes('=') && (takesValue.has(arg) || (!arg.startsWith('--') && takesValue.has(`-${arg.at(-1)}`)))) i++
+      if (!arg.includes('=') && (takesValue.has(arg) || (!arg.startsWith('--') && takesValue.has(`-${arg.at(-1)}`))))
+        i++
       continue
     }
     const found = commands.find(([spec]) => spec.name === arg && spec !== chatSpec)
     if (found) return { spec: found[0], run: found[1], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] }
     // The interactive chat takes no positionals: this was meant as a command.
     const names = commands.map(([spec]) => spec.name).filter((name) => name !== 'chat')
-    throw new ChatError('E_USAGE', `Unknown command \`${arg}\`${didYouMean(arg, names)} (chat --help lists the commands)`)
+    throw new ChatError(
+      'E_USAGE',
+      `Unknown command \`${arg}\`${didYouMean(arg, names)} (chat --help lists the commands)`,
+    )
   }
   return { spec: chatSpec, run: chat, rest: [...argv] }
 }
@@ -73,11 +79,12 @@ export function findCommand(argv: readonly string[]): { spec: CommandSpec; run: 
 /** Runs the command line; resolves to the exit status (0 done, 1 runtime failure, 2 usage or config error). */
 export async function main(argv: string[]): Promise<number> {
   const [first] = argv
-  if (first === 'help' || ((first === '--help' || first === '-h') && argv.length === 1)) return void console.log(usage()), 0
+  if (first === 'help' || ((first === '--help' || first === '-h') && argv.length === 1))
+    return (void console.log(usage()), 0)
   const verbose = argv.includes('--verbose')
   try {
     const { spec, run, rest } = findCommand(argv)
-    if (spec === chatSpec && (rest.includes('--help') || rest.includes('-h'))) return void console.log(usage()), 0
+    if (spec === chatSpec && (rest.includes('--help') || rest.includes('-h'))) return (void console.log(usage()), 0)
     return await run(rest)
   } catch (error) {
     if (isChatError(error)) {
@@ -86,10 +93,10 @@ export async function main(argv: string[]): Promise<number> {
       return error.code === 'E_CONFIG' || error.code === 'E_USAGE' || error.code === 'E_TARGET' ? 2 : 1
     }
     // A permission the runtime was not granted (NotCapable): its message names the flag to add.
-    if (error instanceof Error && error.name === 'NotCapable') return void console.error(`chat: ${describeError(error)}`), 2
+    if (error instanceof Error && error.name === 'NotCapable')
+      return (void console.error(`chat: ${describeError(error)}`), 2)
     console.error(`chat: internal error: ${describeError(error)} (this is a bug; please report it)`)
     console.error(error instanceof Error ? error.stack : error)
     return 1
   }
 }
-

@@ -90,7 +90,8 @@ export class Engine extends HookRunner {
     if (set.hooks.unwrap.length) {
       const unwrapped = this.bytes(set.hooks.unwrap, bytes, from)
       // Not accepted, so nothing of the datagram is shown.
-      if (!(unwrapped instanceof Uint8Array)) return this.refused(unwrapped[0].owner.plugin.name, unwrapped[1], from, '', 'inbound')
+      if (!(unwrapped instanceof Uint8Array))
+        return this.refused(unwrapped[0].owner.plugin.name, unwrapped[1], from, '', 'inbound')
       bytes = unwrapped
     }
     const decoders = set.hooks.decode
@@ -149,7 +150,13 @@ export class Engine extends HookRunner {
   replyFrom(plugin: string, message: Message, text: string): void {
     this.o.observer?.sent(plugin)
     if (this.o.guard.answer(message.from, Date.now())) return this.send(text, message.from, plugin, undefined, true)
-    this.refused(plugin, `guard: ${message.from.host} is over its answer budget (limits.answers)`, message.from, text, 'outbound')
+    this.refused(
+      plugin,
+      `guard: ${message.from.host} is over its answer budget (limits.answers)`,
+      message.from,
+      text,
+      'outbound',
+    )
   }
 
   /** A plugin's send: a target to resolve first, or an address (from the network: held to the limits). */
@@ -261,7 +268,13 @@ export class Engine extends HookRunner {
     this.settled()
   }
 
-  private refused(plugin: string, reason: string, peer: Address, text: string, direction: 'inbound' | 'outbound'): void {
+  private refused(
+    plugin: string,
+    reason: string,
+    peer: Address,
+    text: string,
+    direction: 'inbound' | 'outbound',
+  ): void {
     this.o.emit({ type: 'drop', plugin, reason, direction, peer, text })
   }
 }

@@ -37,7 +37,12 @@ export abstract class HookRunner {
     for (const entry of entries) {
       try {
         const { plugin, ctx } = entry.owner
-        const answer = (entry.run as (this: Plugin, s: unknown, c: PluginContext, p: Address) => T).call(plugin, subject, ctx, peer)
+        const answer = (entry.run as (this: Plugin, s: unknown, c: PluginContext, p: Address) => T).call(
+          plugin,
+          subject,
+          ctx,
+          peer,
+        )
         if (entry.failures !== 0) entry.failures = 0
         if (answer) return answer
       } catch (error) {
@@ -56,7 +61,12 @@ export abstract class HookRunner {
       let result: Uint8Array | Drop | undefined
       try {
         const { plugin, ctx } = entry.owner
-        result = (entry.run as (this: Plugin, b: Uint8Array, c: PluginContext, p: Address) => typeof result).call(plugin, bytes, ctx, peer)
+        result = (entry.run as (this: Plugin, b: Uint8Array, c: PluginContext, p: Address) => typeof result).call(
+          plugin,
+          bytes,
+          ctx,
+          peer,
+        )
       } catch (error) {
         if (this.failed(entry, error, peer)) return [entry, `its ${entry.hook} hook failed (the plugin fails closed)`]
         continue
@@ -83,7 +93,11 @@ export abstract class HookRunner {
       const entry = entries[i]!
       let result: unknown
       try {
-        result = (entry.run as (this: Plugin, v: T, c: PluginContext) => unknown).call(entry.owner.plugin, value, entry.owner.ctx)
+        result = (entry.run as (this: Plugin, v: T, c: PluginContext) => unknown).call(
+          entry.owner.plugin,
+          value,
+          entry.owner.ctx,
+        )
       } catch (error) {
         if (this.failed(entry, error, peer)) return this.failClosed(entry, value)
         continue
@@ -138,7 +152,10 @@ export abstract class HookRunner {
     const trips = (this.trips.get(key) ?? 0) + 1
     this.trips.set(key, trips)
     const ms = Math.min(this.limits.coolDown * 2 ** (trips - 1), 600_000)
-    const error = new ChatError('E_PLUGIN', `its ${hook} hook failed ${failures} times in a row; ${then} for ${ms / 1000} s (or until the next reload)`)
+    const error = new ChatError(
+      'E_PLUGIN',
+      `its ${hook} hook failed ${failures} times in a row; ${then} for ${ms / 1000} s (or until the next reload)`,
+    )
     this.emit({ type: 'error', error, plugin: entry.owner.plugin.name, hook })
     const back = setTimeout(() => this.switchOn(entry, list), ms)
     ;(back as { unref?: () => void }).unref?.()

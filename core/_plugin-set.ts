@@ -115,7 +115,13 @@ function entriesOf(plugins: readonly RunningPlugin[], hook: HookName, wrap?: Hoo
     .filter((owner) => typeof owner.plugin[hook] === 'function')
     .map((owner) => {
       const run = owner.plugin[hook] as HookEntry['run']
-      return { owner, hook, run: wrap ? wrap(run, hook, owner.plugin) : run, failClosed: failClosed(owner.plugin), failures: 0 }
+      return {
+        owner,
+        hook,
+        run: wrap ? wrap(run, hook, owner.plugin) : run,
+        failClosed: failClosed(owner.plugin),
+        failures: 0,
+      }
     })
   return REVERSED.has(hook) ? entries.reverse() : entries
 }

@@ -82,7 +82,9 @@ const DRAIN_MS = 1000
 /** Binds the socket, sets the plugins up in order, and starts receiving. */
 export async function createChat(options: ChatOptions): Promise<Chat> {
   const { config } = options
-  const transport = config.group ? getGroupTransport(config.group, options.transport) : (options.transport ?? getTransport())
+  const transport = config.group
+    ? getGroupTransport(config.group, options.transport)
+    : (options.transport ?? getTransport())
   const logger = options.logger ?? createConsola({ defaults: { tag: 'udpchat' } })
   const emit: ChatEventHandler =
     options.onEvent ?? ((event) => event.type === 'error' && logger.error(describeEvent(event)))

@@ -55,7 +55,8 @@ export interface ResolvedConfig {
   group?: GroupOptions
 }
 
-const isInteger = (min: number, max: number) => (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max
+const isInteger = (min: number, max: number) => (x: unknown) =>
+  typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max
 
 const MulticastSchema = v.custom<string>((x) => {
   try {
@@ -66,23 +67,33 @@ const MulticastSchema = v.custom<string>((x) => {
 }, 'a multicast GROUP:PORT such as 239.1.2.3:5000')
 
 const GroupSchema = v.pipe(
-  v.union([
-    MulticastSchema,
-    v.object({
-      address: MulticastSchema,
-      interface: v.optional(v.pipe(v.string('an interface address (string)'), v.minLength(1, 'an interface address'))),
-      ttl: v.optional(v.custom<number>(isInteger(0, 255), 'a TTL 0-255')),
-      loopback: v.optional(v.boolean('true or false')),
-    }),
-  ], 'a multicast GROUP:PORT, or { address, interface?, ttl?, loopback? }'),
+  v.union(
+    [
+      MulticastSchema,
+      v.object({
+        address: MulticastSchema,
+        interface: v.optional(
+          v.pipe(v.string('an interface address (string)'), v.minLength(1, 'an interface address')),
+        ),
+        ttl: v.optional(v.custom<number>(isInteger(0, 255), 'a TTL 0-255')),
+        loopback: v.optional(v.boolean('true or false')),
+      }),
+    ],
+    'a multicast GROUP:PORT, or { address, interface?, ttl?, loopback? }',
+  ),
   v.transform((group): GroupOptions => (typeof group === 'string' ? { address: group } : group)),
 )
 
-const HostPortSchema = v.custom<string>((x) => typeof x === 'string' && parseHostPort(x) !== undefined, 'HOST:PORT (e.g. 192.168.1.20:7788)')
+const HostPortSchema = v.custom<string>(
+  (x) => typeof x === 'string' && parseHostPort(x) !== undefined,
+  'HOST:PORT (e.g. 192.168.1.20:7788)',
+)
 
 function pluginExpected(issue: { input: unknown }): string {
   const input = issue.input
-  return typeof input === 'function' ? `a plugin object (call the plugin factory: \`${input.name}()\`, not \`${input.name}\`)` : 'a plugin object'
+  return typeof input === 'function'
+    ? `a plugin object (call the plugin factory: \`${input.name}()\`, not \`${input.name}\`)`
+    : 'a plugin object'
 }
 
 const PluginSchema = v.pipe(
@@ -101,7 +112,10 @@ const ConfigSchema = v.object(
     port: v.optional(v.custom<number>(isInteger(0, 65535), 'an integer 0-65535'), 7788),
     to: v.optional(v.pipe(v.string('a contact name or HOST:PORT'), v.minLength(1, 'a contact name or HOST:PORT'))),
     peers: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), HostPortSchema), {}),
-    plugins: v.optional(v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], pluginExpected)), []),
+    plugins: v.optional(
+      v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], pluginExpected)),
+      [],
+    ),
     recvBufferSize: v.optional(v.custom<number>(isInteger(0, 2 ** 31 - 1), 'a size in bytes'), 4 * 1024 * 1024),
     limits: LimitsSchema,
     group: v.optional(GroupSchema),
@@ -128,7 +142,10 @@ export function resolveConfig(input: unknown, file?: string): ResolvedConfig {
     plugins.push({ plugin, options: plugin.schema ? pluginOptions(plugin, index, where) : plugin.options })
   })
   if (config.to !== undefined && parseHostPort(config.to) === undefined && !(config.to in config.peers)) {
-    throw new ChatError('E_CONFIG', `${where}: to: expected a contact name from \`peers\` or HOST:PORT, got \`${config.to}\``)
+    throw new ChatError(
+      'E_CONFIG',
+      `${where}: to: expected a contact name from \`peers\` or HOST:PORT, got \`${config.to}\``,
+    )
   }
   return { ...config, file, plugins }
 }
@@ -145,7 +162,11 @@ function pluginOptions(plugin: Plugin, index: number, where: string): unknown {
     return result.output
   }
   const result = schema['~standard'].validate(plugin.options)
-  if (result instanceof Promise) throw new ChatError('E_CONFIG', `${where}: ${label}: its schema validates asynchronously; options are checked before the chat starts, so it must not`)
+  if (result instanceof Promise)
+    throw new ChatError(
+      'E_CONFIG',
+      `${where}: ${label}: its schema validates asynchronously; options are checked before the chat starts, so it must not`,
+    )
   if (result.issues) {
     const lines = result.issues.slice(0, 5).map((issue) => {
       const keys = (issue.path ?? []).map((item) => (typeof item === 'object' ? item.key : item))
@@ -163,7 +184,12 @@ function describeUnknown({ path, key, known }: UnknownKey, what: 'key' | 'option
 
 type Issue = v.BaseIssue<unknown>
 
-function configError(file: string | undefined, issues: [Issue, ...Issue[]], prefix: Array<string | number> = [], label?: string): ChatError {
+function configError(
+  file: string | undefined,
+  issues: [Issue, ...Issue[]],
+  prefix: Array<string | number> = [],
+  label?: string,
+): ChatError {
   const lines = issues.slice(0, 5).map((issue) => formatIssue(issue, prefix, label))
   if (issues.length > 5) lines.push(`... and ${issues.length - 5} more`)
   const where = file ?? 'config'

@@ -58,7 +58,8 @@ export interface ReplyOptions {
   count?: number
 }
 
-const matches = (value: string, expected: string | RegExp) => (typeof expected === 'string' ? value === expected : expected.test(value))
+const matches = (value: string, expected: string | RegExp) =>
+  typeof expected === 'string' ? value === expected : expected.test(value)
 const show = (expected: string | RegExp) => (typeof expected === 'string' ? JSON.stringify(expected) : String(expected))
 
 /** Throws an `Error` any test runner reports: the kit does not depend on one. */
@@ -79,7 +80,11 @@ export class Expectations implements Delivery {
     this.drop = events.find((e): e is Drop => e.type === 'drop')
     this.errors = events.filter((e): e is Failure => e.type === 'error')
     this.traces = events.flatMap((e) => (e.type === 'trace' ? [e.trace] : []))
-    this.sent = events.flatMap((e) => (e.type === 'sent' ? [{ to: e.peer ? `${e.peer} (${formatAddress(e.to)})` : formatAddress(e.to), text: e.text, plugin: e.plugin }] : []))
+    this.sent = events.flatMap((e) =>
+      e.type === 'sent'
+        ? [{ to: e.peer ? `${e.peer} (${formatAddress(e.to)})` : formatAddress(e.to), text: e.text, plugin: e.plugin }]
+        : [],
+    )
   }
 
   expectReply(expected?: string | RegExp, { count = 1 }: ReplyOptions = {}): string {

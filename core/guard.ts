@@ -31,10 +31,14 @@ export class Guard {
   readonly total: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0 }
 
   constructor(limits: Limits) {
-    const buckets = (b: Limits['perSource']) => (b ? new SourceBuckets({ rate: b.rate, burst: b.burst ?? b.rate * 2 }) : undefined)
+    const buckets = (b: Limits['perSource']) =>
+      b ? new SourceBuckets({ rate: b.rate, burst: b.burst ?? b.rate * 2 }) : undefined
     this.perSource = buckets(limits.perSource)
     this.answers = buckets(limits.answers)
-    this.budget = limits.amplification === false ? undefined : new SendBudget({ factor: limits.amplification, allowance: limits.allowance })
+    this.budget =
+      limits.amplification === false
+        ? undefined
+        : new SendBudget({ factor: limits.amplification, allowance: limits.allowance })
   }
 
   /** A datagram arrived: false if its source is over its rate (dropped, counted). */

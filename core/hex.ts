@@ -19,8 +19,16 @@ export function toHex(bytes: Uint8Array, sep = ' '): string {
 export function parseHex(text: string): Uint8Array {
   const digits = text.replace(SEPARATORS, '')
   const bad = /[^0-9a-f]/i.exec(digits)
-  if (bad) throw new ChatError('E_USAGE', `Expected hex bytes (such as \`68 69 0d 0a\`), got \`${bad[0]}\` in \`${clip(text)}\``)
-  if (digits.length % 2) throw new ChatError('E_USAGE', `Expected hex bytes in pairs of digits, got an odd number (${digits.length}) in \`${clip(text)}\``)
+  if (bad)
+    throw new ChatError(
+      'E_USAGE',
+      `Expected hex bytes (such as \`68 69 0d 0a\`), got \`${bad[0]}\` in \`${clip(text)}\``,
+    )
+  if (digits.length % 2)
+    throw new ChatError(
+      'E_USAGE',
+      `Expected hex bytes in pairs of digits, got an odd number (${digits.length}) in \`${clip(text)}\``,
+    )
   const bytes = new Uint8Array(digits.length / 2)
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16)
   return bytes

@@ -17,7 +17,19 @@ export type { SourceBucketsOptions } from './source-buckets.ts'
 export type { SendBudgetOptions } from './send-budget.ts'
 export type { InferOutput, StandardIssue, StandardResult, StandardSchema } from './standard-schema.ts'
 export type {
-  Decoded, Drop, HookName, InboundResult, Message, Meta, Outgoing, OutboundResult, Peers, Plugin, PluginContext, PluginHooks, Target,
+  Decoded,
+  Drop,
+  HookName,
+  InboundResult,
+  Message,
+  Meta,
+  Outgoing,
+  OutboundResult,
+  Peers,
+  Plugin,
+  PluginContext,
+  PluginHooks,
+  Target,
 } from './types.ts'
 
 export { defineConfig, resolveConfig } from './config.ts'

@@ -40,7 +40,10 @@ export const LimitsSchema = v.optional(
      * Bytes sent to an address that has not proved it receives them, per byte received from it
      * (QUIC's rule, RFC 9000 section 8). @default 3
      */
-    amplification: v.optional(v.union([v.literal(false), positive('a factor above 0')], '`false` or a factor such as 3'), 3),
+    amplification: v.optional(
+      v.union([v.literal(false), positive('a factor above 0')], '`false` or a factor such as 3'),
+      3,
+    ),
     /** Bytes an unproven address may get beyond that, given back at this many bytes a second. @default 256 */
     allowance: v.optional(v.pipe(v.number('a number of bytes'), v.minValue(0, 'a number of bytes, 0 or more')), 256),
   }),

@@ -22,7 +22,16 @@ export async function loadConfig(
   // The timer also keeps the process alive: a promise that can never settle would otherwise let
   // it end with status 0 and no word.
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ChatError('E_CONFIG', `${label}: the config did not finish loading within ${timeout / 1000} s (an import or its default export never settles)`)), timeout)
+    timer = setTimeout(
+      () =>
+        reject(
+          new ChatError(
+            'E_CONFIG',
+            `${label}: the config did not finish loading within ${timeout / 1000} s (an import or its default export never settles)`,
+          ),
+        ),
+      timeout,
+    )
   })
   try {
     return await Promise.race([importConfig(file, label, options.loader ?? getModuleLoader(), options.fresh), late])
@@ -34,7 +43,12 @@ export async function loadConfig(
 /** How long a config may take to load. */
 export const LOAD_TIMEOUT_MS = 10_000
 
-async function importConfig(file: string, label: string, loader: ModuleLoader, fresh: boolean | readonly string[] | undefined): Promise<ResolvedConfig> {
+async function importConfig(
+  file: string,
+  label: string,
+  loader: ModuleLoader,
+  fresh: boolean | readonly string[] | undefined,
+): Promise<ResolvedConfig> {
   let module: Record<string, unknown>
   try {
     module = await loader.import(file, { fresh })
@@ -43,7 +57,10 @@ async function importConfig(file: string, label: string, loader: ModuleLoader, f
   }
   let config = 'default' in module ? module.default : undefined
   if (config === undefined) {
-    throw new ChatError('E_CONFIG', `${label}: expected a default export (\`export default defineConfig({ ... })\`), got none`)
+    throw new ChatError(
+      'E_CONFIG',
+      `${label}: expected a default export (\`export default defineConfig({ ... })\`), got none`,
+    )
   }
   if (typeof config === 'function') config = await (config as () => unknown)()
   return resolveConfig(config, label)
@@ -52,6 +69,9 @@ async function importConfig(file: string, label: string, loader: ModuleLoader, f
 /** The error's first line, and where in the source it is when the loader says (a syntax error). */
 function describeLoadError(error: unknown): string {
   const first = describeError(error).trim()
-  const where = error instanceof Error ? /^\s*(\S+:\d+:\d+)\s*$/m.exec(error.message.split('\n').slice(1).join('\n'))?.[1] : undefined
+  const where =
+    error instanceof Error
+      ? /^\s*(\S+:\d+:\d+)\s*$/m.exec(error.message.split('\n').slice(1).join('\n'))?.[1]
+      : undefined
   return where ? `${first} (at ${where})` : first
 }

@@ -34,7 +34,10 @@ export interface PluginInfo {
 type RunningHooks = { readonly hooks: Record<HookName, ReadonlyArray<{ readonly owner: object }>> }
 
 /** The plugins as they run (pass them through `orderPlugins` first); with running hooks, which are off. */
-export function describePlugins(plugins: ReadonlyArray<{ plugin: Plugin; options: unknown }>, running?: RunningHooks): PluginInfo[] {
+export function describePlugins(
+  plugins: ReadonlyArray<{ plugin: Plugin; options: unknown }>,
+  running?: RunningHooks,
+): PluginInfo[] {
   return plugins.map((entry) => {
     const { plugin, options } = entry
     const hooks = HOOK_NAMES.filter((hook) => typeof plugin[hook] === 'function')

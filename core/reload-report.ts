@@ -70,7 +70,8 @@ function same(a: unknown, b: unknown, depth = 0): boolean {
   if (depth > 8 || typeof a !== typeof b || a === null || b === null) return false
   if (typeof a === 'function') return String(a) === String(b)
   if (typeof a !== 'object') return false
-  if (a instanceof RegExp || b instanceof RegExp) return String(a) === String(b) && a instanceof RegExp && b instanceof RegExp
+  if (a instanceof RegExp || b instanceof RegExp)
+    return String(a) === String(b) && a instanceof RegExp && b instanceof RegExp
   if (Array.isArray(a) !== Array.isArray(b)) return false
   const ka = Object.keys(a as object)
   const kb = Object.keys(b as object)

@@ -30,7 +30,13 @@ export function prefix64(host: string): number[] {
   const text = zone === -1 ? host : host.slice(0, zone)
   const gap = text.indexOf('::')
   const head = (gap === -1 ? text : text.slice(0, gap)).split(':').filter(Boolean)
-  const tail = gap === -1 ? [] : text.slice(gap + 2).split(':').filter(Boolean)
+  const tail =
+    gap === -1
+      ? []
+      : text
+          .slice(gap + 2)
+          .split(':')
+          .filter(Boolean)
   // An IPv4 tail (`::1.2.3.4`) is two groups.
   const size = (parts: string[]) => parts.reduce((n, part) => n + (part.includes('.') ? 2 : 1), 0)
   const groups: number[] = head.map((part) => parseInt(part, 16) || 0)

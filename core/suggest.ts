@@ -13,7 +13,11 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 }
 
 /** `; did you mean \`port\`?` or nothing. */
-export function didYouMean(word: string, candidates: Iterable<string>, show: (s: string) => string = (s) => `\`${s}\``): string {
+export function didYouMean(
+  word: string,
+  candidates: Iterable<string>,
+  show: (s: string) => string = (s) => `\`${s}\``,
+): string {
   const match = closest(word, candidates)
   return match === undefined ? '' : `; did you mean ${show(match)}?`
 }

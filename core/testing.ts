@@ -93,9 +93,14 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
   const peers: TestPeer[] = []
   const logger = createConsola({
     level: 5,
-    reporters: [{ log: (entry) => void logs.push({ level: entry.type, tag: entry.tag, text: entry.args.map(show).join(' ') }) }],
+    reporters: [
+      { log: (entry) => void logs.push({ level: entry.type, tag: entry.tag, text: entry.args.map(show).join(' ') }) },
+    ],
   })
-  const config = resolveConfig({ host: '127.0.0.1', port: 0, ...options.config, plugins: options.plugins ?? [] }, 'test config')
+  const config = resolveConfig(
+    { host: '127.0.0.1', port: 0, ...options.config, plugins: options.plugins ?? [] },
+    'test config',
+  )
   const chat = await createChat({
     config,
     transport: network.transport,
@@ -126,9 +131,15 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
   function settle(): Promise<void> {
     return new Promise((resolve, reject) => {
       const watchdog = realSetTimeout(() => {
-        reject(new Error(`the chat did not settle within ${settleTimeout} ms: a hook is still running (with fake timers, advance them past its timeout)`))
+        reject(
+          new Error(
+            `the chat did not settle within ${settleTimeout} ms: a hook is still running (with fake timers, advance them past its timeout)`,
+          ),
+        )
       }, settleTimeout)
-      settleNetwork().then(resolve, reject).finally(() => realClearTimeout(watchdog))
+      settleNetwork()
+        .then(resolve, reject)
+        .finally(() => realClearTimeout(watchdog))
     })
   }
 
@@ -139,7 +150,12 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
     const firstReply = peer?.inbox.length ?? 0
     await work()
     await settle()
-    return new Expectations(peer?.name ?? 'the chat', events.slice(firstEvent), logs.slice(firstLog), peer ? peer.inbox.slice(firstReply) : [])
+    return new Expectations(
+      peer?.name ?? 'the chat',
+      events.slice(firstEvent),
+      logs.slice(firstLog),
+      peer ? peer.inbox.slice(firstReply) : [],
+    )
   }
 
   const t: TestChat = {
@@ -172,7 +188,8 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
         send(data) {
           const bytes = typeof data === 'string' ? encoder.encode(data) : data
           return observe(peer, async () => {
-            if (!network.deliver(bytes, socket.local, chat.local)) throw new Error(`nothing is bound at ${formatAddress(chat.local)}: the chat is closed`)
+            if (!network.deliver(bytes, socket.local, chat.local))
+              throw new Error(`nothing is bound at ${formatAddress(chat.local)}: the chat is closed`)
           })
         },
         take: () => inbox.splice(0),
@@ -186,7 +203,8 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
       return observe(peer, () => chat.send(text, peer ? peer.address : (to as string)))
     },
     settle,
-    reload: (plugins) => chat.reload(resolveConfig({ host: '127.0.0.1', port: 0, ...options.config, plugins }, 'test config')),
+    reload: (plugins) =>
+      chat.reload(resolveConfig({ host: '127.0.0.1', port: 0, ...options.config, plugins }, 'test config')),
     async close() {
       await chat.close()
       chatsOf.get(network)?.delete(chat)

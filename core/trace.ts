@@ -51,7 +51,9 @@ export class Tracer {
     // The wire hooks (`unwrap`, `wrap`) work on bytes, outside a message's steps.
     if (hook === 'unwrap' || hook === 'wrap') return run
     const fn = run as unknown as Hook
-    return (hook === 'decode' || hook === 'encode' ? this.codec(plugin, hook, fn) : this.chain(plugin, hook, fn)) as unknown as Run
+    return (hook === 'decode' || hook === 'encode'
+      ? this.codec(plugin, hook, fn)
+      : this.chain(plugin, hook, fn)) as unknown as Run
   }
 
   sent(plugin: string): void {
@@ -95,7 +97,13 @@ export class Tracer {
         steps().push({ plugin: plugin.name, hook, did, detail, ms: performance.now() - began })
         return result
       } catch (error) {
-        steps().push({ plugin: plugin.name, hook, did: 'threw', detail: describeError(error), ms: performance.now() - began })
+        steps().push({
+          plugin: plugin.name,
+          hook,
+          did: 'threw',
+          detail: describeError(error),
+          ms: performance.now() - began,
+        })
         throw error
       }
     }
@@ -113,7 +121,10 @@ export class Tracer {
         if (isDrop(result)) step('dropped', result.drop)
         else if (result && result !== value) {
           if (trace) records.set(result as object, trace)
-          step('changed', (result as Subject).text === (value as Subject).text ? 'meta' : clip((result as Subject).text))
+          step(
+            'changed',
+            (result as Subject).text === (value as Subject).text ? 'meta' : clip((result as Subject).text),
+          )
         } else step((sends.get(plugin.name) ?? 0) > sendsBefore ? 'replied' : 'unchanged')
         return result
       }

@@ -4,7 +4,15 @@
 // runtime's is: the closed guard, and each runtime error a one-line ChatError.
 export type { Address } from './address.ts'
 export type {
-  BindOptions, DatagramHandler, MulticastControls, RawSendCallback, RawSocket, RuntimeKey, SendCallback, UdpAdapter, UdpSocket,
+  BindOptions,
+  DatagramHandler,
+  MulticastControls,
+  RawSendCallback,
+  RawSocket,
+  RuntimeKey,
+  SendCallback,
+  UdpAdapter,
+  UdpSocket,
   UdpTransport,
 } from './runtime/types.ts'
 export { createTransport, getRuntimeKey, getTransport } from './runtime/index.ts'

@@ -22,7 +22,11 @@ const WRAPPERS = new Set(['optional', 'exact_optional', 'nullable', 'nullish', '
  * `v.object` ignores such keys when it parses, so a misspelled option (`flie` for `file`) would
  * pass without a word; `v.looseObject` and `v.record` declare that any key is fine, and are left alone.
  */
-export function findUnknownKey(schema: unknown, input: unknown, path: Array<string | number> = []): UnknownKey | undefined {
+export function findUnknownKey(
+  schema: unknown,
+  input: unknown,
+  path: Array<string | number> = [],
+): UnknownKey | undefined {
   const node = schema as SchemaNode | undefined
   if (typeof node !== 'object' || node === null) return undefined
   if (WRAPPERS.has(node.type!)) return input == null ? undefined : findUnknownKey(node.wrapped, input, path)

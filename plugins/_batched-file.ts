@@ -134,7 +134,10 @@ export class BatchedFile {
  * A string goes to the file as it is: Node encodes it in one pass, where `Buffer.from` of a batch
  * measured slower (it measures the text first; bench/NOTES.md).
  */
-async function writeText(handle: FileHandle, data: string | Uint8Array): Promise<{ data: Uint8Array; error: unknown } | undefined> {
+async function writeText(
+  handle: FileHandle,
+  data: string | Uint8Array,
+): Promise<{ data: Uint8Array; error: unknown } | undefined> {
   let bytes: Uint8Array | undefined = typeof data === 'string' ? undefined : data
   let done = 0
   try {

@@ -110,7 +110,8 @@ export function openLink(settings: LinkSettings, events: LinkEvents): Link {
       if (state !== 'up' || !connection) return []
       const answers: Msg[] = []
       try {
-        for await (const msg of await connection.requestMany(subject, '', { strategy: 'timer', maxWait })) answers.push(msg)
+        for await (const msg of await connection.requestMany(subject, '', { strategy: 'timer', maxWait }))
+          answers.push(msg)
       } catch {
         // No responders, or the connection went away while waiting: what came is the answer.
       }

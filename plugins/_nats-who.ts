@@ -46,7 +46,14 @@ function parseAnswer(data: Uint8Array): Presence | undefined {
  * Asks every relay on the room's subject who is there and says it in one line:
  * `who: 5 members on 3 relays: east 2 (alice, 127.0.0.1:5001), ...`. With the bridge down, only this relay.
  */
-export async function askWho(link: Link, subject: string, wait: number, relay: string, room: RelayRoom, peers: Peers): Promise<string> {
+export async function askWho(
+  link: Link,
+  subject: string,
+  wait: number,
+  relay: string,
+  room: RelayRoom,
+  peers: Peers,
+): Promise<string> {
   const up = link.up
   const answers = up ? await link.gather(`${subject}.who`, wait) : []
   const all = [presence(relay, room, peers)]

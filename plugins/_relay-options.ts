@@ -20,7 +20,13 @@ export const Options = v.optional(
     /** Seconds of silence after which a member is dropped. @default 60 */
     timeout: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 60),
     /** The broadcast line: `{from}`, `{text}`, `{host}`, `{port}` are filled in; or a function. @default '{from}: {text}' */
-    format: v.optional(v.union([v.string(), v.custom<RelayFormat>((x) => typeof x === 'function')], 'a template string such as `{from}: {text}`, or a function'), '{from}: {text}'),
+    format: v.optional(
+      v.union(
+        [v.string(), v.custom<RelayFormat>((x) => typeof x === 'function')],
+        'a template string such as `{from}: {text}`, or a function',
+      ),
+      '{from}: {text}',
+    ),
     /** At most this many members; a new sender beyond it gets `full` and is not let in. @default 10000 */
     maxMembers: v.optional(Count, 10_000),
     /** At most this many members from one IP address (IPv6: one /64). @default 16 */

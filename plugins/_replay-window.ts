@@ -18,7 +18,7 @@ export class ReplayWindow {
   check(seq: number): boolean {
     if (seq > this.top) return true
     if (this.top - seq >= REPLAY_WINDOW) return false
-    return (this.bitmap[Math.floor(seq / BITS) % BLOCKS]! & (1 << seq % BITS)) === 0
+    return (this.bitmap[Math.floor(seq / BITS) % BLOCKS]! & (1 << (seq % BITS))) === 0
   }
 
   /** Marks `seq` taken, moving the window on if it is ahead. */
@@ -30,6 +30,6 @@ export class ReplayWindow {
       for (let i = 1; i <= ahead; i++) this.bitmap[(((topBlock + i) % BLOCKS) + BLOCKS) % BLOCKS] = 0
       this.top = seq
     }
-    this.bitmap[block % BLOCKS]! |= 1 << seq % BITS
+    this.bitmap[block % BLOCKS]! |= 1 << (seq % BITS)
   }
 }

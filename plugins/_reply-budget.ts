@@ -34,7 +34,9 @@ export function replyBudget() {
       if (buckets.take(message.from, message.at)) return true
       if (message.at - warnedAt >= WARN_MS) {
         warnedAt = message.at
-        ctx.logger.warn(`Not answering ${message.from.host} for now: more than ${maxReplies} replies in ${window} ms looks like a bot loop`)
+        ctx.logger.warn(
+          `Not answering ${message.from.host} for now: more than ${maxReplies} replies in ${window} ms looks like a bot loop`,
+        )
       }
       return false
     },

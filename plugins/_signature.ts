@@ -38,7 +38,8 @@ export function seal(payload: Uint8Array, id: string, secret: Uint8Array | KeyOb
 
 /** The parts of a datagram that looks signed, or `undefined` (its MAC is not checked yet). */
 export function unseal(bytes: Uint8Array): Unsealed | undefined {
-  if (bytes.byteLength < OVERHEAD + 1 || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1] || bytes[2] !== MAGIC[2]) return undefined
+  if (bytes.byteLength < OVERHEAD + 1 || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1] || bytes[2] !== MAGIC[2])
+    return undefined
   const length = bytes[MAGIC.length]!
   const head = MAGIC.length + 1 + length
   if (length === 0 || bytes.byteLength < head + SEQ + MAC) return undefined

@@ -1,7 +1,20 @@
 // Python's `datetime.strftime` as it behaves on Linux (glibc, C locale), in local time.
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
 
 /** `%c`, `%x`, `%X` and the other composites, as the C locale spells them. */
 const COMPOSITES: Record<string, string> = {
@@ -83,50 +96,86 @@ function directive(letter: string, date: Date): Field | undefined {
   const day = date.getDay()
   const hour = date.getHours()
   switch (letter) {
-    case 'a': return DAYS[day]!.slice(0, 3)
-    case 'A': return DAYS[day]!
+    case 'a':
+      return DAYS[day]!.slice(0, 3)
+    case 'A':
+      return DAYS[day]!
     case 'b':
-    case 'h': return MONTHS[date.getMonth()]!.slice(0, 3)
-    case 'B': return MONTHS[date.getMonth()]!
-    case 'C': return [Math.floor(date.getFullYear() / 100), 2, '0']
-    case 'd': return [date.getDate(), 2, '0']
-    case 'e': return [date.getDate(), 2, ' ']
-    case 'G': return [isoWeek(date).year, 1, '0']
-    case 'g': return [isoWeek(date).year % 100, 2, '0']
-    case 'H': return [hour, 2, '0']
-    case 'I': return [hour % 12 || 12, 2, '0']
-    case 'j': return [dayOfYear(date) + 1, 3, '0']
-    case 'k': return [hour, 2, ' ']
-    case 'l': return [hour % 12 || 12, 2, ' ']
-    case 'm': return [date.getMonth() + 1, 2, '0']
-    case 'M': return [date.getMinutes(), 2, '0']
-    case 'n': return '\n'
-    case 'p': return hour < 12 ? 'AM' : 'PM'
-    case 'P': return hour < 12 ? 'am' : 'pm'
-    case 's': return [Math.floor(date.getTime() / 1000), 1, '0']
-    case 'S': return [date.getSeconds(), 2, '0']
-    case 't': return '\t'
-    case 'u': return [day || 7, 1, '0']
-    case 'U': return [Math.floor((dayOfYear(date) + 7 - day) / 7), 2, '0']
-    case 'V': return [isoWeek(date).week, 2, '0']
-    case 'w': return [day, 1, '0']
-    case 'W': return [Math.floor((dayOfYear(date) + 7 - ((day + 6) % 7)) / 7), 2, '0']
-    case 'y': return [date.getFullYear() % 100, 2, '0']
-    case 'Y': return [date.getFullYear(), 1, '0']
-    case 'z': return offset(date)
-    case 'Z': return zoneName(date)
-    default: return undefined
+    case 'h':
+      return MONTHS[date.getMonth()]!.slice(0, 3)
+    case 'B':
+      return MONTHS[date.getMonth()]!
+    case 'C':
+      return [Math.floor(date.getFullYear() / 100), 2, '0']
+    case 'd':
+      return [date.getDate(), 2, '0']
+    case 'e':
+      return [date.getDate(), 2, ' ']
+    case 'G':
+      return [isoWeek(date).year, 1, '0']
+    case 'g':
+      return [isoWeek(date).year % 100, 2, '0']
+    case 'H':
+      return [hour, 2, '0']
+    case 'I':
+      return [hour % 12 || 12, 2, '0']
+    case 'j':
+      return [dayOfYear(date) + 1, 3, '0']
+    case 'k':
+      return [hour, 2, ' ']
+    case 'l':
+      return [hour % 12 || 12, 2, ' ']
+    case 'm':
+      return [date.getMonth() + 1, 2, '0']
+    case 'M':
+      return [date.getMinutes(), 2, '0']
+    case 'n':
+      return '\n'
+    case 'p':
+      return hour < 12 ? 'AM' : 'PM'
+    case 'P':
+      return hour < 12 ? 'am' : 'pm'
+    case 's':
+      return [Math.floor(date.getTime() / 1000), 1, '0']
+    case 'S':
+      return [date.getSeconds(), 2, '0']
+    case 't':
+      return '\t'
+    case 'u':
+      return [day || 7, 1, '0']
+    case 'U':
+      return [Math.floor((dayOfYear(date) + 7 - day) / 7), 2, '0']
+    case 'V':
+      return [isoWeek(date).week, 2, '0']
+    case 'w':
+      return [day, 1, '0']
+    case 'W':
+      return [Math.floor((dayOfYear(date) + 7 - ((day + 6) % 7)) / 7), 2, '0']
+    case 'y':
+      return [date.getFullYear() % 100, 2, '0']
+    case 'Y':
+      return [date.getFullYear(), 1, '0']
+    case 'z':
+      return offset(date)
+    case 'Z':
+      return zoneName(date)
+    default:
+      return undefined
   }
 }
 
 /** Days since 1 January, 0-based, in local time (immune to DST: counted on UTC dates). */
 function dayOfYear(date: Date): number {
-  return (Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) - Date.UTC(date.getFullYear(), 0, 1)) / 86_400_000
+  return (
+    (Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) - Date.UTC(date.getFullYear(), 0, 1)) / 86_400_000
+  )
 }
 
 /** ISO 8601 week and its year: weeks start on Monday; week 1 holds the year's first Thursday. */
 function isoWeek(date: Date): { year: number; week: number } {
-  const thursday = new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate() + 3 - ((date.getDay() + 6) % 7)))
+  const thursday = new Date(
+    Date.UTC(date.getFullYear(), date.getMonth(), date.getDate() + 3 - ((date.getDay() + 6) % 7)),
+  )
   const year = thursday.getUTCFullYear()
   const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000))
   return { year, week }
@@ -151,10 +200,19 @@ function zoneName(date: Date): string {
   const key = `${zone}|${date.getTimezoneOffset()}`
   let name = zoneNames.get(key)
   if (name === undefined) {
-    name = ZONE_LOCALES.map((locale) => zonePart(locale, 'short', date)).find((short) => short && !/^GMT[+-]/.test(short))
+    name = ZONE_LOCALES.map((locale) => zonePart(locale, 'short', date)).find(
+      (short) => short && !/^GMT[+-]/.test(short),
+    )
     if (name === undefined) {
       const long = zonePart('en-US', 'long', date)
-      name = long === 'Coordinated Universal Time' ? 'UTC' : long.split(/\s+/).map((word) => word[0]).join('').toUpperCase()
+      name =
+        long === 'Coordinated Universal Time'
+          ? 'UTC'
+          : long
+              .split(/\s+/)
+              .map((word) => word[0])
+              .join('')
+              .toUpperCase()
     }
     zoneNames.set(key, name)
   }
@@ -162,5 +220,9 @@ function zoneName(date: Date): string {
 }
 
 function zonePart(locale: string, style: 'short' | 'long', date: Date): string {
-  return new Intl.DateTimeFormat(locale, { timeZoneName: style }).formatToParts(date).find((part) => part.type === 'timeZoneName')?.value ?? ''
+  return (
+    new Intl.DateTimeFormat(locale, { timeZoneName: style })
+      .formatToParts(date)
+      .find((part) => part.type === 'timeZoneName')?.value ?? ''
+  )
 }

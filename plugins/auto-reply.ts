@@ -8,7 +8,10 @@ export type ReplyFunction = (message: Message, match: RegExpExecArray | undefine
 const Rule = v.tuple(
   [
     v.union([v.string(), v.instance(RegExp)], 'a string or RegExp to match'),
-    v.union([v.string(), v.custom<ReplyFunction>((x) => typeof x === 'function')], 'a reply: a string or a function of the message'),
+    v.union(
+      [v.string(), v.custom<ReplyFunction>((x) => typeof x === 'function')],
+      'a reply: a string or a function of the message',
+    ),
   ],
   'a rule: [match, reply]',
 )
@@ -38,7 +41,10 @@ export function autoReply(options: AutoReplyOptions) {
   })
 }
 
-function answer(rules: ReadonlyArray<readonly [string | RegExp, string | ReplyFunction]>, message: Message): string | undefined {
+function answer(
+  rules: ReadonlyArray<readonly [string | RegExp, string | ReplyFunction]>,
+  message: Message,
+): string | undefined {
   const text = message.text.trim()
   for (const [pattern, reply] of rules) {
     let match: RegExpExecArray | undefined
@@ -60,5 +66,7 @@ function answer(rules: ReadonlyArray<readonly [string | RegExp, string | ReplyFu
 }
 
 function expand(template: string, match: RegExpExecArray): string {
-  return template.replace(/\$(\d|&)/g, (token, group: string) => (group === '&' ? match[0] : (match[Number(group)] ?? '')))
+  return template.replace(/\$(\d|&)/g, (token, group: string) =>
+    group === '&' ? match[0] : (match[Number(group)] ?? ''),
+  )
 }

@@ -48,7 +48,9 @@ export function codec(encoding: string = 'utf-8') {
       if (ctx.options === 'utf-8') return decodeUtf8(bytes)
       const text = iconv.decode(bytes as Buffer, ctx.options)
       // No legacy encoding can carry U+FFFD itself, so any in the text marks undecodable bytes.
-      return text.includes('\uFFFD') ? { text, encoding: ctx.options, malformed: true } : { text, encoding: ctx.options }
+      return text.includes('\uFFFD')
+        ? { text, encoding: ctx.options, malformed: true }
+        : { text, encoding: ctx.options }
     },
     encode(text, ctx) {
       if (ctx.options === 'utf-8') return encodeUtf8(text)

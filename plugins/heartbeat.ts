@@ -1,6 +1,15 @@
 import * as v from 'valibot'
 import { COOKIE, COOKIE_NOTICE } from './_cookie.ts'
-import { definePlugin, drop, formatAddress, parseHostPort, type Address, type InboundResult, type Message, type PluginContext } from '../core/index.ts'
+import {
+  definePlugin,
+  drop,
+  formatAddress,
+  parseHostPort,
+  type Address,
+  type InboundResult,
+  type Message,
+  type PluginContext,
+} from '../core/index.ts'
 
 /** What the heartbeat client tells about its relay. */
 export type RelayStatus =
@@ -16,7 +25,10 @@ const AddressSchema = v.object({
 
 const Options = v.object({
   /** The relay: a contact name, `HOST:PORT`, or an address. */
-  to: v.union([v.pipe(v.string(), v.minLength(1)), AddressSchema], 'a contact name, HOST:PORT, or { host, port, family }'),
+  to: v.union(
+    [v.pipe(v.string(), v.minLength(1)), AddressSchema],
+    'a contact name, HOST:PORT, or { host, port, family }',
+  ),
   /** Seconds between heartbeats. @default 10 */
   interval: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 10),
   /** The heartbeat datagram. @default '^hb^' */
@@ -26,7 +38,10 @@ const Options = v.object({
   /** What the relay says when it closes the room. @default 'Bye!' */
   bye: v.optional(v.string('a string'), 'Bye!'),
   /** After this many intervals without a datagram from the relay, it is reported silent. @default 3 */
-  silentAfter: v.optional(v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')), 3),
+  silentAfter: v.optional(
+    v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')),
+    3,
+  ),
   /**
    * The relay is one of proven members (`relay({ members: 'proven' })`): a `Bye!` is believed only
    * with this member's cookie, even before the first cookie has come. Without it, a plain `Bye!`
@@ -56,7 +71,6 @@ function relayTarget(ctx: PluginContext<Resolved>): Address | string {
   if (host.includes(':')) return { host, port: parsed.port, family: 'IPv6' }
   return to
 }
-
 
 /**
  * The group-chat client side: sends `^hb^` to the relay every `interval` seconds (the first at
@@ -130,7 +144,8 @@ export function heartbeat(options: HeartbeatOptions) {
       return heard(message)
     },
     outbound(message) {
-      if (state.cookie !== undefined && isRelay(message.to)) return { ...message, text: `${state.cookie} ${message.text}` }
+      if (state.cookie !== undefined && isRelay(message.to))
+        return { ...message, text: `${state.cookie} ${message.text}` }
     },
     dispose(ctx) {
       // A reload replaces this instance with one that goes on heartbeating: nobody leaves.
@@ -142,7 +157,9 @@ export function heartbeat(options: HeartbeatOptions) {
 function logStatus(ctx: PluginContext<Resolved>, status: RelayStatus): void {
   switch (status.state) {
     case 'silent':
-      return ctx.logger.warn(`${status.relay} has sent nothing for ${status.seconds} s: the relay may have stopped (still sending heartbeats)`)
+      return ctx.logger.warn(
+        `${status.relay} has sent nothing for ${status.seconds} s: the relay may have stopped (still sending heartbeats)`,
+      )
     case 'answering':
       return ctx.logger.info(`${status.relay} is answering again`)
     case 'bye':

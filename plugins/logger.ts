@@ -116,9 +116,17 @@ class InboundTail {
   }
 }
 
-function reportTrouble(log: { error(text: string): void; info(text: string): void }, path: string, trouble: WriteTrouble, lost: number): void {
-  if (trouble.recovered) return log.info(`Writing ${path} again${lost ? ` (${lost} lines could not be kept meanwhile)` : ''}`)
-  log.error(`Cannot write ${path}: ${String(trouble.error)}; keeping its lines (up to ${BACKLOG_CHARS / 1024 / 1024} Mi chars) to write them when it works again`)
+function reportTrouble(
+  log: { error(text: string): void; info(text: string): void },
+  path: string,
+  trouble: WriteTrouble,
+  lost: number,
+): void {
+  if (trouble.recovered)
+    return log.info(`Writing ${path} again${lost ? ` (${lost} lines could not be kept meanwhile)` : ''}`)
+  log.error(
+    `Cannot write ${path}: ${String(trouble.error)}; keeping its lines (up to ${BACKLOG_CHARS / 1024 / 1024} Mi chars) to write them when it works again`,
+  )
 }
 
 function label(address: Address, peer: string | undefined): string {

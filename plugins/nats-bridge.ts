@@ -13,11 +13,26 @@ const SUBJECT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/
 
 const Options = v.object({
   /** The `relay()` plugin of this config whose room is bridged: `const room = relay()`, then `natsBridge({ relay: room })`. */
-  relay: v.custom<object>((x) => roomOf(x) !== undefined, 'the relay() plugin of this config (`const room = relay()`, then `relay: room`)'),
+  relay: v.custom<object>(
+    (x) => roomOf(x) !== undefined,
+    'the relay() plugin of this config (`const room = relay()`, then `relay: room`)',
+  ),
   /** The NATS server(s): `HOST:PORT` or `nats://`/`tls://` URLs; more than one for a cluster. @default '127.0.0.1:4222' */
-  servers: v.optional(v.union([v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))], 'a server (HOST:PORT or nats://...) or a list of them'), '127.0.0.1:4222'),
+  servers: v.optional(
+    v.union(
+      [v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))],
+      'a server (HOST:PORT or nats://...) or a list of them',
+    ),
+    '127.0.0.1:4222',
+  ),
   /** The room's subject: every relay bridging the same subject shares the room; `/who` asks on `SUBJECT.who`. @default 'udpchat.room.lobby' */
-  subject: v.optional(v.pipe(v.string(), v.regex(SUBJECT, 'a NATS subject of tokens joined by dots (no wildcards), e.g. `udpchat.room.lobby`')), 'udpchat.room.lobby'),
+  subject: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(SUBJECT, 'a NATS subject of tokens joined by dots (no wildcards), e.g. `udpchat.room.lobby`'),
+    ),
+    'udpchat.room.lobby',
+  ),
   /** This relay's name as other relays show it (`{relay}`). @default 'HOSTNAME:PORT' of this relay */
   name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64, 'a name of at most 64 characters'))),
   /** How a line from another relay names its sender, as `{from}` of the relay's format: `{from}` and `{relay}` are filled in. @default '{from}@{relay}' */
@@ -29,7 +44,13 @@ const Options = v.object({
   /** Seconds between attempts while the broker cannot be reached. @default 2 */
   retry: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 2),
   /** Passed to the NATS client as they are: `user`/`pass`, `token`, `tls` ({ caFile, certFile, keyFile }), `authenticator`, `pingInterval`... */
-  nats: v.optional(v.custom<Partial<NodeConnectionOptions>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'an object of NATS connection options'), {}),
+  nats: v.optional(
+    v.custom<Partial<NodeConnectionOptions>>(
+      (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+      'an object of NATS connection options',
+    ),
+    {},
+  ),
 })
 
 export type NatsBridgeOptions = v.InferInput<typeof Options>
@@ -75,7 +96,8 @@ interface Shared {
 
 function sharedOf(store: Map<string, unknown>): Shared {
   let s = store.get('shared') as Shared | undefined
-  if (!s) store.set('shared', (s = { origin: crypto.randomUUID(), seq: 0, ids: new WeakMap(), window: new SequenceWindow() }))
+  if (!s)
+    store.set('shared', (s = { origin: crypto.randomUUID(), seq: 0, ids: new WeakMap(), window: new SequenceWindow() }))
   return s
 }
 
@@ -120,7 +142,9 @@ export function natsBridge(options: NatsBridgeOptions) {
   }
 
   function deliver(ctx: PluginContext<Resolved>, line: BridgedLine): void {
-    const from = ctx.options.label.replace(/\{(from|relay)\}/g, (_, key: string) => (key === 'from' ? line.from : line.relay))
+    const from = ctx.options.label.replace(/\{(from|relay)\}/g, (_, key: string) =>
+      key === 'from' ? line.from : line.relay,
+    )
     const family = line.host.includes(':') ? 'IPv6' : 'IPv4'
     const message: Message = {
       text: line.text,
@@ -145,23 +169,28 @@ export function natsBridge(options: NatsBridgeOptions) {
       room = roomOf(o.relay)!
       name = o.name ?? `${hostName()}:${ctx.local.port}`
       const servers = typeof o.servers === 'string' ? [o.servers] : o.servers
-      link = openLink({ servers, retryMs: o.retry * 1000, options: o.nats }, {
-        up(server, first) {
-          if (first) ctx.logger.info(`bridged ${o.subject} through ${server} as ${name}`)
-          else {
-            const n = counts.unforwarded
-            const lost = n ? `; ${n} line${n === 1 ? '' : 's'} said here so far could not be forwarded` : ''
-            ctx.logger.info(`bridge back on ${server} after ${Math.round((Date.now() - downSince) / 1000)} s${lost}`)
-          }
-          report(ctx, 'up')
+      link = openLink(
+        { servers, retryMs: o.retry * 1000, options: o.nats },
+        {
+          up(server, first) {
+            if (first) ctx.logger.info(`bridged ${o.subject} through ${server} as ${name}`)
+            else {
+              const n = counts.unforwarded
+              const lost = n ? `; ${n} line${n === 1 ? '' : 's'} said here so far could not be forwarded` : ''
+              ctx.logger.info(`bridge back on ${server} after ${Math.round((Date.now() - downSince) / 1000)} s${lost}`)
+            }
+            report(ctx, 'up')
+          },
+          down(reason, first) {
+            downSince = Date.now()
+            const then = first
+              ? `; serving the members here, retrying every ${o.retry} s`
+              : '; lines said here stay here until it is back'
+            ctx.logger.warn(`bridge down: ${reason}${then}`)
+            report(ctx, 'down')
+          },
         },
-        down(reason, first) {
-          downSince = Date.now()
-          const then = first ? `; serving the members here, retrying every ${o.retry} s` : '; lines said here stay here until it is back'
-          ctx.logger.warn(`bridge down: ${reason}${then}`)
-          report(ctx, 'down')
-        },
-      })
+      )
       link.subscribe(o.subject, (msg) => receive(ctx, msg))
       link.subscribe(`${o.subject}.who`, (msg) => void msg.respond(whoAnswer(name, room, ctx.peers)))
       unlisten = room.listen((message, from) => forward(ctx, message, from))
@@ -169,7 +198,9 @@ export function natsBridge(options: NatsBridgeOptions) {
     inbound(message, ctx) {
       const { who } = ctx.options
       if (who === false || room.said(message)?.trim() !== who) return
-      void askWho(link!, ctx.options.subject, ctx.options.whoWait, name, room, ctx.peers).then((text) => ctx.signal.aborted || ctx.reply(message, text))
+      void askWho(link!, ctx.options.subject, ctx.options.whoWait, name, room, ctx.peers).then(
+        (text) => ctx.signal.aborted || ctx.reply(message, text),
+      )
       return drop('natsBridge: who')
     },
     async dispose(ctx) {

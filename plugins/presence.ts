@@ -10,7 +10,10 @@ const Options = v.object({
   /** Our nickname, announced to `to`; without it, we only listen (a relay's members can still name themselves). */
   name: v.optional(v.pipe(v.string('a nickname (string)'), v.regex(NICK, 'a nickname of 1-32 printable characters'))),
   /** Where announcements go: a broadcast address, a multicast group or a contact. @default '255.255.255.255:7788' */
-  to: v.optional(v.pipe(v.string('HOST:PORT or a contact name'), v.minLength(1, 'HOST:PORT or a contact name')), '255.255.255.255:7788'),
+  to: v.optional(
+    v.pipe(v.string('HOST:PORT or a contact name'), v.minLength(1, 'HOST:PORT or a contact name')),
+    '255.255.255.255:7788',
+  ),
   /** Milliseconds between announcements. @default 5000 */
   every: v.optional(v.pipe(v.number('a number of milliseconds'), v.integer(), v.minValue(50, 'at least 50 ms')), 5000),
   /** Forget a member not heard from for this long, in ms. @default 2.5 times `every` */

@@ -1,4 +1,15 @@
-import { definePlugin, drop, encodeUtf8, formatAddress, isDrop, SourceBuckets, type Address, type Drop, type Message, type PluginContext } from '../core/index.ts'
+import {
+  definePlugin,
+  drop,
+  encodeUtf8,
+  formatAddress,
+  isDrop,
+  SourceBuckets,
+  type Address,
+  type Drop,
+  type Message,
+  type PluginContext,
+} from '../core/index.ts'
 import { COOKIE, COOKIE_NOTICE, createCookies, sameText, type Cookies } from './_cookie.ts'
 import { Options, type RelayOptions, type Resolved } from './_relay-options.ts'
 import { kindOf, markKind } from './_kind.ts'
@@ -102,18 +113,33 @@ export function relay(options?: RelayOptions) {
     for (const [key, member] of room.members) {
       if (member.seen > limit) break
       leave(ctx, key, member)
-      if (++count <= EXPIRY_LINES) ctx.logger.info(`${key} expired after ${ctx.options.timeout} s of silence (${plural(room.members.size)})`)
+      if (++count <= EXPIRY_LINES)
+        ctx.logger.info(`${key} expired after ${ctx.options.timeout} s of silence (${plural(room.members.size)})`)
     }
-    if (count > EXPIRY_LINES) ctx.logger.info(`... and ${count - EXPIRY_LINES} more expired (${plural(room.members.size)})`)
+    if (count > EXPIRY_LINES)
+      ctx.logger.info(`... and ${count - EXPIRY_LINES} more expired (${plural(room.members.size)})`)
   }
 
   /** Lets a new sender in, or refuses it when the room or its address has no more room. */
-  function admit(ctx: PluginContext<Resolved>, message: Message, key: string, cookie: string | undefined): Member | Drop {
+  function admit(
+    ctx: PluginContext<Resolved>,
+    message: Message,
+    key: string,
+    cookie: string | undefined,
+  ): Member | Drop {
     const { maxMembers, maxPerAddress } = ctx.options
-    if (room.members.size >= maxMembers) return refuse(ctx, message, key, `maxMembers: ${maxMembers}`, 'relay: the room is full')
+    if (room.members.size >= maxMembers)
+      return refuse(ctx, message, key, `maxMembers: ${maxMembers}`, 'relay: the room is full')
     const source = sourceOf(message.from)
     const fromSource = room.perSource.get(source) ?? 0
-    if (fromSource >= maxPerAddress) return refuse(ctx, message, key, `maxPerAddress: ${maxPerAddress}`, `relay: ${source} has ${maxPerAddress} members already`)
+    if (fromSource >= maxPerAddress)
+      return refuse(
+        ctx,
+        message,
+        key,
+        `maxPerAddress: ${maxPerAddress}`,
+        `relay: ${source} has ${maxPerAddress} members already`,
+      )
     const { host, port, family } = message.from
     const member: Member = { host, port, family, seen: message.at }
     if (cookie !== undefined) {
@@ -217,7 +243,8 @@ export function relay(options?: RelayOptions) {
       const from = (message.meta.peer as string | undefined) ?? key
       const said = text === message.text ? message : { ...message, text }
       const line = typeof options.format === 'function' ? options.format(said, from) : fill(options.format, said, from)
-      if (line.length > options.maxLine) return drop(`relay: the line is longer than maxLine (${line.length} > ${options.maxLine} characters)`)
+      if (line.length > options.maxLine)
+        return drop(`relay: the line is longer than maxLine (${line.length} > ${options.maxLine} characters)`)
       ctx.broadcast(line, room.members.values())
       for (const hear of listeners) hear(said, from)
     },
@@ -226,7 +253,8 @@ export function relay(options?: RelayOptions) {
       if (ctx.reloading) return
       expire(ctx, Date.now())
       const { members } = room
-      if (ctx.options.members === 'proven') for (const member of members.values()) ctx.send(`${ctx.options.bye} ${member.cookie}`, member)
+      if (ctx.options.members === 'proven')
+        for (const member of members.values()) ctx.send(`${ctx.options.bye} ${member.cookie}`, member)
       else ctx.broadcast(ctx.options.bye, members.values())
       if (members.size) ctx.logger.info(`said ${ctx.options.bye} to ${plural(members.size)}`)
       members.clear()
@@ -261,10 +289,14 @@ const plural = (n: number) => `${n} member${n === 1 ? '' : 's'}`
 function fill(template: string, message: Message, from: string): string {
   return template.replace(TEMPLATE, (_, field: string) => {
     switch (field) {
-      case 'from': return from
-      case 'text': return message.text
-      case 'host': return message.from.host
-      default: return String(message.from.port)
+      case 'from':
+        return from
+      case 'text':
+        return message.text
+      case 'host':
+        return message.from.host
+      default:
+        return String(message.from.port)
     }
   })
 }

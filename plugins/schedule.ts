@@ -7,9 +7,15 @@ const Options = v.object({
   /** The text; `{seq}` becomes 1, 2, ... and `{time}` the local time (`HH:MM:SS`). */
   text: v.string('the text to send (string)'),
   /** Milliseconds between sends (at least 10). */
-  every: v.pipe(v.number('a number of milliseconds'), v.integer('a whole number of milliseconds'), v.minValue(10, 'at least 10 ms')),
+  every: v.pipe(
+    v.number('a number of milliseconds'),
+    v.integer('a whole number of milliseconds'),
+    v.minValue(10, 'at least 10 ms'),
+  ),
   /** Stop after this many sends; forever when left out. */
-  times: v.optional(v.pipe(v.number('a number of sends'), v.integer('a whole number of sends'), v.minValue(1, 'at least 1 send'))),
+  times: v.optional(
+    v.pipe(v.number('a number of sends'), v.integer('a whole number of sends'), v.minValue(1, 'at least 1 send')),
+  ),
   /** Send the first one at once, rather than after one interval. @default false */
   now: v.optional(v.boolean('true or false'), false),
   /** Where the time comes from; for tests. @default () => new Date() */
@@ -20,7 +26,9 @@ export type ScheduleOptions = v.InferInput<typeof Options>
 
 /** `{seq}` (1, 2, ...) and `{time}` (HH:MM:SS, local) in a repeated text; nothing else changes. */
 export function fillPlaceholders(text: string, seq: number, now = new Date()): string {
-  return text.replace(/\{(seq|time)\}/g, (_, name: string) => (name === 'seq' ? String(seq) : now.toTimeString().slice(0, 8)))
+  return text.replace(/\{(seq|time)\}/g, (_, name: string) =>
+    name === 'seq' ? String(seq) : now.toTimeString().slice(0, 8),
+  )
 }
 
 /**

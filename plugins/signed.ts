@@ -4,9 +4,18 @@ import { definePlugin, drop, type Message } from '../core/index.ts'
 import { ReplayWindow } from './_replay-window.ts'
 import { seal, unseal } from './_signature.ts'
 
-const Secret = v.pipe(v.string('a secret (string)'), v.minLength(16, 'a secret of 16 characters or more (e.g. `openssl rand -base64 32`)'))
-const Key = v.union([Secret, v.object({ secret: Secret, name: v.optional(v.pipe(v.string(), v.minLength(1))) })], 'a secret, or { secret, name }')
-const KeyId = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,64}$/, 'a key id of 1-64 printable ASCII characters, no spaces'))
+const Secret = v.pipe(
+  v.string('a secret (string)'),
+  v.minLength(16, 'a secret of 16 characters or more (e.g. `openssl rand -base64 32`)'),
+)
+const Key = v.union(
+  [Secret, v.object({ secret: Secret, name: v.optional(v.pipe(v.string(), v.minLength(1))) })],
+  'a secret, or { secret, name }',
+)
+const KeyId = v.pipe(
+  v.string(),
+  v.regex(/^[\x21-\x7e]{1,64}$/, 'a key id of 1-64 printable ASCII characters, no spaces'),
+)
 
 const Options = v.pipe(
   v.object({
@@ -15,7 +24,10 @@ const Options = v.pipe(
      * sender of a datagram is shown by its key's name (the id unless `name` says otherwise), so
      * one person can have keys `alice-1` and `alice-2` named `alice` while keys rotate.
      */
-    keys: v.pipe(v.record(KeyId, Key), v.check((keys) => Object.keys(keys).length > 0, 'at least one key')),
+    keys: v.pipe(
+      v.record(KeyId, Key),
+      v.check((keys) => Object.keys(keys).length > 0, 'at least one key'),
+    ),
     /** The id of the key this side signs with; each sender (relay and members alike) has its own. */
     as: KeyId,
   }),
@@ -63,7 +75,9 @@ export function signed(options: SignedOptions) {
       const secret = (text: string) => createSecretKey(new TextEncoder().encode(text))
       const byId = new Map(
         Object.entries(ctx.options.keys).map(([id, key]) =>
-          typeof key === 'string' ? [id, { secret: secret(key), name: id }] : [id, { secret: secret(key.secret), name: key.name ?? id }],
+          typeof key === 'string'
+            ? [id, { secret: secret(key), name: id }]
+            : [id, { secret: secret(key.secret), name: key.name ?? id }],
         ),
       )
       keys = { byId, own: { id: ctx.options.as, secret: byId.get(ctx.options.as)!.secret } }
@@ -79,7 +93,8 @@ export function signed(options: SignedOptions) {
       if (!Number.isSafeInteger(parts.seq)) return drop('signed: a sequence number out of range')
       let window = state.windows.get(parts.id)
       // The window is looked at before the MAC (cheap), and moved only after it checked.
-      if (window && !window.check(parts.seq)) return drop(`signed: a replay, or too old (key ${parts.id}, seq ${parts.seq})`)
+      if (window && !window.check(parts.seq))
+        return drop(`signed: a replay, or too old (key ${parts.id}, seq ${parts.seq})`)
       if (!parts.verify(key.secret)) return drop('signed: the signature does not match')
       if (!window) state.windows.set(parts.id, (window = new ReplayWindow()))
       window.update(parts.seq)

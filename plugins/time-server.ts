@@ -39,7 +39,8 @@ export function timeServer(options?: TimeServerOptions) {
       const pattern = message.text.slice(0, message.text.length - ending.length) || ctx.options.defaultFormat
       const now = ctx.options.clock?.() ?? new Date()
       const answer = strftime(pattern, now, ctx.options.maxLength - ending.length)
-      if (answer === undefined) return drop(`timeServer: the answer would be over ${ctx.options.maxLength} chars (maxLength)`)
+      if (answer === undefined)
+        return drop(`timeServer: the answer would be over ${ctx.options.maxLength} chars (maxLength)`)
       ctx.reply(message, answer + ending)
     },
     dispose() {

@@ -1,6 +1,16 @@
 import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address } from '../_core.ts'
 import { version } from '../_version.ts'
-import { configFlags, defineCommand, groupFlags, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
+import {
+  configFlags,
+  defineCommand,
+  groupFlags,
+  formatHelp,
+  helpFlag,
+  outputFlags,
+  parseFlags,
+  socketFlags,
+  watchFlag,
+} from '../_args.ts'
 import { converse, type Conversation } from '../_converse.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
@@ -31,9 +41,21 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
   /other words    any other /command goes out as text, for bots (\`/roll 2d6\`)
   //text          send a line that starts with "/" (also one that looks like a typo of ours)`,
   flags: {
-    to: { short: 't', value: 'TARGET', help: "whom to talk to first (default: the config's `to`, else whoever writes first)" },
-    linger: { value: 'MS', help: 'with piped stdin: how long to keep receiving after it ends (default 500)', parse: parseMs },
-    eol: { value: 'EOL', help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
+    to: {
+      short: 't',
+      value: 'TARGET',
+      help: "whom to talk to first (default: the config's `to`, else whoever writes first)",
+    },
+    linger: {
+      value: 'MS',
+      help: 'with piped stdin: how long to keep receiving after it ends (default 500)',
+      parse: parseMs,
+    },
+    eol: {
+      value: 'EOL',
+      help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)',
+      parse: parseEol,
+    },
     ...watchFlag,
     ...configFlags,
     ...socketFlags,
@@ -51,9 +73,10 @@ const OWN_WITH_PRESENCE = [...OWN, 'who']
 
 export async function chat(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return void console.log(formatHelp(spec)), 0
-  if (values.version) return void console.log(version), 0
-  if (positionals.length) throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat takes no arguments (chat --help)`)
+  if (values.help) return (void console.log(formatHelp(spec)), 0)
+  if (values.version) return (void console.log(version), 0)
+  if (positionals.length)
+    throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat takes no arguments (chat --help)`)
   const eol = values.eol ?? ''
   const output = createOutput(values)
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
@@ -98,7 +121,9 @@ export async function chat(argv: string[]): Promise<number> {
       if (name === 'who') return output.line(formatWho(membersOf(presence)))
       if (name === 'hex') {
         output.options.hex = !output.options.hex
-        return output.logger.info(output.options.hex ? 'showing datagrams as hex dumps; /hex again for text' : 'showing datagrams as text')
+        return output.logger.info(
+          output.options.hex ? 'showing datagrams as hex dumps; /hex again for text' : 'showing datagrams as text',
+        )
       }
       return command(name, arg, session, output, (next) => ((target = next), conversation?.refresh()))
     },
@@ -112,7 +137,13 @@ export async function chat(argv: string[]): Promise<number> {
   return 0
 }
 
-async function command(name: string, arg: string, session: Session, output: Output, retarget: (to: Address) => void): Promise<boolean> {
+async function command(
+  name: string,
+  arg: string,
+  session: Session,
+  output: Output,
+  retarget: (to: Address) => void,
+): Promise<boolean> {
   const { chat } = session
   switch (name) {
     case 'quit':
@@ -133,7 +164,11 @@ async function command(name: string, arg: string, session: Session, output: Outp
       break
     case 'peers': {
       const peers = chat.peers.entries()
-      output.line(peers.length ? peers.map(([n, a]) => `  ${n}  ${formatAddress(a)}`).join('\n') : '  no contacts: add `peers: { name: "HOST:PORT" }` to the config')
+      output.line(
+        peers.length
+          ? peers.map(([n, a]) => `  ${n}  ${formatAddress(a)}`).join('\n')
+          : '  no contacts: add `peers: { name: "HOST:PORT" }` to the config',
+      )
       break
     }
     case 'plugins': {
@@ -156,5 +191,7 @@ async function command(name: string, arg: string, session: Session, output: Outp
 function formatWho(members: PresenceMember[]): string {
   if (!members.length) return '  nobody else has announced themselves yet'
   const now = Date.now()
-  return members.map((m) => `  ${m.name}  ${formatAddress(m.address)}  (heard ${Math.round((now - m.seen) / 1000)} s ago)`).join('\n')
+  return members
+    .map((m) => `  ${m.name}  ${formatAddress(m.address)}  (heard ${Math.round((now - m.seen) / 1000)} s ago)`)
+    .join('\n')
 }

@@ -1,9 +1,30 @@
 import {
-  ChatError, createPeers, describeError, describePeer, formatAddress, getTransport, isChatError, resolveConfig, resolveTarget,
-  type Address, type Chat, type Message, type ResolvedConfig,
+  ChatError,
+  createPeers,
+  describeError,
+  describePeer,
+  formatAddress,
+  getTransport,
+  isChatError,
+  resolveConfig,
+  resolveTarget,
+  type Address,
+  type Chat,
+  type Message,
+  type ResolvedConfig,
 } from '../_core.ts'
 import { heartbeat, isRelay, schedule, type RelayStatus } from '../../plugins/index.ts'
-import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, parseSeconds, socketFlags, watchFlag } from '../_args.ts'
+import {
+  configFlags,
+  defineCommand,
+  formatHelp,
+  helpFlag,
+  outputFlags,
+  parseFlags,
+  parseSeconds,
+  socketFlags,
+  watchFlag,
+} from '../_args.ts'
 import { converse } from '../_converse.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { createOutput, dim, onStdout, type Output } from '../_output.ts'
@@ -28,10 +49,22 @@ says otherwise.`,
   //text          send a line that starts with "/" (also one that looks like a typo of ours)`,
   flags: {
     interval: { short: 'i', value: 'S', help: 'seconds between heartbeats (default 10)', parse: parseSeconds },
-    linger: { value: 'MS', help: 'with piped stdin: how long to keep receiving after it ends (default 500)', parse: parseMs },
-    eol: { value: 'EOL', help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
-    nick: { value: 'NAME', help: 'our nickname in the room: `^here^ NAME` with each heartbeat (the relay needs presence())', parse: parseNick },
-    proven: { help: "the relay is one of proven members: from the start, believe only a Bye! with its cookie" },
+    linger: {
+      value: 'MS',
+      help: 'with piped stdin: how long to keep receiving after it ends (default 500)',
+      parse: parseMs,
+    },
+    eol: {
+      value: 'EOL',
+      help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)',
+      parse: parseEol,
+    },
+    nick: {
+      value: 'NAME',
+      help: 'our nickname in the room: `^here^ NAME` with each heartbeat (the relay needs presence())',
+      parse: parseNick,
+    },
+    proven: { help: 'the relay is one of proven members: from the start, believe only a Bye! with its cookie' },
     ...watchFlag,
     ...configFlags,
     ...socketFlags,
@@ -41,7 +74,8 @@ says otherwise.`,
 })
 
 function parseNick(text: string, flag: string): string {
-  if (!/^[^\x00-\x1f\x7f]{1,32}$/.test(text)) throw new ChatError('E_USAGE', `Expected ${flag} to be a nickname of 1-32 printable characters, got \`${text}\``)
+  if (!/^[^\x00-\x1f\x7f]{1,32}$/.test(text))
+    throw new ChatError('E_USAGE', `Expected ${flag} to be a nickname of 1-32 printable characters, got \`${text}\``)
   return text
 }
 
@@ -50,9 +84,13 @@ const OWN = ['quit', 'exit', 'reload', 'help']
 
 export async function join(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return void console.log(formatHelp(spec)), 0
+  if (values.help) return (void console.log(formatHelp(spec)), 0)
   const [target, ...extra] = positionals
-  if (target === undefined) throw new ChatError('E_USAGE', 'Missing TARGET: chat join TARGET (a contact name or HOST:PORT of the relay; see chat join --help)')
+  if (target === undefined)
+    throw new ChatError(
+      'E_USAGE',
+      'Missing TARGET: chat join TARGET (a contact name or HOST:PORT of the relay; see chat join --help)',
+    )
   if (extra.length) throw new ChatError('E_USAGE', `Unexpected \`${extra.join(' ')}\`: chat join takes one TARGET`)
   const interval = values.interval ?? 10
   const eol = values.eol ?? ''
@@ -75,7 +113,8 @@ export async function join(argv: string[]): Promise<number> {
         plugins: [
           heartbeat({ to, interval, proven: values.proven, onStatus }),
           // Said again with each heartbeat, so a relay that restarted, or forgot us, learns it again.
-          values.nick !== undefined && schedule({ to: formatAddress(to), text: `^here^ ${values.nick}`, every, now: true }),
+          values.nick !== undefined &&
+            schedule({ to: formatAddress(to), text: `^here^ ${values.nick}`, every, now: true }),
         ],
       }).plugins
     }
@@ -84,7 +123,9 @@ export async function join(argv: string[]): Promise<number> {
     const plugins = next.plugins.filter((p) => !isRelay(p.plugin))
     if (plugins.length !== next.plugins.length && !warned) {
       warned = true
-      output.logger.warn(`leaving out the config's relay plugin: a member that is also a relay would echo every broadcast back to the room`)
+      output.logger.warn(
+        `leaving out the config's relay plugin: a member that is also a relay would echo every broadcast back to the room`,
+      )
     }
     return { ...next, plugins: [...plugins, ...client] }
   }
@@ -95,7 +136,8 @@ export async function join(argv: string[]): Promise<number> {
     announce: false,
     shape,
     onEvent(event) {
-      if (event.type === 'message' && !values.json && relay && isFrom(event.message, relay)) return output.line(formatBroadcast(event.message))
+      if (event.type === 'message' && !values.json && relay && isFrom(event.message, relay))
+        return output.line(formatBroadcast(event.message))
       print(event)
     },
   })
@@ -147,14 +189,19 @@ function formatBroadcast(message: Message): string {
 function announce(output: Output, session: Chat, relay: Address, interval: number): void {
   output.event('joined', { relay: formatAddress(relay), peer: session.peers.nameOf(relay) ?? null, interval })
   if (!output.options.json) {
-    output.logger.info(`joined ${describePeer(relay, session.peers)} from ${formatAddress(session.local)}; a heartbeat every ${interval} s; /quit to leave`)
+    output.logger.info(
+      `joined ${describePeer(relay, session.peers)} from ${formatAddress(session.local)}; a heartbeat every ${interval} s; /quit to leave`,
+    )
   }
 }
 
 function report(output: Output, status: RelayStatus, bye: () => void): void {
   output.event('relay', status)
   if (!output.options.json) {
-    if (status.state === 'silent') output.logger.warn(`${status.relay} has sent nothing for ${status.seconds} s: the relay may have stopped (still sending heartbeats)`)
+    if (status.state === 'silent')
+      output.logger.warn(
+        `${status.relay} has sent nothing for ${status.seconds} s: the relay may have stopped (still sending heartbeats)`,
+      )
     else if (status.state === 'answering') output.logger.info(`${status.relay} is answering again`)
     else output.logger.info(`${status.relay} said Bye!: the relay has closed the room; leaving`)
   }

@@ -1,4 +1,14 @@
-import { configFlags, defineCommand, groupFlags, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
+import {
+  configFlags,
+  defineCommand,
+  groupFlags,
+  formatHelp,
+  helpFlag,
+  outputFlags,
+  parseCount,
+  parseFlags,
+  socketFlags,
+} from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
@@ -21,7 +31,7 @@ The config's plugins run as usual (a bot in the config still answers).`,
 
 export async function listen(argv: string[]): Promise<number> {
   const { values } = parseFlags(spec, argv)
-  if (values.help) return void console.log(formatHelp(spec)), 0
+  if (values.help) return (void console.log(formatHelp(spec)), 0)
   const limit = values.once ? 1 : values.count
   const output = createOutput(values)
   const print = output.handler()

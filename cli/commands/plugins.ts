@@ -21,8 +21,9 @@ In the interactive chat, /plugins shows the plugins in effect.`,
 
 export async function plugins(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return void console.log(formatHelp(spec)), 0
-  if (positionals.length) throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat plugins takes no arguments`)
+  if (values.help) return (void console.log(formatHelp(spec)), 0)
+  if (positionals.length)
+    throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat plugins takes no arguments`)
   const config = await readConfig(values)
   const list = describePlugins(orderPlugins(config.plugins))
   if (values.json) {
@@ -30,7 +31,11 @@ export async function plugins(argv: string[]): Promise<number> {
     return 0
   }
   const source = config.file ? ` (${config.file})` : ''
-  console.log(list.length ? `${list.length} plugin${list.length === 1 ? '' : 's'}${source}, in the order they run:\n${formatPlugins(list)}` : `no plugins${source}`)
+  console.log(
+    list.length
+      ? `${list.length} plugin${list.length === 1 ? '' : 's'}${source}, in the order they run:\n${formatPlugins(list)}`
+      : `no plugins${source}`,
+  )
   return 0
 }
 
@@ -41,7 +46,8 @@ export function formatPlugins(list: PluginInfo[]): string {
     .map((p, i) => {
       const name = `${p.name}${p.enforce ? ` (${p.enforce})` : ''}`.padEnd(width)
       const hooks = p.hooks.map((h) => (p.off.includes(h) ? `${h} (off)` : h)).join(', ') || 'no hooks'
-      const options = p.options === undefined ? '' : `  ${inspect(p.options, { depth: 4, breakLength: Infinity, colors: false })}`
+      const options =
+        p.options === undefined ? '' : `  ${inspect(p.options, { depth: 4, breakLength: Infinity, colors: false })}`
       return `  ${i + 1}. ${name}  ${dim(hooks)}${options}`
     })
     .join('\n')
@@ -49,5 +55,9 @@ export function formatPlugins(list: PluginInfo[]): string {
 
 /** Options as JSON can carry them: a RegExp as its source, a function by name. */
 function toJson(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null, (_key, v: unknown) => (v instanceof RegExp ? String(v) : typeof v === 'function' ? `[function ${v.name || 'anonymous'}]` : v)))
+  return JSON.parse(
+    JSON.stringify(value ?? null, (_key, v: unknown) =>
+      v instanceof RegExp ? String(v) : typeof v === 'function' ? `[function ${v.name || 'anonymous'}]` : v,
+    ),
+  )
 }

@@ -1,6 +1,15 @@
 import { createInterface } from 'node:readline'
 import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../_core.ts'
-import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseCount, parseFlags, socketFlags } from '../_args.ts'
+import {
+  configFlags,
+  defineCommand,
+  formatHelp,
+  helpFlag,
+  outputFlags,
+  parseCount,
+  parseFlags,
+  socketFlags,
+} from '../_args.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
 import { createOutput, type Output } from '../_output.ts'
@@ -8,7 +17,10 @@ import { startSession } from '../_session.ts'
 
 export const spec = defineCommand({
   name: 'send',
-  usage: ['send TARGET TEXT... [--wait MS] [--count N] [--repeat N] [--every MS]', 'send TARGET -          (one datagram per line of stdin)'],
+  usage: [
+    'send TARGET TEXT... [--wait MS] [--count N] [--repeat N] [--every MS]',
+    'send TARGET -          (one datagram per line of stdin)',
+  ],
   summary: 'send one datagram (or `-`: one per stdin line), print the answers, exit',
   about: `Sends one datagram to TARGET (a contact name from the config, HOST:PORT, or a bare PORT
 on 127.0.0.1), prints what comes back within --wait, and exits. The socket binds port 0
@@ -18,14 +30,32 @@ unless --port says otherwise. A TEXT that starts with hex: is bytes written in h
     // No -w: it is --watch elsewhere, and a flag means one thing whichever command it is given to.
     wait: {
       value: 'MS',
-      help: 'after the last send, print what arrives for MS milliseconds\n'
-        + '(default: 1000 when stdout is a terminal, else 0; with --count, no limit)',
+      help:
+        'after the last send, print what arrives for MS milliseconds\n' +
+        '(default: 1000 when stdout is a terminal, else 0; with --count, no limit)',
       parse: parseMs,
     },
-    count: { short: 'n', value: 'N', help: 'stop waiting after N messages; exit 1 if fewer came within --wait', parse: parseCount },
-    eol: { value: 'EOL', help: 'end each datagram with lf (\\n), crlf (\\r\\n) or none (default: none)', parse: parseEol },
-    repeat: { value: 'N', help: 'send the text N times (placeholders: {seq} = 1, 2, ..., {time} = HH:MM:SS)', parse: parseCount },
-    every: { value: 'MS', help: 'time between repeated sends (default 1000; without --repeat: until Ctrl-C)', parse: parseMs },
+    count: {
+      short: 'n',
+      value: 'N',
+      help: 'stop waiting after N messages; exit 1 if fewer came within --wait',
+      parse: parseCount,
+    },
+    eol: {
+      value: 'EOL',
+      help: 'end each datagram with lf (\\n), crlf (\\r\\n) or none (default: none)',
+      parse: parseEol,
+    },
+    repeat: {
+      value: 'N',
+      help: 'send the text N times (placeholders: {seq} = 1, 2, ..., {time} = HH:MM:SS)',
+      parse: parseCount,
+    },
+    every: {
+      value: 'MS',
+      help: 'time between repeated sends (default 1000; without --repeat: until Ctrl-C)',
+      parse: parseMs,
+    },
     ...configFlags,
     ...socketFlags,
     ...outputFlags,
@@ -35,14 +65,17 @@ unless --port says otherwise. A TEXT that starts with hex: is bytes written in h
 
 export async function send(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return void console.log(formatHelp(spec)), 0
+  if (values.help) return (void console.log(formatHelp(spec)), 0)
   const [target, ...words] = positionals
-  if (target === undefined) throw new ChatError('E_USAGE', 'Missing TARGET: chat send TARGET TEXT... (see chat send --help)')
-  if (words.length === 0) throw new ChatError('E_USAGE', 'Missing TEXT: chat send TARGET TEXT..., or `-` to read lines from stdin')
+  if (target === undefined)
+    throw new ChatError('E_USAGE', 'Missing TARGET: chat send TARGET TEXT... (see chat send --help)')
+  if (words.length === 0)
+    throw new ChatError('E_USAGE', 'Missing TEXT: chat send TARGET TEXT..., or `-` to read lines from stdin')
   const { count, repeat, every } = values
   const eol = values.eol ?? ''
   const stdin = words.length === 1 && words[0] === '-'
-  if (stdin && (repeat !== undefined || every !== undefined)) throw new ChatError('E_USAGE', '--repeat and --every repeat a TEXT, not stdin (`-`)')
+  if (stdin && (repeat !== undefined || every !== undefined))
+    throw new ChatError('E_USAGE', '--repeat and --every repeat a TEXT, not stdin (`-`)')
   if (!stdin) toWire(words.join(' '), eol) // a TEXT that is not what it says (`hex:zz`) is a usage error: exit 2
   const wait = values.wait ?? (count !== undefined ? Infinity : process.stdout.isTTY === true ? 1000 : 0)
 
@@ -56,7 +89,8 @@ export async function send(argv: string[]): Promise<number> {
     announce: false,
     onEvent(event) {
       print(event)
-      if (event.type === 'sent' && !event.plugin && !values.json) output.logger.info(`sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}`)
+      if (event.type === 'sent' && !event.plugin && !values.json)
+        output.logger.info(`sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}`)
       if (event.type === 'message' && count !== undefined && ++received >= count) enough()
     },
   })

@@ -1,4 +1,13 @@
-import { configFlags, defineCommand, formatHelp, helpFlag, outputFlags, parseFlags, socketFlags, watchFlag } from '../_args.ts'
+import {
+  configFlags,
+  defineCommand,
+  formatHelp,
+  helpFlag,
+  outputFlags,
+  parseFlags,
+  socketFlags,
+  watchFlag,
+} from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
@@ -15,10 +24,13 @@ of the config (or of a local file it imports) swaps the plugins without a restar
 
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseFlags(spec, argv)
-  if (values.help) return void console.log(formatHelp(spec)), 0
+  if (values.help) return (void console.log(formatHelp(spec)), 0)
   const output = createOutput(values)
   const shown = { messages: values.verbose === true }
-  const session = await startSession(output, values, { onEvent: output.handler(shown), datagramEvents: output.datagramEvents(shown) })
+  const session = await startSession(output, values, {
+    onEvent: output.handler(shown),
+    datagramEvents: output.datagramEvents(shown),
+  })
   output.logger.info(`${await session.signal}: stopping`)
   await session.close()
   return 0

@@ -20,7 +20,11 @@ export function sendError(error: CodedError, size: number, to: Address): ChatErr
   const code = codeOf(error)
   switch (code) {
     case 'EMSGSIZE':
-      return new ChatError('E_MSG_SIZE', `Not sent to ${where}: ${size} bytes is more than one UDP datagram can carry (${MAX_DATAGRAM})`, { cause: error })
+      return new ChatError(
+        'E_MSG_SIZE',
+        `Not sent to ${where}: ${size} bytes is more than one UDP datagram can carry (${MAX_DATAGRAM})`,
+        { cause: error },
+      )
     case 'ECONNREFUSED':
       return new ChatError('E_SEND', `Nobody is listening at ${where} (ECONNREFUSED)`, { cause: error })
     case 'ENOTFOUND':
@@ -30,10 +34,18 @@ export function sendError(error: CodedError, size: number, to: Address): ChatErr
     case 'EHOSTUNREACH':
       return new ChatError('E_SEND', `Not sent to ${where}: no route to that network (${code})`, { cause: error })
     case 'EACCES':
-      return new ChatError('E_SEND', `Not sent to ${where}: permission denied (a broadcast address needs SO_BROADCAST, which this socket does not have)`, { cause: error })
+      return new ChatError(
+        'E_SEND',
+        `Not sent to ${where}: permission denied (a broadcast address needs SO_BROADCAST, which this socket does not have)`,
+        { cause: error },
+      )
     case 'EINVAL':
     case 'EAFNOSUPPORT':
-      return new ChatError('E_SEND', `Not sent to ${where}: this socket cannot reach that address family (bind with --host :: for IPv6)`, { cause: error })
+      return new ChatError(
+        'E_SEND',
+        `Not sent to ${where}: this socket cannot reach that address family (bind with --host :: for IPv6)`,
+        { cause: error },
+      )
     default:
       return new ChatError('E_SEND', `Not sent to ${where}: ${describeError(error)}`, { cause: error })
   }
@@ -45,15 +57,25 @@ export function bindError(error: CodedError, options: Pick<BindOptions, 'host' |
   const where = formatAddress(options)
   switch (codeOf(error)) {
     case 'EADDRINUSE':
-      return new ChatError('E_ADDR_IN_USE', `Port ${options.port} on ${options.host} is already in use (${where}); choose another with --port, or --port 0 for any free port`, { cause: error })
+      return new ChatError(
+        'E_ADDR_IN_USE',
+        `Port ${options.port} on ${options.host} is already in use (${where}); choose another with --port, or --port 0 for any free port`,
+        { cause: error },
+      )
     case 'EADDRNOTAVAIL':
-      return new ChatError('E_BIND', `Cannot bind ${where}: ${options.host} is not an address of this machine`, { cause: error })
+      return new ChatError('E_BIND', `Cannot bind ${where}: ${options.host} is not an address of this machine`, {
+        cause: error,
+      })
     case 'EACCES':
-      return new ChatError('E_BIND', `Cannot bind ${where}: permission denied (ports below 1024 need privileges)`, { cause: error })
+      return new ChatError('E_BIND', `Cannot bind ${where}: permission denied (ports below 1024 need privileges)`, {
+        cause: error,
+      })
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'ENOENT': // Bun's name for a host that does not resolve
-      return new ChatError('E_RESOLVE', `Cannot bind ${where}: host \`${options.host}\` does not resolve`, { cause: error })
+      return new ChatError('E_RESOLVE', `Cannot bind ${where}: host \`${options.host}\` does not resolve`, {
+        cause: error,
+      })
     default:
       return new ChatError('E_BIND', `Cannot bind ${where}: ${describeError(error)}`, { cause: error })
   }
@@ -62,5 +84,7 @@ export function bindError(error: CodedError, options: Pick<BindOptions, 'host' |
 /** Turns a runtime's failed name lookup into a one-line ChatError. */
 export function lookupError(error: CodedError, host: string): ChatError {
   if (isChatError(error)) return error
-  return new ChatError('E_RESOLVE', `Cannot resolve host \`${host}\` (${error.code ?? describeError(error)})`, { cause: error })
+  return new ChatError('E_RESOLVE', `Cannot resolve host \`${host}\` (${error.code ?? describeError(error)})`, {
+    cause: error,
+  })
 }

@@ -19,7 +19,12 @@ interface BunUdpHandlers {
   error(this: BunUdpSocket, error: CodedError): void
 }
 interface BunNet {
-  udpSocket(options: { hostname: string; port: number; binaryType: 'uint8array'; socket: BunUdpHandlers }): Promise<BunUdpSocket>
+  udpSocket(options: {
+    hostname: string
+    port: number
+    binaryType: 'uint8array'
+    socket: BunUdpHandlers
+  }): Promise<BunUdpSocket>
 }
 
 const QUEUED_ERRORS = new Set(['ECONNREFUSED', 'EMSGSIZE', 'EHOSTUNREACH', 'ENETUNREACH'])
@@ -48,7 +53,8 @@ async function bindBun(bun: BunNet, options: BindOptions): Promise<RawSocket> {
     port: options.port,
     binaryType: 'uint8array',
     socket: {
-      data: (_socket, data, port, address) => options.onDatagram(data, unmapAddress(address, port, address.includes(':') ? 'IPv6' : 'IPv4')),
+      data: (_socket, data, port, address) =>
+        options.onDatagram(data, unmapAddress(address, port, address.includes(':') ? 'IPv6' : 'IPv4')),
       drain: () => flush(),
       error(error) {
         // Bun reads the socket's error queue: an ICMP report about an earlier datagram, or a send

@@ -9,7 +9,13 @@ const PACKAGE = /[\\/]node_modules[\\/]/
 // udpchat's own core is loaded once: a fresh copy of it would only duplicate it (and take seconds on Deno).
 const CORE = fileURLToPath(new URL('..', import.meta.url))
 const RELATIVE = /^(?:\.{1,2}\/|\/|file:)/
-const MEDIA: Record<string, string> = { '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'jsx', '.tsx': 'tsx' }
+const MEDIA: Record<string, string> = {
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.jsx': 'jsx',
+  '.tsx': 'tsx',
+}
 
 /**
  * On Deno, configs load through native `import()`. Deno keeps every module it evaluated until it
@@ -91,7 +97,8 @@ function copy(path: string, reload: Reload, visiting: Set<string>): string {
 
 /** A local file (absolute path), a package resolved from here (URL), or `undefined` to leave the specifier alone. */
 function locate(specifier: string, from: string): string | URL | undefined {
-  if (RELATIVE.test(specifier)) return specifier.startsWith('file:') ? fileURLToPath(specifier) : resolve(dirname(from), specifier)
+  if (RELATIVE.test(specifier))
+    return specifier.startsWith('file:') ? fileURLToPath(specifier) : resolve(dirname(from), specifier)
   if (/^[a-z][a-z\d+.-]*:/i.test(specifier)) return undefined // node:, npm:, jsr:, https:
   try {
     // A `blob:` module has no folder to resolve a package name from: udpchat's own is the nearest.

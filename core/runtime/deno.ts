@@ -83,6 +83,9 @@ async function receiveLoop(conn: DenoDatagramConn, options: BindOptions, isClose
       if (coded.code === undefined) return
       continue
     }
-    options.onDatagram(view.slice(), unmapAddress(from.hostname, from.port, isIP(from.hostname) === 6 ? 'IPv6' : 'IPv4'))
+    options.onDatagram(
+      view.slice(),
+      unmapAddress(from.hostname, from.port, isIP(from.hostname) === 6 ? 'IPv6' : 'IPv4'),
+    )
   }
 }

@@ -29,7 +29,8 @@ export function getTransport(runtime: RuntimeKey = getRuntimeKey()): UdpTranspor
 export function getGroupTransport(group: GroupOptions, base?: UdpTransport): UdpTransport {
   const runtime = getRuntimeKey()
   if (runtime === 'deno') {
-    const why = 'multicast rooms do not work on Deno: it cannot choose the interface multicast leaves from; run this chat with Node or Bun'
+    const why =
+      'multicast rooms do not work on Deno: it cannot choose the interface multicast leaves from; run this chat with Node or Bun'
     return { ...(base ?? getTransport()), runtime, bind: () => Promise.reject(new ChatError('E_BIND', why)) }
   }
   return groupTransport(base ?? createTransport(runtime, adapters.node), group)

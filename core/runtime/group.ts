@@ -22,10 +22,15 @@ export interface GroupOptions {
 export function parseGroup(text: string, what = '--group'): Address {
   const hostPort = parseHostPort(text)
   const family = hostPort && familyOf(isIP(hostPort.host) as IpVersion)
-  if (!hostPort || !family) throw new ChatError('E_USAGE', `Expected ${what} to be a multicast GROUP:PORT such as 239.1.2.3:5000, got \`${text}\``)
+  if (!hostPort || !family)
+    throw new ChatError(
+      'E_USAGE',
+      `Expected ${what} to be a multicast GROUP:PORT such as 239.1.2.3:5000, got \`${text}\``,
+    )
   const multicast = family === 'IPv4' ? Number(hostPort.host.split('.')[0]) >> 4 === 14 : /^ff/i.test(hostPort.host)
   const range = '224.0.0.0-239.255.255.255 or ff00::/8'
-  if (!multicast) throw new ChatError('E_USAGE', `Expected ${what} to be a multicast address (${range}), got \`${hostPort.host}\``)
+  if (!multicast)
+    throw new ChatError('E_USAGE', `Expected ${what} to be a multicast address (${range}), got \`${hostPort.host}\``)
   if (hostPort.port === 0) throw new ChatError('E_USAGE', `Expected ${what} to have a port (1-65535), got 0`)
   return { host: hostPort.host, port: hostPort.port, family }
 }
@@ -61,7 +66,9 @@ export function groupTransport(base: UdpTransport, options: GroupOptions): UdpTr
       } catch (error) {
         await Promise.all([room.close(), own?.close()])
         if (error instanceof ChatError) throw error
-        throw new ChatError('E_BIND', `Cannot join ${formatAddress(group)} on ${ifaceText}: ${describeError(error)}`, { cause: error })
+        throw new ChatError('E_BIND', `Cannot join ${formatAddress(group)} on ${ifaceText}: ${describeError(error)}`, {
+          cause: error,
+        })
       }
       const sender = own
       return {

@@ -1,5 +1,13 @@
 export type {
-  BindOptions, DatagramHandler, ModuleLoader, RawSendCallback, RawSocket, RuntimeKey, SendCallback, UdpAdapter, UdpSocket,
+  BindOptions,
+  DatagramHandler,
+  ModuleLoader,
+  RawSendCallback,
+  RawSocket,
+  RuntimeKey,
+  SendCallback,
+  UdpAdapter,
+  UdpSocket,
   UdpTransport,
 } from './types.ts'
 export { createTransport } from './transport.ts'

@@ -51,6 +51,9 @@ export function syntaxError(error: unknown): Error | undefined {
     return new SyntaxError(`SyntaxError: ${built.message}\n${file}:${line}:${column}`, { cause: error })
   }
   const deno = /^SyntaxError: (.*)[\s\S]*?\bat (file:\/\/\S+?):(\d+):(\d+)\s*$/.exec(error.message)
-  if (deno) return new SyntaxError(`SyntaxError: ${deno[1]}\n${fileURLToPath(deno[2]!)}:${deno[3]}:${deno[4]}`, { cause: error })
+  if (deno)
+    return new SyntaxError(`SyntaxError: ${deno[1]}\n${fileURLToPath(deno[2]!)}:${deno[3]}:${deno[4]}`, {
+      cause: error,
+    })
   return undefined
 }

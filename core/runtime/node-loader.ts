@@ -26,6 +26,10 @@ export const nodeLoader: ModuleLoader = {
   warm() {
     // Loads the TypeScript transform (~200 ms, once per process): at start-up every module came
     // from the disk cache without it. Not from the cache here, or nothing would be loaded.
-    createJiti(import.meta.url, { fsCache: false }).transform({ source: 'import { a } from "./a.ts"\nexport const b: number = a', filename: 'warm.ts', ts: true })
+    createJiti(import.meta.url, { fsCache: false }).transform({
+      source: 'import { a } from "./a.ts"\nexport const b: number = a',
+      filename: 'warm.ts',
+      ts: true,
+    })
   },
 }

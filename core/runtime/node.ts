@@ -56,7 +56,11 @@ export function bindNode(options: BindOptions): Promise<RawSocket> {
       socket.on('error', (error) => onError(error))
       socket.on('message', (data, rinfo) => onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family)))
       const bound = socket.address()
-      const local: Address = { host: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' }
+      const local: Address = {
+        host: bound.address,
+        port: bound.port,
+        family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4',
+      }
       resolve(createNodeSocket(socket, local))
     })
   })

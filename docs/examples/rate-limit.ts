@@ -35,8 +35,10 @@ export function rateLimit(options: v.InferInput<typeof Options>) {
       const budgets = ctx.store.get('budgets') as Map<string, Budget>
       const key = formatAddress(message.from)
       let budget = budgets.get(key)
-      if (!budget || message.at - budget.since >= ctx.options.window) budgets.set(key, (budget = { since: message.at, count: 0 }))
-      if (++budget.count > ctx.options.max) return drop(`rate limit: more than ${ctx.options.max} in ${ctx.options.window} ms`)
+      if (!budget || message.at - budget.since >= ctx.options.window)
+        budgets.set(key, (budget = { since: message.at, count: 0 }))
+      if (++budget.count > ctx.options.max)
+        return drop(`rate limit: more than ${ctx.options.max} in ${ctx.options.window} ms`)
     },
   })
 }

@@ -3,7 +3,10 @@ import { definePlugin, formatAddress, v } from '../../core/index.ts' // in your 
 
 const Options = v.record(
   v.string('HOST:PORT'),
-  v.pipe(v.string(), v.check((name) => iconv.encodingExists(name), 'an encoding iconv-lite knows (gbk, big5, shift_jis...)')),
+  v.pipe(
+    v.string(),
+    v.check((name) => iconv.encodingExists(name), 'an encoding iconv-lite knows (gbk, big5, shift_jis...)'),
+  ),
 )
 
 /**

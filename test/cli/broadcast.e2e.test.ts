@@ -33,12 +33,17 @@ describe('broadcast', () => {
   })
 
   it('chat listen on the broadcast address hears a Python broadcast', async () => {
-    const listener = startChat(['listen', '--once', '--host', BROADCAST, '--port', '0', '--json'], { cwd: emptyFolder() })
+    const listener = startChat(['listen', '--once', '--host', BROADCAST, '--port', '0', '--json'], {
+      cwd: emptyFolder(),
+    })
     const port = await listener.port()
     await python(
       `import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.setsockopt(socket.SOL_SOCKET,socket.SO_BROADCAST,1)\n` +
         `s.bind(('127.0.0.1',0))\ns.sendto(b'hello all',('${BROADCAST}',${port}))`,
     ).done
-    expect(await listener.event('message')).toMatchObject({ text: 'hello all', from: expect.stringMatching(/^127\.0\.0\.1:\d+$/) })
+    expect(await listener.event('message')).toMatchObject({
+      text: 'hello all',
+      from: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+    })
   })
 })

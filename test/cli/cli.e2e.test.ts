@@ -35,7 +35,9 @@ function python(script: string): { firstLine: Promise<string>; done: Promise<str
   })
   child.stderr.on('data', (d: Buffer) => (err += d))
   const done = new Promise<string>((resolve, reject) => {
-    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`python3 exited ${code}: ${err}`))))
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`python3 exited ${code}: ${err}`)),
+    )
   })
   return { firstLine, done }
 }
@@ -73,7 +75,11 @@ describe('chat --version and --help', () => {
     const config = ['--config', 'test/fixtures/relay/chat.config.ts', 'plugins']
     const forced = await runChat(config, { env: { NO_COLOR: '', FORCE_COLOR: '1' } })
     expect(forced.stdout).toContain('\x1b[2m')
-    for (const env of [{ NO_COLOR: '', FORCE_COLOR: '0' }, { NO_COLOR: '1', FORCE_COLOR: '1' }, { NO_COLOR: '', FORCE_COLOR: '' }]) {
+    for (const env of [
+      { NO_COLOR: '', FORCE_COLOR: '0' },
+      { NO_COLOR: '1', FORCE_COLOR: '1' },
+      { NO_COLOR: '', FORCE_COLOR: '' },
+    ]) {
       expect((await runChat(config, { env })).stdout).not.toContain('\x1b[')
     }
   })
@@ -95,7 +101,14 @@ describe('chat send and chat listen', () => {
     const exit = await listener.exited
     expect(exit.code).toBe(0)
     const message = JSON.parse(exit.stdout.split('\n')[1]!)
-    expect(message).toMatchObject({ event: 'message', peer: null, text: 'hello there', bytes: 11, encoding: 'utf-8', malformed: false })
+    expect(message).toMatchObject({
+      event: 'message',
+      peer: null,
+      text: 'hello there',
+      bytes: 11,
+      encoding: 'utf-8',
+      malformed: false,
+    })
     expect(message.from).toMatch(/^127\.0\.0\.1:\d+$/)
     expect(new Date(message.at).getTime()).not.toBeNaN()
   })
@@ -105,7 +118,12 @@ describe('chat send and chat listen', () => {
     const port = await listener.port()
     expect((await runChat(['send', String(port), '-'], { input: 'one\ntwo\nthree\n' })).code).toBe(0)
     const exit = await listener.exited
-    const texts = exit.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.event === 'message').map((e) => e.text)
+    const texts = exit.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.event === 'message')
+      .map((e) => e.text)
     expect(texts).toEqual(['one', 'two', 'three'])
   })
 
@@ -142,8 +160,15 @@ describe('chat send and chat listen', () => {
     // --encoding replaces the codec of the root chat.config.ts instead of adding a second one.
     expect((await listener.event('listening')).plugins).toEqual(['codec', 'logger'])
     const port = await listener.port()
-    await python(`import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.sendto('你好，世界'.encode('gbk'),('127.0.0.1',${port}))`).done
-    expect(await listener.event('message')).toMatchObject({ text: '你好，世界', bytes: 10, encoding: 'gbk', malformed: false })
+    await python(
+      `import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.sendto('你好，世界'.encode('gbk'),('127.0.0.1',${port}))`,
+    ).done
+    expect(await listener.event('message')).toMatchObject({
+      text: '你好，世界',
+      bytes: 10,
+      encoding: 'gbk',
+      malformed: false,
+    })
   })
 
   it('flags bytes that do not decode instead of failing', async () => {
@@ -159,7 +184,9 @@ describe('chat send and chat listen', () => {
     const taken = await peer()
     const exit = await runChat(['listen', '--host', '127.0.0.1', '--port', String(taken.port)])
     expect(exit.code).toBe(1)
-    expect(exit.stderr.trim()).toBe(`chat: Port ${taken.port} on 127.0.0.1 is already in use (127.0.0.1:${taken.port}); choose another with --port, or --port 0 for any free port`)
+    expect(exit.stderr.trim()).toBe(
+      `chat: Port ${taken.port} on 127.0.0.1 is already in use (127.0.0.1:${taken.port}); choose another with --port, or --port 0 for any free port`,
+    )
   })
 
   it('exits 2 for a target that is neither a contact nor HOST:PORT', async () => {
@@ -167,14 +194,18 @@ describe('chat send and chat listen', () => {
     expect(exit.code).toBe(2)
     expect(exit.stderr.trim()).toBe('chat: Unknown target `nobody`: expected a contact name or HOST:PORT')
     const withContacts = await runChat(['send', 'nobody', 'hi'])
-    expect(withContacts.stderr.trim()).toBe('chat: Unknown target `nobody`: expected a contact name or HOST:PORT; contacts: me')
+    expect(withContacts.stderr.trim()).toBe(
+      'chat: Unknown target `nobody`: expected a contact name or HOST:PORT; contacts: me',
+    )
   })
 
   it('exits 1 with one line when the text is too large for a datagram', async () => {
     const alice = await peer()
     const exit = await runChat(['send', String(alice.port), 'x'.repeat(65_508)])
     expect(exit.code).toBe(1)
-    expect(exit.stderr.trim()).toBe(`error Not sent to 127.0.0.1:${alice.port}: 65508 bytes is more than one UDP datagram can carry (65507)`)
+    expect(exit.stderr.trim()).toBe(
+      `error Not sent to 127.0.0.1:${alice.port}: 65508 bytes is more than one UDP datagram can carry (65507)`,
+    )
   })
 })
 
@@ -191,12 +222,16 @@ describe('chat serve', () => {
     const alice = await peer()
     await alice.send('hi', port)
     expect((await alice.next()).data.toString()).toBe('[SEEN] HI')
-    expect(await server.event('error')).toMatchObject({ plugin: 'broken', hook: 'inbound', message: 'broken on purpose' })
+    expect(await server.event('error')).toMatchObject({
+      plugin: 'broken',
+      hook: 'inbound',
+      message: 'broken on purpose',
+    })
     await alice.send('again', port)
     expect((await alice.next()).data.toString()).toBe('[SEEN] AGAIN')
   })
 
-  it('answers gbk in gbk with --encoding over the config\'s codec, and flushes the transcript on SIGTERM', async () => {
+  it("answers gbk in gbk with --encoding over the config's codec, and flushes the transcript on SIGTERM", async () => {
     const cwd = tempDir()
     const config = join(root, 'test/fixtures/transcript/chat.config.ts')
     const server = startChat(['serve', '--config', config, '--encoding', 'gbk', '--json'], { cwd })
@@ -209,7 +244,10 @@ describe('chat serve', () => {
     expect(await server.event('sent')).toMatchObject({ text: 'PING 你好', bytes: 9, plugin: 'uppercaseEcho' })
     server.kill('SIGTERM')
     expect((await server.exited).code).toBe(0)
-    const lines = readFileSync(join(cwd, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const lines = readFileSync(join(cwd, 'transcript.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines).toMatchObject([
       { dir: 'in', from: `127.0.0.1:${alice.port}`, text: 'ping 你好', bytes: 9, encoding: 'gbk' },
       { dir: 'out', to: `127.0.0.1:${alice.port}`, text: 'PING 你好' },

@@ -78,7 +78,12 @@ describe('--json fields and IPv6 through the command line', () => {
     expect(listening).toMatchObject({ host: '127.0.0.1', family: 'IPv4', runtime: process.env.CHAT_RUNTIME ?? 'node' })
     const alice = await peer()
     await alice.send('hi', listening.port)
-    expect(await server.event('error')).toMatchObject({ code: 'E_PLUGIN', plugin: 'broken', hook: 'inbound', peer: `127.0.0.1:${alice.port}` })
+    expect(await server.event('error')).toMatchObject({
+      code: 'E_PLUGIN',
+      plugin: 'broken',
+      hook: 'inbound',
+      peer: `127.0.0.1:${alice.port}`,
+    })
   })
 
   it('listens on ::1 and takes a send to [::1]:PORT', async () => {
@@ -89,7 +94,10 @@ describe('--json fields and IPv6 through the command line', () => {
     expect(sent.code).toBe(0)
     const exit = await listener.exited
     expect(exit.code).toBe(0)
-    const message = exit.stdout.split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'message')
+    const message = exit.stdout
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((e) => e.event === 'message')
     expect(message).toMatchObject({ text: 'over v6' })
     expect(message.from).toMatch(/^\[::1\]:\d+$/)
   })

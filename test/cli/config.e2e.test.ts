@@ -7,7 +7,9 @@ describe('chat with a bad config', () => {
   it('exits 2 with one line naming the file and the option, and no stack trace', async () => {
     const exit = await runChat(['listen', '--config', 'test/fixtures/bad-plugin-option/chat.config.ts'], { cwd: root })
     expect(exit.code).toBe(2)
-    expect(exit.stderr.trim()).toBe('chat: test/fixtures/bad-plugin-option/chat.config.ts: plugins[2].rules[0][0]: expected a string or RegExp to match, got `42` (number)')
+    expect(exit.stderr.trim()).toBe(
+      'chat: test/fixtures/bad-plugin-option/chat.config.ts: plugins[2].rules[0][0]: expected a string or RegExp to match, got `42` (number)',
+    )
     expect(exit.stdout).toBe('')
   })
 

@@ -17,7 +17,10 @@ describe('--quiet and --verbose', () => {
     // The relay fixture makes join warn (it leaves the config's relay out); a line too large for
     // a datagram is an error.
     const input = `${'x'.repeat(70_000)}\n`
-    const exit = await runChat(['join', `127.0.0.1:${relay.port}`, '-q', '--linger', '0', '-c', fixture('relay'), ...local], { input })
+    const exit = await runChat(
+      ['join', `127.0.0.1:${relay.port}`, '-q', '--linger', '0', '-c', fixture('relay'), ...local],
+      { input },
+    )
     expect(exit.code).toBe(0)
     expect(exit.stderr).toMatch(/^error Not sent to 127\.0\.0\.1:\d+: /)
     expect(exit.stderr).not.toMatch(/leaving out|joined|listening/)
@@ -26,7 +29,9 @@ describe('--quiet and --verbose', () => {
 
   it('without -q the same session shows the warning and the info lines', async () => {
     const relay = await peer()
-    const exit = await runChat(['join', `127.0.0.1:${relay.port}`, '--linger', '0', '-c', fixture('relay'), ...local], { input: '' })
+    const exit = await runChat(['join', `127.0.0.1:${relay.port}`, '--linger', '0', '-c', fixture('relay'), ...local], {
+      input: '',
+    })
     expect(exit.code).toBe(0)
     expect(exit.stderr).toMatch(/leaving out the config's relay plugin/)
     expect(exit.stderr).toMatch(/joined 127\.0\.0\.1:\d+/)
@@ -34,13 +39,21 @@ describe('--quiet and --verbose', () => {
 
   it('--verbose says what was sent, by which plugin; without it, nothing', async () => {
     for (const verbose of [true, false]) {
-      const server = startChat(['serve', '-c', `${root}examples/echo.config.ts`, ...local, ...(verbose ? ['--verbose'] : [])])
+      const server = startChat([
+        'serve',
+        '-c',
+        `${root}examples/echo.config.ts`,
+        ...local,
+        ...(verbose ? ['--verbose'] : []),
+      ])
       const port = Number((await server.waitFor(/listening on/, { stream: 'stderr' })).match(/:(\d+)/)![1])
       const alice = await peer()
       await alice.send('hi', port)
       expect((await alice.next()).data.toString()).toBe('HI')
       if (verbose) {
-        expect(await server.waitFor(/sent 2 bytes/, { stream: 'stderr' })).toMatch(`sent 2 bytes to 127.0.0.1:${alice.port} (by uppercaseEcho)`)
+        expect(await server.waitFor(/sent 2 bytes/, { stream: 'stderr' })).toMatch(
+          `sent 2 bytes to 127.0.0.1:${alice.port} (by uppercaseEcho)`,
+        )
       }
       server.kill('SIGTERM')
       const exit = await server.exited
@@ -54,26 +67,44 @@ describe('--linger', () => {
   // The default is 500 ms: a datagram sent 2 s after stdin ended reaches only a chat that lingers.
   const later = () => new Promise((resolve) => setTimeout(resolve, 2000))
 
-  it.each([['chat'], ['join']])('%s --linger MS keeps receiving after piped stdin ends; SIGTERM ends the wait', async (command) => {
-    const alice = await peer()
-    const args = command === 'chat' ? ['--to', `127.0.0.1:${alice.port}`] : ['join', `127.0.0.1:${alice.port}`]
-    const chat = startChat([...args, '--linger', '60000', '--json', ...local])
-    await chat.event('listening')
-    chat.write('hello')
-    const first = await alice.next()
-    expect(first.data.toString()).toMatch(/hello|\^hb\^/)
-    chat.end()
-    await later()
-    await alice.send('late reply', first.from.port)
-    expect(await chat.event('message', { match: (e) => e.text === 'late reply' })).toMatchObject({ text: 'late reply' })
-    chat.kill('SIGTERM')
-    expect((await chat.exited).code).toBe(0)
-  })
+  it.each([['chat'], ['join']])(
+    '%s --linger MS keeps receiving after piped stdin ends; SIGTERM ends the wait',
+    async (command) => {
+      const alice = await peer()
+      const args = command === 'chat' ? ['--to', `127.0.0.1:${alice.port}`] : ['join', `127.0.0.1:${alice.port}`]
+      const chat = startChat([...args, '--linger', '60000', '--json', ...local])
+      await chat.event('listening')
+      chat.write('hello')
+      const first = await alice.next()
+      expect(first.data.toString()).toMatch(/hello|\^hb\^/)
+      chat.end()
+      await later()
+      await alice.send('late reply', first.from.port)
+      expect(await chat.event('message', { match: (e) => e.text === 'late reply' })).toMatchObject({
+        text: 'late reply',
+      })
+      chat.kill('SIGTERM')
+      expect((await chat.exited).code).toBe(0)
+    },
+  )
 })
 
 describe('short flags', () => {
   it('listen -n 2 -e gbk -p 0 -c FILE: two gbk messages, then exit 0', async () => {
-    const listener = startChat(['listen', '-n', '2', '-e', 'gbk', '-p', '0', '-c', fixture('transcript'), '--host', '127.0.0.1', '--json'])
+    const listener = startChat([
+      'listen',
+      '-n',
+      '2',
+      '-e',
+      'gbk',
+      '-p',
+      '0',
+      '-c',
+      fixture('transcript'),
+      '--host',
+      '127.0.0.1',
+      '--json',
+    ])
     const listening = await listener.event('listening')
     expect(listening.plugins).toContain('uppercaseEcho')
     const alice = await peer()

@@ -21,15 +21,22 @@ async function freshGroup(): Promise<string> {
 }
 
 describe.runIf(runtime !== 'deno')('chat --group (a multicast room)', () => {
-  it('three chats in a group each see the other two\'s lines, and never their own', { timeout: 60_000 }, async () => {
+  it("three chats in a group each see the other two's lines, and never their own", { timeout: 60_000 }, async () => {
     const group = await freshGroup()
     const cwd = emptyFolder()
-    const members = ['ann', 'bob', 'cyd'].map(() => startChat(['--group', group, ...LOOPBACK, '--host', '127.0.0.1', '--json'], { cwd }))
+    const members = ['ann', 'bob', 'cyd'].map(() =>
+      startChat(['--group', group, ...LOOPBACK, '--host', '127.0.0.1', '--json'], { cwd }),
+    )
     // Three starts at once on a busy machine: generous waits.
-    const ports = await Promise.all(members.map(async (m) => (await m.event('listening', { timeout: 30_000 })).port as number))
+    const ports = await Promise.all(
+      members.map(async (m) => (await m.event('listening', { timeout: 30_000 })).port as number),
+    )
     members.forEach((m, i) => m.write(`line from ${i}`))
     for (const [i, member] of members.entries()) {
-      const got = [await member.event('message', { timeout: 20_000 }), await member.event('message', { timeout: 20_000 })]
+      const got = [
+        await member.event('message', { timeout: 20_000 }),
+        await member.event('message', { timeout: 20_000 }),
+      ]
       const others = [0, 1, 2].filter((j) => j !== i)
       expect(got.map((e) => e.text).sort()).toEqual(others.map((j) => `line from ${j}`))
       expect(got.map((e) => e.from).sort()).toEqual(others.map((j) => `127.0.0.1:${ports[j]}`).sort())
@@ -38,12 +45,15 @@ describe.runIf(runtime !== 'deno')('chat --group (a multicast room)', () => {
     for (const [i, member] of members.entries()) {
       const exit = await member.exited
       expect(exit.code).toBe(0)
-      const heard = exit.stdout.split('\n').filter((l) => l.includes('"event":"message"')).map((l) => JSON.parse(l).text)
+      const heard = exit.stdout
+        .split('\n')
+        .filter((l) => l.includes('"event":"message"'))
+        .map((l) => JSON.parse(l).text)
       expect(heard).not.toContain(`line from ${i}`)
     }
   })
 
-  it('a config\'s `group` does the same, and listen --group hears the room', async () => {
+  it("a config's `group` does the same, and listen --group hears the room", async () => {
     const group = await freshGroup()
     const cwd = emptyFolder()
     const listener = startChat(['listen', '--once', '--group', group, ...LOOPBACK, '--json'], { cwd })
@@ -60,9 +70,16 @@ describe.runIf(runtime !== 'deno')('chat --group (a multicast room)', () => {
 
   it('rejects a --group that is not multicast, and --ttl without --group (exit 2)', async () => {
     const notGroup = await runChat(['listen', '--group', '10.1.2.3:5000'], { cwd: emptyFolder() })
-    expect(notGroup).toMatchObject({ code: 2, stderr: 'chat: Expected --group to be a multicast address (224.0.0.0-239.255.255.255 or ff00::/8), got `10.1.2.3`' })
+    expect(notGroup).toMatchObject({
+      code: 2,
+      stderr:
+        'chat: Expected --group to be a multicast address (224.0.0.0-239.255.255.255 or ff00::/8), got `10.1.2.3`',
+    })
     const ttl = await runChat(['listen', '--ttl', '1'], { cwd: emptyFolder() })
-    expect(ttl).toMatchObject({ code: 2, stderr: 'chat: --interface, --ttl and --no-loopback go with --group GROUP:PORT (or a `group` in the config)' })
+    expect(ttl).toMatchObject({
+      code: 2,
+      stderr: 'chat: --interface, --ttl and --no-loopback go with --group GROUP:PORT (or a `group` in the config)',
+    })
   })
 })
 
@@ -70,6 +87,8 @@ describe.runIf(runtime === 'deno')('chat --group on Deno', () => {
   it('says in one line why not, and what to use instead', async () => {
     const exit = await runChat(['listen', '--group', await freshGroup(), ...LOOPBACK], { cwd: emptyFolder() })
     expect(exit.code).toBe(1)
-    expect(exit.stderr.trim()).toBe('chat: multicast rooms do not work on Deno: it cannot choose the interface multicast leaves from; run this chat with Node or Bun')
+    expect(exit.stderr.trim()).toBe(
+      'chat: multicast rooms do not work on Deno: it cannot choose the interface multicast leaves from; run this chat with Node or Bun',
+    )
   })
 })

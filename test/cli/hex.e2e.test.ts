@@ -32,22 +32,31 @@ describe('hex in and out, byte for byte', () => {
     const receiver = pythonReceiver(1)
     const port = await receiver.port
     const bad = await runChat(['send', String(port), 'hex:01 0g'], { cwd: emptyFolder() })
-    expect(bad).toMatchObject({ code: 2, stderr: 'chat: Expected hex bytes (such as `68 69 0d 0a`), got `g` in `01 0g`' })
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: 'chat: Expected hex bytes (such as `68 69 0d 0a`), got `g` in `01 0g`',
+    })
     expect((await runChat(['send', String(port), 'hex: 0x01,0x02', '\\x0d\\x0a'], { cwd: emptyFolder() })).code).toBe(0)
     expect(await receiver.datagrams).toEqual(['01020d0a'])
   })
 
-  it('listen --json gives every datagram\'s bytes as hex; all 256 values from Python come through', async () => {
+  it("listen --json gives every datagram's bytes as hex; all 256 values from Python come through", async () => {
     const listener = startChat(['listen', '--once', ...local, '--json'], { cwd: emptyFolder() })
     const port = await listener.port()
-    await python(`import socket\nsocket.socket(socket.AF_INET,socket.SOCK_DGRAM).sendto(bytes(range(256)),('127.0.0.1',${port}))`).done
+    await python(
+      `import socket\nsocket.socket(socket.AF_INET,socket.SOCK_DGRAM).sendto(bytes(range(256)),('127.0.0.1',${port}))`,
+    ).done
     expect(await listener.event('message')).toMatchObject({ bytes: 256, hex: ALL.toString('hex'), malformed: true })
   })
 
   it('listen --hex shows a hex dump with the ASCII beside it; bytes that are not utf-8 get one without asking', async () => {
     const dump = startChat(['listen', '--count', '2', ...local, '--hex'], { cwd: emptyFolder() })
     const plain = startChat(['listen', '--once', ...local], { cwd: emptyFolder() })
-    const [dumpPort, plainPort] = await Promise.all([dump, plain].map(async (c) => Number((await c.waitFor(/^listening on/, { stream: 'stderr' })).match(/:(\d+)/)![1])))
+    const [dumpPort, plainPort] = await Promise.all(
+      [dump, plain].map(async (c) =>
+        Number((await c.waitFor(/^listening on/, { stream: 'stderr' })).match(/:(\d+)/)![1]),
+      ),
+    )
     await python(
       `import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.sendto(b'hi\\r\\n',('127.0.0.1',${dumpPort}))\n` +
         `s.sendto(b'OK',('127.0.0.1',${dumpPort}))\ns.sendto(b'\\xff\\x00A',('127.0.0.1',${plainPort}))`,
@@ -62,7 +71,7 @@ describe('hex in and out, byte for byte', () => {
   })
 })
 
-describe('codec(\'hex\'): the binary mode', () => {
+describe("codec('hex'): the binary mode", () => {
   it('lets a bot match bytes and answer bytes, and echo all 256 values unchanged (Python on the other side)', async () => {
     const bot = startChat(['serve', '--config', join(root, 'test/fixtures/hex-bot/chat.config.ts'), ...local, '--json'])
     const port = await bot.port()
@@ -78,7 +87,9 @@ describe('codec(\'hex\'): the binary mode', () => {
     me.end()
     const exit = await me.exited
     expect(exit.code).toBe(0)
-    expect(exit.stderr).toMatch(/Not sent to 127\.0\.0\.1:\d+: codec dropped it \(Expected hex bytes .*got `n` in `not hex`\)/)
+    expect(exit.stderr).toMatch(
+      /Not sent to 127\.0\.0\.1:\d+: codec dropped it \(Expected hex bytes .*got `n` in `not hex`\)/,
+    )
     expect(await receiver.datagrams).toEqual(['deadbeef'])
   })
 })

@@ -32,7 +32,8 @@ async function plainRelay(): Promise<PlainRelay> {
   socket.on('message', (data, rinfo) => {
     const text = data.toString('utf8')
     log.push({ text, port: rinfo.port })
-    if (!muted && text.trim() !== '^hb^' && text.trim() !== 'quit') socket.send(`Ack ${text}`, rinfo.port, rinfo.address)
+    if (!muted && text.trim() !== '^hb^' && text.trim() !== 'quit')
+      socket.send(`Ack ${text}`, rinfo.port, rinfo.address)
     for (const wake of waiters) wake()
   })
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
@@ -53,7 +54,9 @@ async function plainRelay(): Promise<PlainRelay> {
         }
         const timer = setTimeout(() => {
           waiters.delete(check)
-          reject(new Error(`the relay received no ${match} within 10 s; it got: ${JSON.stringify(log.map((l) => l.text))}`))
+          reject(
+            new Error(`the relay received no ${match} within 10 s; it got: ${JSON.stringify(log.map((l) => l.text))}`),
+          )
         }, 10_000)
         waiters.add(check)
         check()
@@ -78,7 +81,10 @@ async function relay(): Promise<PlainRelay> {
 }
 
 function join(target: string, extra: string[] = [], env: Record<string, string> = {}): ChatProcess {
-  return startChat(['join', target, '--host', '127.0.0.1', '--port', '0', ...extra], { env, cwd: `${root}test/fixtures/join-contact` })
+  return startChat(['join', target, '--host', '127.0.0.1', '--port', '0', ...extra], {
+    env,
+    cwd: `${root}test/fixtures/join-contact`,
+  })
 }
 
 describe('chat join', () => {
@@ -133,7 +139,13 @@ describe('chat join', () => {
 
   it('chat join leaves a relay() of its config out, so a member never sends the room back to itself', async () => {
     const server = await relay()
-    const client = startChat(['join', `127.0.0.1:${server.port}`, '--config', `${root}test/fixtures/relay/chat.config.ts`, '--json'])
+    const client = startChat([
+      'join',
+      `127.0.0.1:${server.port}`,
+      '--config',
+      `${root}test/fixtures/relay/chat.config.ts`,
+      '--json',
+    ])
     expect((await client.event('listening')).plugins).toEqual(['codec', 'heartbeat'])
     await client.waitFor(/leaving out the config's relay plugin/, { stream: 'stderr' })
   })

@@ -37,7 +37,9 @@ async function status(relay: ChatProcess, state: string): Promise<Record<string,
 
 /** Members from test/helpers/members.py: plain Python sockets, `per` on each relay, in relay order. */
 async function members(relays: number[], per: number | number[]) {
-  const child = spawn('python3', [`${root}test/helpers/members.py`, JSON.stringify({ relays, per })], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn('python3', [`${root}test/helpers/members.py`, JSON.stringify({ relays, per })], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   cleanups.push(() => child.kill())
   const waiting: Array<(answer: any) => void> = []
   createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)))
@@ -49,70 +51,90 @@ async function members(relays: number[], per: number | number[]) {
     ports,
     say: (lines: Array<[number, string]>) => ask({ say: lines }),
     /** What each member received until each (or each of `only`) has `n` datagrams, and half a second more. */
-    collect: async (n: number, only?: number[]): Promise<string[][]> => (await ask({ collect: n, only, timeout: 60 })).lines,
+    collect: async (n: number, only?: number[]): Promise<string[][]> =>
+      (await ask({ collect: n, only, timeout: 60 })).lines,
   }
 }
 
-const joinedAll = (relay: ChatProcess, n: number) => relay.waitFor(new RegExp(`joined \\(${n} members?\\)`), { stream: 'stderr', timeout: 20_000 })
+const joinedAll = (relay: ChatProcess, n: number) =>
+  relay.waitFor(new RegExp(`joined \\(${n} members?\\)`), { stream: 'stderr', timeout: 20_000 })
 const sorted = (lines: string[]) => [...lines].sort()
 // Deno and Bun run the one test that takes the client through connect, publish, subscribe, a lost
 // broker and a reconnect; the rest is the bridge's own logic, the same on every runtime (and slow).
 const nodeOnly = runtime !== 'node'
 
 describe.skipIf(!natsServerBin)('natsBridge()', () => {
-  it.skipIf(nodeOnly)('natsBridge() takes every line to every member of three relays exactly once, sender kept, and /who counts them all', async () => {
-    const nats = await broker()
-    const names = ['east', 'west', 'north']
-    const relays = names.map((name) => startRelay(nats, name))
-    const ports = await Promise.all(relays.map(portOf))
-    await Promise.all(relays.map((r) => status(r, 'up')))
-    const per = 6
-    const room = await members(ports, per)
-    await Promise.all(relays.map((r) => joinedAll(r, per)))
+  it.skipIf(nodeOnly)(
+    'natsBridge() takes every line to every member of three relays exactly once, sender kept, and /who counts them all',
+    async () => {
+      const nats = await broker()
+      const names = ['east', 'west', 'north']
+      const relays = names.map((name) => startRelay(nats, name))
+      const ports = await Promise.all(relays.map(portOf))
+      await Promise.all(relays.map((r) => status(r, 'up')))
+      const per = 6
+      const room = await members(ports, per)
+      await Promise.all(relays.map((r) => joinedAll(r, per)))
 
-    const relayOf = (member: number) => Math.floor(member / per)
-    const lines: Array<[number, string]> = room.ports.flatMap((_, i) => [[i, `m${i} first`], [i, `m${i} second`]] as Array<[number, string]>)
-    await room.say(lines)
-    const got = await room.collect(lines.length)
-    for (const [i, received] of got.entries()) {
-      const expected = lines.map(([j, text]) => {
-        const from = `127.0.0.1:${room.ports[j]}${relayOf(j) === relayOf(i) ? '' : `@${names[relayOf(j)]}`}`
-        return `${from}: ${text}`
-      })
-      expect(sorted(received), `member ${i} on ${names[relayOf(i)]}`).toEqual(sorted(expected))
-    }
+      const relayOf = (member: number) => Math.floor(member / per)
+      const lines: Array<[number, string]> = room.ports.flatMap(
+        (_, i) =>
+          [
+            [i, `m${i} first`],
+            [i, `m${i} second`],
+          ] as Array<[number, string]>,
+      )
+      await room.say(lines)
+      const got = await room.collect(lines.length)
+      for (const [i, received] of got.entries()) {
+        const expected = lines.map(([j, text]) => {
+          const from = `127.0.0.1:${room.ports[j]}${relayOf(j) === relayOf(i) ? '' : `@${names[relayOf(j)]}`}`
+          return `${from}: ${text}`
+        })
+        expect(sorted(received), `member ${i} on ${names[relayOf(i)]}`).toEqual(sorted(expected))
+      }
 
-    await room.say([[0, '/who']])
-    const [who] = await room.collect(1, [0])
-    expect(who).toHaveLength(1)
-    expect(who![0]).toMatch(/^who: 18 members on 3 relays: east 6 \(/)
-    for (const name of names) expect(who![0]).toContain(`${name} 6 (127.0.0.1:`)
-  }, 90_000)
+      await room.say([[0, '/who']])
+      const [who] = await room.collect(1, [0])
+      expect(who).toHaveLength(1)
+      expect(who![0]).toMatch(/^who: 18 members on 3 relays: east 6 \(/)
+      for (const name of names) expect(who![0]).toContain(`${name} 6 (127.0.0.1:`)
+    },
+    90_000,
+  )
 
-  it.skipIf(nodeOnly)('natsBridge() takes six lines to each of 1,000 members over three relays exactly once', async () => {
-    const nats = await broker()
-    const names = ['east', 'west', 'north']
-    const relays = names.map((name) => startRelay(nats, name))
-    const ports = await Promise.all(relays.map(portOf))
-    await Promise.all(relays.map((r) => status(r, 'up')))
-    const per = [334, 333, 333]
-    const room = await members(ports, per)
-    await Promise.all(relays.map((r, i) => joinedAll(r, per[i]!)))
+  it.skipIf(nodeOnly)(
+    'natsBridge() takes six lines to each of 1,000 members over three relays exactly once',
+    async () => {
+      const nats = await broker()
+      const names = ['east', 'west', 'north']
+      const relays = names.map((name) => startRelay(nats, name))
+      const ports = await Promise.all(relays.map(portOf))
+      await Promise.all(relays.map((r) => status(r, 'up')))
+      const per = [334, 333, 333]
+      const room = await members(ports, per)
+      await Promise.all(relays.map((r, i) => joinedAll(r, per[i]!)))
 
-    const first = [0, 334, 667]
-    const relayOf = (member: number) => first.findLastIndex((f) => member >= f)
-    const speakers = first.flatMap((f) => [f, f + 1])
-    const lines = speakers.map((i) => [i, `line of m${i}`] as [number, string])
-    await room.say(lines)
-    const got = await room.collect(lines.length)
-    const wrong: string[] = []
-    for (const [i, received] of got.entries()) {
-      const expected = lines.map(([j, text]) => `127.0.0.1:${room.ports[j]}${relayOf(j) === relayOf(i) ? '' : `@${names[relayOf(j)]}`}: ${text}`)
-      if (JSON.stringify(sorted(received)) !== JSON.stringify(sorted(expected))) wrong.push(`member ${i}: ${JSON.stringify(received)}`)
-    }
-    expect(got).toHaveLength(1000)
-    expect(wrong.slice(0, 5), `${wrong.length} of 1,000 members got something else`).toEqual([])
-  }, 120_000)
+      const first = [0, 334, 667]
+      const relayOf = (member: number) => first.findLastIndex((f) => member >= f)
+      const speakers = first.flatMap((f) => [f, f + 1])
+      const lines = speakers.map((i) => [i, `line of m${i}`] as [number, string])
+      await room.say(lines)
+      const got = await room.collect(lines.length)
+      const wrong: string[] = []
+      for (const [i, received] of got.entries()) {
+        const expected = lines.map(
+          ([j, text]) =>
+            `127.0.0.1:${room.ports[j]}${relayOf(j) === relayOf(i) ? '' : `@${names[relayOf(j)]}`}: ${text}`,
+        )
+        if (JSON.stringify(sorted(received)) !== JSON.stringify(sorted(expected)))
+          wrong.push(`member ${i}: ${JSON.stringify(received)}`)
+      }
+      expect(got).toHaveLength(1000)
+      expect(wrong.slice(0, 5), `${wrong.length} of 1,000 members got something else`).toEqual([])
+    },
+    120_000,
+  )
 
   it('natsBridge() keeps a relay serving when the broker dies, says so once, counts what it could not forward, and reconnects', async () => {
     const nats = await broker()
@@ -147,53 +169,70 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     }
   }, 90_000)
 
-  it.skipIf(nodeOnly)('natsBridge() configured twice on a relay neither loops nor delivers twice', async () => {
-    const nats = await broker()
-    const east = startRelay(nats, 'east', { BRIDGES: '2' })
-    const west = startRelay(nats, 'west')
-    const ports = await Promise.all([portOf(east), portOf(west)])
-    await Promise.all([status(east, 'up'), status(east, 'up'), status(west, 'up')])
-    const room = await members(ports, 2)
-    await Promise.all([joinedAll(east, 2), joinedAll(west, 2)])
-    const [a0, a1, b0, b1] = room.ports.map((port) => `127.0.0.1:${port}`)
+  it.skipIf(nodeOnly)(
+    'natsBridge() configured twice on a relay neither loops nor delivers twice',
+    async () => {
+      const nats = await broker()
+      const east = startRelay(nats, 'east', { BRIDGES: '2' })
+      const west = startRelay(nats, 'west')
+      const ports = await Promise.all([portOf(east), portOf(west)])
+      await Promise.all([status(east, 'up'), status(east, 'up'), status(west, 'up')])
+      const room = await members(ports, 2)
+      await Promise.all([joinedAll(east, 2), joinedAll(west, 2)])
+      const [a0, a1, b0, b1] = room.ports.map((port) => `127.0.0.1:${port}`)
 
-    await room.say([[0, 'x'], [2, 'y']])
-    const got = await room.collect(2)
-    const atEast = [`${a0}: x`, `${b0}@west: y`]
-    const atWest = [`${a0}@east: x`, `${b0}: y`]
-    expect(got.map(sorted)).toEqual([atEast, atEast, atWest, atWest].map(sorted))
-    await room.say([[1, 'z']])
-    expect(await room.collect(1)).toEqual([[`${a1}: z`], [`${a1}: z`], [`${a1}@east: z`], [`${a1}@east: z`]])
+      await room.say([
+        [0, 'x'],
+        [2, 'y'],
+      ])
+      const got = await room.collect(2)
+      const atEast = [`${a0}: x`, `${b0}@west: y`]
+      const atWest = [`${a0}@east: x`, `${b0}: y`]
+      expect(got.map(sorted)).toEqual([atEast, atEast, atWest, atWest].map(sorted))
+      await room.say([[1, 'z']])
+      expect(await room.collect(1)).toEqual([[`${a1}: z`], [`${a1}: z`], [`${a1}@east: z`], [`${a1}@east: z`]])
 
-    east.kill()
-    west.kill()
-    const closed = async (relay: ChatProcess) => {
-      const { stdout } = await relay.exited
-      return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((e) => e.event === 'status' && e.state === 'closed')
-    }
-    const [eastClosed, westClosed] = await Promise.all([closed(east), closed(west)])
-    const sum = (events: Array<Record<string, number>>, key: string) => events.reduce((n, e) => n + e[key]!, 0)
-    // Each line of east's is published by both its bridges and taken once at west; each of west's is heard by both at east.
-    expect(eastClosed).toHaveLength(2)
-    expect(sum(westClosed, 'duplicates')).toBe(2)
-    expect(sum(eastClosed, 'duplicates')).toBe(1)
-    expect(sum(eastClosed, 'delivered')).toBe(1)
-  }, 90_000)
+      east.kill()
+      west.kill()
+      const closed = async (relay: ChatProcess) => {
+        const { stdout } = await relay.exited
+        return stdout
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l))
+          .filter((e) => e.event === 'status' && e.state === 'closed')
+      }
+      const [eastClosed, westClosed] = await Promise.all([closed(east), closed(west)])
+      const sum = (events: Array<Record<string, number>>, key: string) => events.reduce((n, e) => n + e[key]!, 0)
+      // Each line of east's is published by both its bridges and taken once at west; each of west's is heard by both at east.
+      expect(eastClosed).toHaveLength(2)
+      expect(sum(westClosed, 'duplicates')).toBe(2)
+      expect(sum(eastClosed, 'duplicates')).toBe(1)
+      expect(sum(eastClosed, 'delivered')).toBe(1)
+    },
+    90_000,
+  )
 
-  it.skipIf(nodeOnly)('natsBridge() in examples/cluster with the broker down at start says so in one line, serves its members, and bridges once it is up', async () => {
-    const nats = await broker()
-    await nats.kill()
-    const east = startChat(['serve', '--config', 'examples/cluster/east.config.ts', '--port', '0', '--json'], { env: { NATS_URL: nats.url } })
-    const port = await portOf(east)
-    await status(east, 'down')
-    const room = await members([port], 1)
-    await joinedAll(east, 1)
-    await room.say([[0, 'alone']])
-    expect(await room.collect(1)).toEqual([[`127.0.0.1:${room.ports[0]}: alone`]])
-    expect(east.stderr.filter((line) => /bridge down: cannot reach 127\.0\.0\.1:\d+/.test(line))).toHaveLength(1)
+  it.skipIf(nodeOnly)(
+    'natsBridge() in examples/cluster with the broker down at start says so in one line, serves its members, and bridges once it is up',
+    async () => {
+      const nats = await broker()
+      await nats.kill()
+      const east = startChat(['serve', '--config', 'examples/cluster/east.config.ts', '--port', '0', '--json'], {
+        env: { NATS_URL: nats.url },
+      })
+      const port = await portOf(east)
+      await status(east, 'down')
+      const room = await members([port], 1)
+      await joinedAll(east, 1)
+      await room.say([[0, 'alone']])
+      expect(await room.collect(1)).toEqual([[`127.0.0.1:${room.ports[0]}: alone`]])
+      expect(east.stderr.filter((line) => /bridge down: cannot reach 127\.0\.0\.1:\d+/.test(line))).toHaveLength(1)
 
-    await nats.restart()
-    await status(east, 'up')
-    expect(east.stderr.some((line) => line.includes('bridge back'))).toBe(true)
-  }, 60_000)
+      await nats.restart()
+      await status(east, 'up')
+      expect(east.stderr.some((line) => line.includes('bridge back'))).toBe(true)
+    },
+    60_000,
+  )
 })

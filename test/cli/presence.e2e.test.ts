@@ -21,11 +21,14 @@ describe.runIf(runtime !== 'deno')('presence() in a multicast room', () => {
   it('lists every member, shows lines by nickname, and forgets one that left', { timeout: 60_000 }, async () => {
     const group = await freshGroup()
     const names = ['ann', 'bob', 'cyd']
-    const [ann, bob, cyd] = names.map((name) => startChat(['--config', config, '--json'], { env: { PRESENCE_NAME: name, PRESENCE_GROUP: group } }))
+    const [ann, bob, cyd] = names.map((name) =>
+      startChat(['--config', config, '--json'], { env: { PRESENCE_NAME: name, PRESENCE_GROUP: group } }),
+    )
     const chats = [ann!, bob!, cyd!]
     await Promise.all(chats.map((c) => c.event('listening', { timeout: 30_000 })))
     for (const [i, chat] of chats.entries()) {
-      for (const other of names.filter((_, j) => j !== i)) await chat.waitFor(new RegExp(`\\[presence\\] ${other} is here`), { stream: 'stderr', timeout: 20_000 })
+      for (const other of names.filter((_, j) => j !== i))
+        await chat.waitFor(new RegExp(`\\[presence\\] ${other} is here`), { stream: 'stderr', timeout: 20_000 })
     }
     ann!.write('/who')
     await ann!.waitFor(/^ {2}bob {2}127\.0\.0\.1:\d+ {2}\(heard \d+ s ago\)$/, { timeout: 10_000 })
@@ -41,8 +44,10 @@ describe.runIf(runtime !== 'deno')('presence() in a multicast room', () => {
 })
 
 describe('chat join --nick', () => {
-  it('names us in a relay that has presence(): the relay\'s {from} is the nickname', async () => {
-    const server = startChat(['serve', '--config', join(root, 'test/fixtures/relay/chat.config.ts'), '--json'], { env: { RELAY_PRESENCE: '1' } })
+  it("names us in a relay that has presence(): the relay's {from} is the nickname", async () => {
+    const server = startChat(['serve', '--config', join(root, 'test/fixtures/relay/chat.config.ts'), '--json'], {
+      env: { RELAY_PRESENCE: '1' },
+    })
     const port = await server.port()
     const bob = await plainSocket()
     try {
@@ -50,7 +55,10 @@ describe('chat join --nick', () => {
       const alice = startChat(['join', String(port), '--nick', 'alice', '--json'])
       await alice.event('joined')
       // The relay has taken the nickname once its presence() drops the announcement (a --json `drop` event).
-      await server.waitFor((l) => l.includes('"reason":"presence: announcement"') && l.includes('"text":"^here^ alice"'), { timeout: 10_000 })
+      await server.waitFor(
+        (l) => l.includes('"reason":"presence: announcement"') && l.includes('"text":"^here^ alice"'),
+        { timeout: 10_000 },
+      )
       alice.write('hello room')
       let line = ''
       while (!line.endsWith('hello room')) line = (await bob.next(10_000)).data.toString()
@@ -64,7 +72,10 @@ describe('chat join --nick', () => {
 
   it('rejects a nickname with control characters (exit 2)', async () => {
     const exit = await runChat(['join', '9', '--nick', 'a\x1bb'])
-    expect(exit).toMatchObject({ code: 2, stderr: 'chat: Expected --nick to be a nickname of 1-32 printable characters, got `a\x1bb`' })
+    expect(exit).toMatchObject({
+      code: 2,
+      stderr: 'chat: Expected --nick to be a nickname of 1-32 printable characters, got `a\x1bb`',
+    })
   })
 })
 
@@ -82,7 +93,9 @@ describe('presence() over loopback broadcast', () => {
     )
     const port = Number(await py.firstLine)
     const env = { PRESENCE_NAME: 'ann', PRESENCE_TO: `127.255.255.255:${port}` }
-    const chat = startChat(['--config', join(root, 'test/fixtures/presence-broadcast/chat.config.ts'), '--json'], { env })
+    const chat = startChat(['--config', join(root, 'test/fixtures/presence-broadcast/chat.config.ts'), '--json'], {
+      env,
+    })
     const chatPort = (await chat.event('listening', { timeout: 30_000 })).port as number
     py.write(`${chatPort}\n`)
     expect((await py.done).split('\n')[1]).toBe('^here^ ann')

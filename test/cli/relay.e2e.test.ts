@@ -83,7 +83,9 @@ describe('relay()', () => {
 
     await third!.send('let me in, please', port)
     expect(await text(third!)).toBe('The room is full.')
-    await relay.waitFor((line) => line.includes(`Refused 127.0.0.1:${third!.port}`) && line.includes('maxMembers: 2'), { stream: 'stderr' })
+    await relay.waitFor((line) => line.includes(`Refused 127.0.0.1:${third!.port}`) && line.includes('maxMembers: 2'), {
+      stream: 'stderr',
+    })
     await first!.send('just us', port)
     expect(await text(first!)).toBe(`127.0.0.1:${first!.port}: just us`)
     expect(await text(second!)).toBe(`127.0.0.1:${first!.port}: just us`)

@@ -122,12 +122,16 @@ export default defineConfig({ limits: { perSource: false, answers: false }, plug
     expect((await chat.exited).code).toBe(0)
   })
 
-  it('keeps a relay\'s members through a format change, an added plugin, a broken save and its fix', async () => {
+  it("keeps a relay's members through a format change, an added plugin, a broken save and its fix", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'udpchat-relay-'))
-    const config = (body: string) => writeFileSync(join(dir, 'chat.config.ts'), `import { defineConfig } from '${root}core/index.ts'
+    const config = (body: string) =>
+      writeFileSync(
+        join(dir, 'chat.config.ts'),
+        `import { defineConfig } from '${root}core/index.ts'
 import { logger, relay } from '${root}plugins/index.ts'
 export default defineConfig({ limits: { perSource: false }, plugins: [${body}] })
-`)
+`,
+      )
     config(`relay({ format: '{from}: {text}' })`)
     const server = startChat(['serve', '--watch', '--json', '--host', '127.0.0.1', '--port', '0'], { cwd: dir })
     const port = await server.port()
@@ -149,7 +153,11 @@ export default defineConfig({ limits: { perSource: false }, plugins: [${body}] }
       while (talking) {
         await carol.send('.', port)
         // Its own line, in whichever format is in effect.
-        for (let got = ''; !(got.includes(`:${carol.port}`) && got.endsWith(' .')); got = (await carol.next(5000)).data.toString());
+        for (
+          let got = '';
+          !(got.includes(`:${carol.port}`) && got.endsWith(' .'));
+          got = (await carol.next(5000)).data.toString()
+        );
         echoed++
       }
     })()

@@ -20,49 +20,67 @@ describe('the README commands', () => {
     ['node bin/chat.mjs', [process.execPath, ['bin/chat.mjs']]],
     ['deno task chat', [bin('deno'), ['task', '--quiet', 'chat']]],
     ['bun cli/bin.ts', [bin('bun'), ['cli/bin.ts']]],
-  ] as const)('`%s serve` runs the root chat.config.ts and stops cleanly on SIGINT', async (_name, [command, prefix]) => {
-    const cwd = checkoutDir()
-    const server = startChat(['serve', '--port', '0', '--json'], { command: [command, [...prefix]], cwd })
-    const listening = await server.event('listening')
-    expect(listening).toMatchObject({ host: '0.0.0.0', plugins: ['codec', 'logger'] })
-    const alice = await plainSocket()
-    sockets.push(alice)
-    await alice.send('hello', listening.port)
-    await server.event('message')
-    server.kill('SIGINT')
-    expect((await server.exited).code).toBe(0)
-    // The config's logger wrote its transcript where the user ran the command, flushed on exit.
-    expect(readFileSync(join(cwd, 'chat.jsonl'), 'utf8')).toContain('"hello"')
-  })
+  ] as const)(
+    '`%s serve` runs the root chat.config.ts and stops cleanly on SIGINT',
+    async (_name, [command, prefix]) => {
+      const cwd = checkoutDir()
+      const server = startChat(['serve', '--port', '0', '--json'], { command: [command, [...prefix]], cwd })
+      const listening = await server.event('listening')
+      expect(listening).toMatchObject({ host: '0.0.0.0', plugins: ['codec', 'logger'] })
+      const alice = await plainSocket()
+      sockets.push(alice)
+      await alice.send('hello', listening.port)
+      await server.event('message')
+      server.kill('SIGINT')
+      expect((await server.exited).code).toBe(0)
+      // The config's logger wrote its transcript where the user ran the command, flushed on exit.
+      expect(readFileSync(join(cwd, 'chat.jsonl'), 'utf8')).toContain('"hello"')
+    },
+  )
 })
 
 describe('the same answer on every runtime', () => {
-  it.each(['bad-port', 'bad-encoding', 'bad-plugin-option', 'no-default', 'plugin-not-called'])('a config error (%s) prints the same line and exits 2', async (fixture) => {
-    const exits = await Promise.all(runtimes.map((runtime) => runChat(['plugins', '--config', `test/fixtures/${fixture}/chat.config.ts`], { runtime })))
-    for (const exit of exits) expect(exit.code).toBe(2)
-    expect(exits[0]!.stderr).toMatch(/^chat: test\/fixtures\/.*\/chat\.config\.ts: /)
-    expect(exits.map((e) => e.stderr)).toEqual(runtimes.map(() => exits[0]!.stderr))
-  })
+  it.each(['bad-port', 'bad-encoding', 'bad-plugin-option', 'no-default', 'plugin-not-called'])(
+    'a config error (%s) prints the same line and exits 2',
+    async (fixture) => {
+      const exits = await Promise.all(
+        runtimes.map((runtime) =>
+          runChat(['plugins', '--config', `test/fixtures/${fixture}/chat.config.ts`], { runtime }),
+        ),
+      )
+      for (const exit of exits) expect(exit.code).toBe(2)
+      expect(exits[0]!.stderr).toMatch(/^chat: test\/fixtures\/.*\/chat\.config\.ts: /)
+      expect(exits.map((e) => e.stderr)).toEqual(runtimes.map(() => exits[0]!.stderr))
+    },
+  )
 
   it('a config with a syntax error names the file, line and column on every runtime, and exits 2', async () => {
     for (const runtime of runtimes) {
       const exit = await runChat(['plugins', '--config', 'test/fixtures/syntax-error/chat.config.ts'], { runtime })
       expect(exit.code, runtime).toBe(2)
-      expect(exit.stderr, runtime).toMatch(/^chat: test\/fixtures\/syntax-error\/chat\.config\.ts: cannot load the config: \w+Error: .+ \(at \S+syntax-error\/chat\.config\.ts:4:\d+\)$/)
+      expect(exit.stderr, runtime).toMatch(
+        /^chat: test\/fixtures\/syntax-error\/chat\.config\.ts: cannot load the config: \w+Error: .+ \(at \S+syntax-error\/chat\.config\.ts:4:\d+\)$/,
+      )
     }
   })
 
   it('a port in use prints the same line and exits 1', async () => {
     const taken = await plainSocket()
     sockets.push(taken)
-    const exits = await Promise.all(runtimes.map((runtime) => runChat(['listen', '--host', '127.0.0.1', '--port', String(taken.port)], { runtime })))
+    const exits = await Promise.all(
+      runtimes.map((runtime) => runChat(['listen', '--host', '127.0.0.1', '--port', String(taken.port)], { runtime })),
+    )
     for (const exit of exits) expect(exit.code).toBe(1)
     expect(exits[0]!.stderr).toContain(`Port ${taken.port} on 127.0.0.1 is already in use`)
     expect(exits.map((e) => e.stderr)).toEqual(runtimes.map(() => exits[0]!.stderr))
   })
 
   it('a datagram too large for UDP prints the same line and exits 1', async () => {
-    const exits = await Promise.all(runtimes.map((runtime) => runChat(['send', '127.0.0.1:9', 'x'.repeat(65_508), '--host', '127.0.0.1', '--port', '0'], { runtime })))
+    const exits = await Promise.all(
+      runtimes.map((runtime) =>
+        runChat(['send', '127.0.0.1:9', 'x'.repeat(65_508), '--host', '127.0.0.1', '--port', '0'], { runtime }),
+      ),
+    )
     for (const exit of exits) expect(exit.code).toBe(1)
     expect(exits[0]!.stderr).toContain('65508 bytes is more than one UDP datagram can carry')
     expect(exits.map((e) => e.stderr)).toEqual(runtimes.map(() => exits[0]!.stderr))
@@ -72,7 +90,10 @@ describe('the same answer on every runtime', () => {
     const alice = await plainSocket()
     sockets.push(alice)
     for (const runtime of runtimes) {
-      const listener = startChat(['listen', '--once', '--encoding', 'gbk', '--host', '127.0.0.1', '--port', '0', '--json'], { runtime })
+      const listener = startChat(
+        ['listen', '--once', '--encoding', 'gbk', '--host', '127.0.0.1', '--port', '0', '--json'],
+        { runtime },
+      )
       await alice.send(Buffer.from([0xc4, 0xe3, 0xff, 0x41]), await listener.port())
       expect(await listener.event('message'), runtime).toMatchObject({ text: '你\uFFFDA', malformed: true, bytes: 4 })
       expect((await listener.exited).code).toBe(0)
@@ -97,40 +118,51 @@ describe('Deno without --unstable-net', () => {
 })
 
 describe('serve --watch on Deno and Bun', () => {
-  it.each(['deno', 'bun'] as const)('on %s, an edit to a file the plugin imports is picked up; a broken edit keeps the old plugins', async (runtime) => {
-    const dir = mkdtempSync(join(tmpdir(), 'udpchat-watch-'))
-    const word = (text: string) => writeFileSync(join(dir, 'word.ts'), `export const word = ${text}\n`)
-    word(`'one'`)
-    writeFileSync(join(dir, 'shout.ts'), `import { definePlugin } from '${root}core/index.ts'
+  it.each(['deno', 'bun'] as const)(
+    'on %s, an edit to a file the plugin imports is picked up; a broken edit keeps the old plugins',
+    async (runtime) => {
+      const dir = mkdtempSync(join(tmpdir(), 'udpchat-watch-'))
+      const word = (text: string) => writeFileSync(join(dir, 'word.ts'), `export const word = ${text}\n`)
+      word(`'one'`)
+      writeFileSync(
+        join(dir, 'shout.ts'),
+        `import { definePlugin } from '${root}core/index.ts'
 import { word } from './word.ts'
 export const shout = () => definePlugin({ name: 'shout', inbound: (m, ctx) => ctx.reply(m, word + ':' + m.text + ':' + import.meta.url.endsWith('/shout.ts')) })
-`)
-    writeFileSync(join(dir, 'chat.config.ts'), `import { defineConfig } from '${root}core/index.ts'
+`,
+      )
+      writeFileSync(
+        join(dir, 'chat.config.ts'),
+        `import { defineConfig } from '${root}core/index.ts'
 import { shout } from './shout.ts'
 export default defineConfig({ host: '127.0.0.1', port: 0, plugins: [shout()] })
-`)
-    const server = startChat(['serve', '--watch', '--json'], { runtime, cwd: dir })
-    const port = await server.port()
-    await server.event('watching')
-    const alice = await plainSocket()
-    sockets.push(alice)
-    const ask = async (text: string) => (await alice.send(text, port), (await alice.next()).data.toString())
-    expect(await ask('a')).toBe('one:a:true')
+`,
+      )
+      const server = startChat(['serve', '--watch', '--json'], { runtime, cwd: dir })
+      const port = await server.port()
+      await server.event('watching')
+      const alice = await plainSocket()
+      sockets.push(alice)
+      const ask = async (text: string) => (await alice.send(text, port), (await alice.next()).data.toString())
+      expect(await ask('a')).toBe('one:a:true')
 
-    word(`'two'`)
-    expect(await server.event('reload')).toMatchObject({ ok: true })
-    expect(await ask('b')).toBe('two:b:true')
+      word(`'two'`)
+      expect(await server.event('reload')).toMatchObject({ ok: true })
+      expect(await ask('b')).toBe('two:b:true')
 
-    word(`'three',,`)
-    const broken = await server.event('reload')
-    expect(broken).toMatchObject({ ok: false, code: 'E_CONFIG' })
-    expect(broken.message).toMatch(/^chat\.config\.ts: cannot load the config: SyntaxError: .+ \(at \S+word\.ts:1:\d+\)\nthe old plugins keep running$/)
-    expect(await ask('c')).toBe('two:c:true')
+      word(`'three',,`)
+      const broken = await server.event('reload')
+      expect(broken).toMatchObject({ ok: false, code: 'E_CONFIG' })
+      expect(broken.message).toMatch(
+        /^chat\.config\.ts: cannot load the config: SyntaxError: .+ \(at \S+word\.ts:1:\d+\)\nthe old plugins keep running$/,
+      )
+      expect(await ask('c')).toBe('two:c:true')
 
-    word(`'four'`)
-    expect(await server.event('reload')).toMatchObject({ ok: true })
-    expect(await ask('d')).toBe('four:d:true')
-    server.kill('SIGINT')
-    expect((await server.exited).code).toBe(0)
-  })
+      word(`'four'`)
+      expect(await server.event('reload')).toMatchObject({ ok: true })
+      expect(await ask('d')).toBe('four:d:true')
+      server.kill('SIGINT')
+      expect((await server.exited).code).toBe(0)
+    },
+  )
 })

@@ -14,7 +14,10 @@ describe('schedule() in chat serve', () => {
     const device = await plainSocket()
     sockets.push(device)
     const env = { SCHEDULE_TO: `127.0.0.1:${device.port}` }
-    const server = startChat(['serve', '--config', join(root, 'test/fixtures/schedule/chat.config.ts'), '--host', '127.0.0.1', '--json'], { env })
+    const server = startChat(
+      ['serve', '--config', join(root, 'test/fixtures/schedule/chat.config.ts'), '--host', '127.0.0.1', '--json'],
+      { env },
+    )
     await server.port()
     const got = [await device.next(), await device.next(), await device.next()].map((r) => r.data.toString())
     expect(got).toEqual(['tick 1', 'tick 2', 'tick 3'])

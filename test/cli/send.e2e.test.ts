@@ -19,19 +19,35 @@ async function peer() {
 }
 
 const emptyFolder = () => mkdtempSync(join(tmpdir(), 'udpchat-send-'))
-const messages = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((e) => e.event === 'message')
+const messages = (stdout: string) =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.event === 'message')
 
 describe('chat send --wait', () => {
   // The plugin guide's first step: `chat send 7788 hi` gets `hello, 127.0.0.1!`, from a folder with no config.
-  it('prints the guide bot\'s answer every time, from an empty folder', { timeout: 180_000 }, async () => {
-    const server = startChat(['serve', '--config', join(root, 'test/fixtures/guide-hello/chat.config.ts'), '--host', '127.0.0.1', '--port', '0', '--json'])
+  it("prints the guide bot's answer every time, from an empty folder", { timeout: 180_000 }, async () => {
+    const server = startChat([
+      'serve',
+      '--config',
+      join(root, 'test/fixtures/guide-hello/chat.config.ts'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--json',
+    ])
     const port = await server.port()
     const cwd = emptyFolder()
     const runs = 20
     const outcomes: string[] = []
     for (let batch = 0; batch < runs; batch += 4) {
       const exits = await Promise.all(
-        Array.from({ length: Math.min(4, runs - batch) }, () => runChat(['send', String(port), 'hi', '--wait', '10000', '--count', '1'], { cwd })),
+        Array.from({ length: Math.min(4, runs - batch) }, () =>
+          runChat(['send', String(port), 'hi', '--wait', '10000', '--count', '1'], { cwd }),
+        ),
       )
       for (const exit of exits) outcomes.push(`${exit.code} ${exit.stdout.trim().replace(/^\d\d:\d\d:\d\d /, '')}`)
     }
@@ -40,7 +56,9 @@ describe('chat send --wait', () => {
 
   it('prints every answer that comes within the wait, then exits 0', async () => {
     const device = await peer()
-    const sending = runChat(['send', String(device.port), 'status?', '--wait', '3000', '--json'], { cwd: emptyFolder() })
+    const sending = runChat(['send', String(device.port), 'status?', '--wait', '3000', '--json'], {
+      cwd: emptyFolder(),
+    })
     const asked = await device.next(10_000)
     expect(asked.data.toString()).toBe('status?')
     await device.send('one', asked.from.port)
@@ -53,7 +71,9 @@ describe('chat send --wait', () => {
   it('--count stops as soon as N answers came', async () => {
     const device = await peer()
     const began = Date.now()
-    const sending = runChat(['send', String(device.port), 'ping', '--wait', '60000', '--count', '2', '--json'], { cwd: emptyFolder() })
+    const sending = runChat(['send', String(device.port), 'ping', '--wait', '60000', '--count', '2', '--json'], {
+      cwd: emptyFolder(),
+    })
     const asked = await device.next(10_000)
     for (const text of ['a', 'b']) await device.send(text, asked.from.port)
     const exit = await sending
@@ -64,14 +84,19 @@ describe('chat send --wait', () => {
 
   it('--count exits 1 with one line when fewer answers came within --wait', async () => {
     const silent = await peer()
-    const exit = await runChat(['send', String(silent.port), 'anyone?', '--wait', '300', '--count', '1'], { cwd: emptyFolder() })
+    const exit = await runChat(['send', String(silent.port), 'anyone?', '--wait', '300', '--count', '1'], {
+      cwd: emptyFolder(),
+    })
     expect(exit.code).toBe(1)
     expect(exit.stderr).toMatch(/^error got 0 of 1 answers within 300 ms$/m)
   })
 
   it('rejects a --wait that is not a number of milliseconds (exit 2)', async () => {
     const exit = await runChat(['send', '9', 'x', '--wait', 'soon'], { cwd: emptyFolder() })
-    expect(exit).toMatchObject({ code: 2, stderr: 'chat: Expected --wait to be a whole number of milliseconds, got `soon`' })
+    expect(exit).toMatchObject({
+      code: 2,
+      stderr: 'chat: Expected --wait to be a whole number of milliseconds, got `soon`',
+    })
   })
 })
 
@@ -86,7 +111,10 @@ describe('chat send --eol, --repeat', () => {
 
   it('--eol lf ends each stdin line with \\n', async () => {
     const device = await peer()
-    expect((await runChat(['send', String(device.port), '-', '--eol', 'lf'], { input: 'one\ntwo\n', cwd: emptyFolder() })).code).toBe(0)
+    expect(
+      (await runChat(['send', String(device.port), '-', '--eol', 'lf'], { input: 'one\ntwo\n', cwd: emptyFolder() }))
+        .code,
+    ).toBe(0)
     expect([(await device.next()).data.toString(), (await device.next()).data.toString()]).toEqual(['one\n', 'two\n'])
   })
 
@@ -97,7 +125,9 @@ describe('chat send --eol, --repeat', () => {
 
   it('--repeat N --every MS sends N numbered datagrams', async () => {
     const device = await peer()
-    const exit = await runChat(['send', String(device.port), 'tick {seq}', '--repeat', '3', '--every', '20'], { cwd: emptyFolder() })
+    const exit = await runChat(['send', String(device.port), 'tick {seq}', '--repeat', '3', '--every', '20'], {
+      cwd: emptyFolder(),
+    })
     expect(exit.code).toBe(0)
     const got = [await device.next(), await device.next(), await device.next()].map((r) => r.data.toString())
     expect(got).toEqual(['tick 1', 'tick 2', 'tick 3'])

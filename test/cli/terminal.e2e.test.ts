@@ -41,9 +41,14 @@ function terminal(args: string[]): Terminal {
     waitFor(text) {
       const seen = () => (typeof text === 'string' ? screen.includes(text) : text.test(screen))
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => (waiters.delete(check), reject(new Error(`the terminal never showed ${text}:\n${JSON.stringify(screen)}`))), 15_000)
+        const timer = setTimeout(
+          () => (
+            waiters.delete(check), reject(new Error(`the terminal never showed ${text}:\n${JSON.stringify(screen)}`))
+          ),
+          15_000,
+        )
         const check = () => {
-          if (seen()) (clearTimeout(timer), waiters.delete(check), resolve())
+          if (seen()) clearTimeout(timer), waiters.delete(check), resolve()
         }
         waiters.add(check)
         check()

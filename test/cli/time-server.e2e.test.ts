@@ -17,7 +17,9 @@ describe('timeServer()', () => {
   }
 
   it('timeServer() answers each datagram with the time in its pattern, %Y-%m-%d %X when empty', async () => {
-    const server = startChat(['serve', '--config', `${root}test/fixtures/time-fixed/chat.config.ts`, '--json'], { env: { TZ: 'Asia/Shanghai' } })
+    const server = startChat(['serve', '--config', `${root}test/fixtures/time-fixed/chat.config.ts`, '--json'], {
+      env: { TZ: 'Asia/Shanghai' },
+    })
     const port = await server.port()
     expect(await ask(port, '%Y')).toBe('2026')
     expect(await ask(port, '%H:%M')).toBe('00:07')

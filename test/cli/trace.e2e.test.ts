@@ -6,27 +6,58 @@ describe('chat --trace and chat plugins', () => {
   afterEach(stopAll)
 
   it('chat listen --trace --json prints a trace event per message', async () => {
-    const listener = startChat(['listen', '--once', '--trace', '--json', '--host', '127.0.0.1', '--port', '0', '--config', 'examples/bot.config.ts'])
+    const listener = startChat([
+      'listen',
+      '--once',
+      '--trace',
+      '--json',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--config',
+      'examples/bot.config.ts',
+    ])
     const port = await listener.port()
     const alice = await plainSocket()
     await alice.send('ping', port)
     expect((await alice.next()).data.toString()).toBe('pong')
     const inbound = await listener.event('trace')
-    expect(inbound).toMatchObject({ direction: 'inbound', text: 'ping', outcome: 'delivered', peer: `127.0.0.1:${alice.port}` })
-    expect(inbound.steps.map((s: { plugin: string; did: string }) => `${s.plugin} ${s.did}`)).toEqual(['codec decoded', 'autoReply replied'])
+    expect(inbound).toMatchObject({
+      direction: 'inbound',
+      text: 'ping',
+      outcome: 'delivered',
+      peer: `127.0.0.1:${alice.port}`,
+    })
+    expect(inbound.steps.map((s: { plugin: string; did: string }) => `${s.plugin} ${s.did}`)).toEqual([
+      'codec decoded',
+      'autoReply replied',
+    ])
     expect(await listener.event('trace')).toMatchObject({ direction: 'outbound', text: 'pong', outcome: 'sent' })
     await alice.close()
     expect((await listener.exited).code).toBe(0)
   })
 
   it('chat --trace prints each hook on stderr, aligned', async () => {
-    const listener = startChat(['listen', '--once', '--trace', '--host', '127.0.0.1', '--port', '0', '--config', 'examples/bot.config.ts'])
+    const listener = startChat([
+      'listen',
+      '--once',
+      '--trace',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--config',
+      'examples/bot.config.ts',
+    ])
     const line = await listener.waitFor(/^listening on /, { stream: 'stderr' })
     const port = Number(/:(\d+) /.exec(line)![1])
     const alice = await plainSocket()
     await alice.send('hello', port)
     await listener.waitFor(/^trace <- 127\.0\.0\.1:\d+ "hello": delivered$/, { stream: 'stderr' })
-    expect(await listener.waitFor(/^ {2}autoReply/, { stream: 'stderr' })).toMatch(/^ {2}autoReply {2}inbound {2}replied +\d+\.\d{3} ms$/)
+    expect(await listener.waitFor(/^ {2}autoReply/, { stream: 'stderr' })).toMatch(
+      /^ {2}autoReply {2}inbound {2}replied +\d+\.\d{3} ms$/,
+    )
     await alice.close()
     expect((await listener.exited).code).toBe(0)
   })
@@ -43,7 +74,14 @@ describe('chat --trace and chat plugins', () => {
   it('chat plugins --json gives one object per plugin', async () => {
     const exit = await runChat(['plugins', '--json', '--config', 'examples/bot.config.ts'])
     const [codec, bot] = exit.stdout.split('\n').map((l) => JSON.parse(l))
-    expect(codec).toEqual({ event: 'plugin', name: 'codec', enforce: 'pre', hooks: ['decode', 'encode'], off: [], options: 'utf-8' })
+    expect(codec).toEqual({
+      event: 'plugin',
+      name: 'codec',
+      enforce: 'pre',
+      hooks: ['decode', 'encode'],
+      off: [],
+      options: 'utf-8',
+    })
     expect(bot.options.rules[1]).toEqual(['/^(hi|hello)\\b/i', 'hello there!'])
   })
 })

@@ -21,7 +21,8 @@ async function flood(port: number, count: number): Promise<void> {
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
   for (let i = 0; i < count; i++) {
     // One in 64 waits for its callback, so the socket's queue in this process stays short.
-    if (i % 64 === 63) await new Promise<void>((resolve) => socket.send(`line ${i}`, port, '127.0.0.1', () => resolve()))
+    if (i % 64 === 63)
+      await new Promise<void>((resolve) => socket.send(`line ${i}`, port, '127.0.0.1', () => resolve()))
     else socket.send(`line ${i}`, port, '127.0.0.1')
   }
 }
@@ -45,33 +46,40 @@ describe('logger() transcript under `chat serve`', () => {
     rmSync(dir, { recursive: true, force: true })
   }, 60_000)
 
-  it.skipIf(cannotMount)(`counts the lines a full disk did not take, says so once, and keeps serving (${cannotMount ?? 'root'})`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'udpchat-full-'))
-    mkdirSync(dir, { recursive: true })
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir])
-    try {
-      const file = join(dir, 'chat.jsonl')
-      const chat = startChat(['serve', '--json', '--config', config], { cwd: root, env: { TRANSCRIPT: file } })
-      const port = await chat.port()
-      await flood(port, 5000)
-      await chat.waitFor(/Cannot write .*ENOSPC/, { stream: 'stderr' })
-      // Still serving: an echo comes back after the disk is full.
-      const client = closeAfterTest(await plainSocket())
-      await client.send('still there?', port)
-      expect((await client.next(10_000)).data.toString()).toBe('STILL THERE?')
-      chat.kill('SIGTERM')
-      const exit = await chat.exited
-      expect(exit.code).toBe(0)
-      const events = exit.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, any>)
-      const logged = events.filter((e) => e.event === 'message' || e.event === 'sent').length
-      const status = events.find((e) => e.event === 'status' && e.plugin === 'logger')
-      expect(status).toMatchObject({ file, unwritten: expect.any(Number) })
-      expect(lines(readFileSync(file, 'utf8')).length + status!.unwritten).toBe(logged)
-      expect(exit.stderr.match(/Cannot write/g)).toHaveLength(1)
-      expect(exit.stderr).toContain(`${status!.unwritten} lines were not written to ${file}`)
-    } finally {
-      execFileSync('umount', [dir])
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }, 60_000)
+  it.skipIf(cannotMount)(
+    `counts the lines a full disk did not take, says so once, and keeps serving (${cannotMount ?? 'root'})`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'udpchat-full-'))
+      mkdirSync(dir, { recursive: true })
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir])
+      try {
+        const file = join(dir, 'chat.jsonl')
+        const chat = startChat(['serve', '--json', '--config', config], { cwd: root, env: { TRANSCRIPT: file } })
+        const port = await chat.port()
+        await flood(port, 5000)
+        await chat.waitFor(/Cannot write .*ENOSPC/, { stream: 'stderr' })
+        // Still serving: an echo comes back after the disk is full.
+        const client = closeAfterTest(await plainSocket())
+        await client.send('still there?', port)
+        expect((await client.next(10_000)).data.toString()).toBe('STILL THERE?')
+        chat.kill('SIGTERM')
+        const exit = await chat.exited
+        expect(exit.code).toBe(0)
+        const events = exit.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as Record<string, any>)
+        const logged = events.filter((e) => e.event === 'message' || e.event === 'sent').length
+        const status = events.find((e) => e.event === 'status' && e.plugin === 'logger')
+        expect(status).toMatchObject({ file, unwritten: expect.any(Number) })
+        expect(lines(readFileSync(file, 'utf8')).length + status!.unwritten).toBe(logged)
+        expect(exit.stderr.match(/Cannot write/g)).toHaveLength(1)
+        expect(exit.stderr).toContain(`${status!.unwritten} lines were not written to ${file}`)
+      } finally {
+        execFileSync('umount', [dir])
+        rmSync(dir, { recursive: true, force: true })
+      }
+    },
+    60_000,
+  )
 })

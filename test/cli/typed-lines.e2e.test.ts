@@ -13,7 +13,13 @@ afterEach(async () => {
 
 describe('chat: slash commands for bots', () => {
   it('sends `/roll 2d6` to a slash-command bot as text and shows its answer; says so once', async () => {
-    const bot = startChat(['serve', '--config', join(root, 'test/fixtures/roll-bot/chat.config.ts'), ...local, '--json'])
+    const bot = startChat([
+      'serve',
+      '--config',
+      join(root, 'test/fixtures/roll-bot/chat.config.ts'),
+      ...local,
+      '--json',
+    ])
     const port = await bot.port()
     const me = startChat([...local, '--json', '--to', String(port)])
     await me.port()
@@ -24,7 +30,9 @@ describe('chat: slash commands for bots', () => {
     me.end()
     const exit = await me.exited
     expect(exit.code).toBe(0)
-    expect(exit.stderr.match(/is not a chat command, so it was sent as text/g)).toEqual(['is not a chat command, so it was sent as text'])
+    expect(exit.stderr.match(/is not a chat command, so it was sent as text/g)).toEqual([
+      'is not a chat command, so it was sent as text',
+    ])
   })
 
   it('keeps a likely typo of its own command (/qiut) off the wire, and `//qiut now` sends it', async () => {
@@ -50,7 +58,10 @@ describe('chat --eol', () => {
     me.write('/roll 1d6')
     me.end()
     expect((await me.exited).code).toBe(0)
-    expect(await receiver.datagrams).toEqual([Buffer.from('AT\r\n').toString('hex'), Buffer.from('/roll 1d6\r\n').toString('hex')])
+    expect(await receiver.datagrams).toEqual([
+      Buffer.from('AT\r\n').toString('hex'),
+      Buffer.from('/roll 1d6\r\n').toString('hex'),
+    ])
   })
 })
 

@@ -59,7 +59,19 @@ export function chatCommand(which: Runtime = runtime): [string, string[]] {
       return [process.execPath, [`${root}bin/chat.mjs`]]
     case 'deno':
       // deno.json's `chat` task, with reads and writes anywhere: tests keep their files in temporary folders.
-      return [`${root}node_modules/.bin/deno`, ['run', '--unstable-net', '--allow-net', '--allow-read', '--allow-write', '--allow-env', '--allow-sys=networkInterfaces', `${root}cli/bin.ts`]]
+      return [
+        `${root}node_modules/.bin/deno`,
+        [
+          'run',
+          '--unstable-net',
+          '--allow-net',
+          '--allow-read',
+          '--allow-write',
+          '--allow-env',
+          '--allow-sys=networkInterfaces',
+          `${root}cli/bin.ts`,
+        ],
+      ]
     case 'bun':
       return [`${root}node_modules/.bin/bun`, [`${root}cli/bin.ts`]]
   }
@@ -78,9 +90,15 @@ export interface ChatProcess {
   readonly stdout: string[]
   readonly stderr: string[]
   /** Resolves with the first stdout line (or stderr line with `stream: 'stderr'`) that matches. */
-  waitFor(match: RegExp | ((line: string) => boolean), options?: { stream?: 'stdout' | 'stderr'; timeout?: number }): Promise<string>
+  waitFor(
+    match: RegExp | ((line: string) => boolean),
+    options?: { stream?: 'stdout' | 'stderr'; timeout?: number },
+  ): Promise<string>
   /** The next `--json` event of a kind (after those already taken), the first that passes `match` if given. */
-  event(name: string, options?: { timeout?: number; match?: (event: Record<string, any>) => boolean }): Promise<Record<string, any>>
+  event(
+    name: string,
+    options?: { timeout?: number; match?: (event: Record<string, any>) => boolean },
+  ): Promise<Record<string, any>>
   /** The `listening` event's port (needs `--json`). */
   port(): Promise<number>
   write(line: string): void
@@ -96,7 +114,10 @@ process.on('exit', () => {
 })
 
 /** Starts `chat ARGS...` (in `options.cwd`, or see `defaultCwd`). Every process still running when the test file ends is killed (see `stopAll`). */
-export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: Runtime; command?: [string, string[]] } = {}): ChatProcess {
+export function startChat(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; runtime?: Runtime; command?: [string, string[]] } = {},
+): ChatProcess {
   const [command, prefix] = options.command ?? chatCommand(options.runtime)
   const child = spawn(command, [...prefix, ...args], {
     cwd: options.cwd ?? defaultCwd(args),
@@ -128,7 +149,14 @@ export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.
   let done = false
   void exited.then(() => (done = true))
 
-  function waitFor(match: RegExp | ((line: string) => boolean), { stream = 'stdout', timeout = 10_000, from = 0 }: { stream?: 'stdout' | 'stderr'; timeout?: number; from?: number } = {}): Promise<string> {
+  function waitFor(
+    match: RegExp | ((line: string) => boolean),
+    {
+      stream = 'stdout',
+      timeout = 10_000,
+      from = 0,
+    }: { stream?: 'stdout' | 'stderr'; timeout?: number; from?: number } = {},
+  ): Promise<string> {
     const test = typeof match === 'function' ? match : (line: string) => match.test(line)
     const lines = stream === 'stdout' ? stdout : stderr
     return new Promise((resolve, reject) => {
@@ -142,12 +170,20 @@ export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.
         }
         if (done) {
           cleanup()
-          reject(new Error(`chat exited before printing ${match} on ${stream}\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`))
+          reject(
+            new Error(
+              `chat exited before printing ${match} on ${stream}\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`,
+            ),
+          )
         }
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new Error(`timed out after ${timeout} ms waiting for ${match} on ${stream}\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`))
+        reject(
+          new Error(
+            `timed out after ${timeout} ms waiting for ${match} on ${stream}\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`,
+          ),
+        )
       }, timeout)
       const cleanup = () => {
         clearTimeout(timer)
@@ -166,11 +202,14 @@ export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.
     async event(name, options) {
       const from = taken.get(name) ?? 0
       const match = options?.match ?? (() => true)
-      const line = await waitFor((l) => {
-        if (!l.startsWith('{')) return false
-        const event = JSON.parse(l)
-        return event.event === name && match(event)
-      }, { timeout: options?.timeout, from })
+      const line = await waitFor(
+        (l) => {
+          if (!l.startsWith('{')) return false
+          const event = JSON.parse(l)
+          return event.event === name && match(event)
+        },
+        { timeout: options?.timeout, from },
+      )
       taken.set(name, stdout.indexOf(line, from) + 1)
       return JSON.parse(line)
     },
@@ -188,7 +227,16 @@ export function startChat(args: string[], options: { cwd?: string; env?: NodeJS.
 }
 
 /** Runs `chat ARGS...` to the end. */
-export function runChat(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; runtime?: Runtime; command?: [string, string[]] } = {}): Promise<Exit> {
+export function runChat(
+  args: string[],
+  options: {
+    cwd?: string
+    env?: NodeJS.ProcessEnv
+    input?: string
+    runtime?: Runtime
+    command?: [string, string[]]
+  } = {},
+): Promise<Exit> {
   const chat = startChat(args, options)
   if (options.input !== undefined) chat.child.stdin.end(options.input)
   else chat.end()

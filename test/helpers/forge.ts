@@ -18,8 +18,10 @@ export const cannotForge: string | undefined =
 export function forge(from: { host: string; port: number }, to: number, ...texts: string[]): Promise<void> {
   const payloads = texts.map((text) => Buffer.from(text).toString('base64'))
   return new Promise((resolve, reject) => {
-    execFile('python3', [script, from.host, String(from.port), '127.0.0.1', String(to), ...payloads], (error, _out, stderr) =>
-      error ? reject(new Error(`forge.py failed: ${stderr || error.message}`)) : resolve(),
+    execFile(
+      'python3',
+      [script, from.host, String(from.port), '127.0.0.1', String(to), ...payloads],
+      (error, _out, stderr) => (error ? reject(new Error(`forge.py failed: ${stderr || error.message}`)) : resolve()),
     )
   })
 }

@@ -7,12 +7,40 @@ import { autoReply, codec, relay, timeServer, uppercaseEcho } from '../../plugin
 export const SERVERS: Record<string, { plugins: () => Plugin<any>[]; check: { send: string; expect: RegExp } }> = {
   echo: { plugins: () => [codec('utf-8'), uppercaseEcho()], check: { send: 'hello', expect: /^HELLO$/ } },
   time: { plugins: () => [codec('utf-8'), timeServer()], check: { send: '%Y', expect: /^\d{4}$/ } },
-  bot: { plugins: () => [codec('utf-8'), autoReply({ rules: [['ping', 'pong'], [/^my name is (\w+)/i, 'hi $1'], [/(.*)/, (_m, match) => `you said ${match![1]}`]] })], check: { send: 'ping', expect: /^pong$/ } },
-  relay: { plugins: () => [codec('utf-8'), relay({ maxMembers: 100 })], check: { send: 'hi', expect: /^127\.0\.0\.77:\d+: hi$/ } },
+  bot: {
+    plugins: () => [
+      codec('utf-8'),
+      autoReply({
+        rules: [
+          ['ping', 'pong'],
+          [/^my name is (\w+)/i, 'hi $1'],
+          [/(.*)/, (_m, match) => `you said ${match![1]}`],
+        ],
+      }),
+    ],
+    check: { send: 'ping', expect: /^pong$/ },
+  },
+  relay: {
+    plugins: () => [codec('utf-8'), relay({ maxMembers: 100 })],
+    check: { send: 'hi', expect: /^127\.0\.0\.77:\d+: hi$/ },
+  },
   listen: { plugins: () => [], check: { send: 'hello', expect: /^$/ } },
 }
 
-const PATTERNS = ['%536870000A', '%99999999999A', '%65507A', '%1024A', '%c', '%-_0^#10Ec', '%%', '%', '%Q', '%Ey', '%Oz', '%f%z%Z']
+const PATTERNS = [
+  '%536870000A',
+  '%99999999999A',
+  '%65507A',
+  '%1024A',
+  '%c',
+  '%-_0^#10Ec',
+  '%%',
+  '%',
+  '%Q',
+  '%Ey',
+  '%Oz',
+  '%f%z%Z',
+]
 
 /** One datagram of the kinds the issue measured: random bytes, broken UTF-8, CESU surrogates, NULs, 0 and 65,507 bytes, `%` patterns, protocol words. */
 export function fuzzDatagram(random: () => number): Uint8Array {
@@ -20,18 +48,30 @@ export function fuzzDatagram(random: () => number): Uint8Array {
   const size = (max: number) => Math.floor(random() * max)
   const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(random() * 256))
   switch (kind) {
-    case 0: return bytes(size(64))
-    case 1: return Buffer.from(Array.from({ length: size(40) }, () => [0xff, 0xc3, 0xe2, 0x82, 0xf0, 0x80, 0x61][size(7)]!))
-    case 2: return Buffer.from([0xed, 0xa0, 0x80, 0xed, 0xb0, 0x80, 0x41].slice(0, 1 + size(7)))
-    case 3: return new Uint8Array(size(32))
-    case 4: return random() < 0.02 ? bytes(65_507) : new Uint8Array(0)
-    case 5: return Buffer.from(Array.from({ length: 1 + size(20) }, () => PATTERNS[size(PATTERNS.length)]).join(''))
-    case 6: return Buffer.from(`%${'-_0^#'[size(5)]}${size(100_000)}${'AaBbcdxXYpZz'[size(12)]}`.repeat(1 + size(50)))
-    case 7: return Buffer.from(['^hb^', 'quit', ' ^hb^\r\n', 'quit\n', 'Bye!', 'ping', 'my name is x'][size(7)]!)
-    case 8: return Buffer.from('ΐɐßﬃ'.repeat(size(200)))
-    case 9: return Buffer.from('\x1b[2J\x1b[H\u202e'.repeat(1 + size(10)))
-    case 10: return random() < 0.05 ? Buffer.alloc(1 + size(60_000), 'x') : bytes(size(1500))
-    default: return Buffer.from('x'.repeat(size(300)))
+    case 0:
+      return bytes(size(64))
+    case 1:
+      return Buffer.from(Array.from({ length: size(40) }, () => [0xff, 0xc3, 0xe2, 0x82, 0xf0, 0x80, 0x61][size(7)]!))
+    case 2:
+      return Buffer.from([0xed, 0xa0, 0x80, 0xed, 0xb0, 0x80, 0x41].slice(0, 1 + size(7)))
+    case 3:
+      return new Uint8Array(size(32))
+    case 4:
+      return random() < 0.02 ? bytes(65_507) : new Uint8Array(0)
+    case 5:
+      return Buffer.from(Array.from({ length: 1 + size(20) }, () => PATTERNS[size(PATTERNS.length)]).join(''))
+    case 6:
+      return Buffer.from(`%${'-_0^#'[size(5)]}${size(100_000)}${'AaBbcdxXYpZz'[size(12)]}`.repeat(1 + size(50)))
+    case 7:
+      return Buffer.from(['^hb^', 'quit', ' ^hb^\r\n', 'quit\n', 'Bye!', 'ping', 'my name is x'][size(7)]!)
+    case 8:
+      return Buffer.from('ΐɐßﬃ'.repeat(size(200)))
+    case 9:
+      return Buffer.from('\x1b[2J\x1b[H\u202e'.repeat(1 + size(10)))
+    case 10:
+      return random() < 0.05 ? Buffer.alloc(1 + size(60_000), 'x') : bytes(size(1500))
+    default:
+      return Buffer.from('x'.repeat(size(300)))
   }
 }
 
@@ -71,7 +111,12 @@ export async function fuzzServer(server: string, count: number, seed = 1): Promi
   const chat = await createChat({
     // The fuzz is the content, so the per-source rate limit (one sender here) is lifted; the answer
     // budget and the amplification limit stay, as they bound what the servers send back.
-    config: resolveConfig({ host: '127.0.0.1', port: 0, limits: { perSource: false }, plugins: [counter, ...spec.plugins()] }),
+    config: resolveConfig({
+      host: '127.0.0.1',
+      port: 0,
+      limits: { perSource: false },
+      plugins: [counter, ...spec.plugins()],
+    }),
     datagramEvents: ['message'],
     // The relay says who joined and left; thousands of lines of it would only hide the result.
     logger: createConsola({ level: -999 }),
@@ -104,10 +149,21 @@ export async function fuzzServer(server: string, count: number, seed = 1): Promi
   checker.on('message', (data) => answers.push(data.toString()))
   if (server === 'relay') checker.send('^hb^', chat.local.port, '127.0.0.1')
   checker.send(spec.check.send, chat.local.port, '127.0.0.1')
-  const answeredAfter = await caughtUp(() => (server === 'listen' ? messages.includes(spec.check.send) : answers.some((a) => spec.check.expect.test(a))), 10_000)
+  const answeredAfter = await caughtUp(
+    () => (server === 'listen' ? messages.includes(spec.check.send) : answers.some((a) => spec.check.expect.test(a))),
+    10_000,
+  )
   await chat.close()
   for (const socket of [...sockets, checker]) socket.close()
-  return { server, sent, handled, errors, rssGrowthMB: (peakRss - rssBefore) / 1024 / 1024, answeredAfter, ms: performance.now() - began }
+  return {
+    server,
+    sent,
+    handled,
+    errors,
+    rssGrowthMB: (peakRss - rssBefore) / 1024 / 1024,
+    answeredAfter,
+    ms: performance.now() - began,
+  }
 }
 
 async function bind(host: string): Promise<dgram.Socket> {

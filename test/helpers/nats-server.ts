@@ -18,7 +18,8 @@ export const natsServerBin: string | undefined = (() => {
 })()
 
 /** Why the NATS tests and benchmarks do not run here, and how to get them. */
-export const NO_NATS_SERVER = 'nats-server not found (Debian: `apt-get install nats-server`; or put it on PATH or name it in NATS_SERVER)'
+export const NO_NATS_SERVER =
+  'nats-server not found (Debian: `apt-get install nats-server`; or put it on PATH or name it in NATS_SERVER)'
 
 /** A `nats-server` of our own on 127.0.0.1. */
 export interface NatsServer {
@@ -68,7 +69,10 @@ process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL')
 })
 
-const gone = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))
+const gone = (child: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  )
 
 /** Starts `nats-server` on 127.0.0.1 and a port it picks (`-p -1`), never a fixed one. */
 export async function startNatsServer(): Promise<NatsServer> {

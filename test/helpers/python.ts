@@ -19,7 +19,9 @@ export function python(
   })
   child.stderr!.on('data', (d: Buffer) => (err += d))
   const done = new Promise<string>((resolve, reject) => {
-    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`python3 exited ${code}: ${err}`))))
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`python3 exited ${code}: ${err}`)),
+    )
   })
   return { firstLine, done, write: (text) => void child.stdin?.write(text) }
 }

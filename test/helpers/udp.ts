@@ -27,7 +27,8 @@ export async function plainSocket(): Promise<PlainSocket> {
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
   return {
     port: socket.address().port,
-    send: (data, port, host = '127.0.0.1') => new Promise((resolve, reject) => socket.send(data, port, host, (error) => (error ? reject(error) : resolve()))),
+    send: (data, port, host = '127.0.0.1') =>
+      new Promise((resolve, reject) => socket.send(data, port, host, (error) => (error ? reject(error) : resolve()))),
     next(timeout = 5000) {
       const queued = queue.shift()
       if (queued) return Promise.resolve(queued)

@@ -93,7 +93,13 @@ export function lockFor(root: string, tarball: string, integrity: string): objec
   const ours = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, any>
   const packages: Record<string, unknown> = {
     '': { name: 'fresh', dependencies: { udpchat: `file:${tarball}` } },
-    'node_modules/udpchat': { version: pkg.version, resolved: `file:${tarball}`, integrity, dependencies: pkg.dependencies, bin: pkg.bin },
+    'node_modules/udpchat': {
+      version: pkg.version,
+      resolved: `file:${tarball}`,
+      integrity,
+      dependencies: pkg.dependencies,
+      bin: pkg.bin,
+    },
   }
   const queue = Object.keys(pkg.dependencies)
   for (let name = queue.shift(); name !== undefined; name = queue.shift()) {

@@ -19,7 +19,14 @@ let dir = ''
 let packed: { filename: string; integrity: string; files: { path: string }[] }
 const bin = (name: string) => join(root, 'node_modules', '.bin', name)
 const tsc = join(root, 'node_modules/typescript/bin/tsc')
-const DENO_FLAGS = ['run', '--unstable-net', '--allow-net', '--allow-read=.', '--allow-env', '--allow-sys=networkInterfaces']
+const DENO_FLAGS = [
+  'run',
+  '--unstable-net',
+  '--allow-net',
+  '--allow-read=.',
+  '--allow-env',
+  '--allow-sys=networkInterfaces',
+]
 
 /** How a user of each runtime starts the installed `chat` (the README's commands). */
 function chatIn(runtime: Runtime): [string, string[]] {
@@ -40,10 +47,22 @@ async function sibling(name: string, entries: Record<string, string>, type: 'mod
 beforeAll(async () => {
   top = mkdtempSync(join(tmpdir(), 'udpchat-packed-'))
   dir = join(top, 'app')
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', top], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', top], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   packed = JSON.parse(out.slice(out.indexOf('[')))[0]
   const tarball = `../${packed.filename}`
-  writeFiles(dir, { ...files, 'package.json': JSON.stringify({ name: 'fresh', private: true, type: 'module', dependencies: { udpchat: `file:${tarball}` } }) })
+  writeFiles(dir, {
+    ...files,
+    'package.json': JSON.stringify({
+      name: 'fresh',
+      private: true,
+      type: 'module',
+      dependencies: { udpchat: `file:${tarball}` },
+    }),
+  })
   writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lockFor(root, tarball, packed.integrity)))
   await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: dir })
   // The test runner a user would add as a dev dependency: the checkout's own.
@@ -54,14 +73,27 @@ beforeAll(async () => {
   allowTsImports(await sibling('cjs', commonjsFiles, 'commonjs'))
   await sibling('typo', { 'chat.config.ts': typo }, 'module')
   // The compiler runs are the slow part: all three start now, side by side, and the tests await them.
-  for (const name of ['app', 'cjs', 'typo']) checks.set(name, run(process.execPath, [tsc, '--noEmit', '-p', join(top, name)]).then(() => '', (error) => error.stdout))
+  for (const name of ['app', 'cjs', 'typo'])
+    checks.set(
+      name,
+      run(process.execPath, [tsc, '--noEmit', '-p', join(top, name)]).then(
+        () => '',
+        (error) => error.stdout,
+      ),
+    )
 }, 300_000)
 
 const checks = new Map<string, Promise<string>>()
 
 function allowTsImports(at: string): void {
   const tsconfig = join(at, 'tsconfig.json')
-  writeFileSync(tsconfig, readFileSync(tsconfig, 'utf8').replace('"compilerOptions": {', '"compilerOptions": {\n    "rewriteRelativeImportExtensions": true,'))
+  writeFileSync(
+    tsconfig,
+    readFileSync(tsconfig, 'utf8').replace(
+      '"compilerOptions": {',
+      '"compilerOptions": {\n    "rewriteRelativeImportExtensions": true,',
+    ),
+  )
 }
 
 afterEach(stopAll)
@@ -74,7 +106,9 @@ describe('the packed tarball', () => {
     const paths = packed.files.map((f) => f.path)
     expect(paths).toContain('dist/cli/bin.js')
     expect(paths).toContain('dist/core/index.d.ts')
-    expect(paths.filter((p) => /^(test|bench|core|cli|plugins|examples)\//.test(p) || p.endsWith('.tsbuildinfo'))).toEqual([])
+    expect(
+      paths.filter((p) => /^(test|bench|core|cli|plugins|examples)\//.test(p) || p.endsWith('.tsbuildinfo')),
+    ).toEqual([])
   })
 })
 
@@ -114,7 +148,8 @@ describe.each(['node', 'deno', 'bun'] as const)('installed, on %s', (runtime) =>
   })
 
   it('imports the library from a script', async () => {
-    const command = runtime === 'node' ? [process.execPath] : runtime === 'deno' ? [bin('deno'), ...DENO_FLAGS] : [bin('bun')]
+    const command =
+      runtime === 'node' ? [process.execPath] : runtime === 'deno' ? [bin('deno'), ...DENO_FLAGS] : [bin('bun')]
     const { stdout } = await run(command[0]!, [...command.slice(1), 'script.mjs'], { cwd: dir })
     expect(stdout.trim()).toBe(`${runtime} HELLO`)
   })
@@ -122,15 +157,24 @@ describe.each(['node', 'deno', 'bun'] as const)('installed, on %s', (runtime) =>
 
 describe('a user project', () => {
   it('tests its plugin with vitest and udpchat/testing', async () => {
-    const { stdout } = await run(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, 'shout.test.ts'], { cwd: dir })
+    const { stdout } = await run(
+      process.execPath,
+      [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, 'shout.test.ts'],
+      { cwd: dir },
+    )
     expect(stdout).toMatch(/1 passed/)
   })
 
-  it.each([['"type": "module"', 'app'], ['"type": "commonjs" (.mts files)', 'cjs']])('type-checks with tsc --init defaults, %s', async (_, sub) => {
+  it.each([
+    ['"type": "module"', 'app'],
+    ['"type": "commonjs" (.mts files)', 'cjs'],
+  ])('type-checks with tsc --init defaults, %s', async (_, sub) => {
     expect(await checks.get(sub), 'tsc errors').toBe('')
   })
 
   it('gets a type error for a misspelled option', async () => {
-    expect(await checks.get('typo')).toMatch(/typo\/chat\.config\.ts\(3,\d+\): error TS\d+: .*'maxMembrs' does not exist.* Did you mean to write 'maxMembers'\?/)
+    expect(await checks.get('typo')).toMatch(
+      /typo\/chat\.config\.ts\(3,\d+\): error TS\d+: .*'maxMembrs' does not exist.* Did you mean to write 'maxMembers'\?/,
+    )
   })
 })

@@ -22,7 +22,14 @@ describe('autoReply()', () => {
   })
 
   it('a function that returns nothing passes to the next rule', async () => {
-    const t = await kit([autoReply({ rules: [[/.*/, () => undefined], [/.*/, 'fallback']] })])
+    const t = await kit([
+      autoReply({
+        rules: [
+          [/.*/, () => undefined],
+          [/.*/, 'fallback'],
+        ],
+      }),
+    ])
     ;(await t.peer().send('x')).expectReply('fallback')
   })
 

@@ -29,7 +29,9 @@ describe('codec()', () => {
     const peer = t.peer('old', { encoding: 'latin1' })
     const delivery = await t.send('naïve ☃', peer)
     delivery.expectReply('naïve ?')
-    expect(delivery.logs).toEqual([{ level: 'warn', tag: 'codec', text: 'Some characters cannot be written in latin1; they were sent as "?"' }])
+    expect(delivery.logs).toEqual([
+      { level: 'warn', tag: 'codec', text: 'Some characters cannot be written in latin1; they were sent as "?"' },
+    ])
   })
 
   it('rejects an encoding nobody knows', async () => {

@@ -18,13 +18,19 @@ describe('docs/plugins.md examples', () => {
   })
 
   it('keywordBot() rejects an answer that is not a string, naming the option', async () => {
-    await expect(kit([keywordBot({ answers: { price: 10 as never } })])).rejects.toThrow(/plugins\[0\]\.answers\.price: expected an answer \(string\), got `10` \(number\)/)
+    await expect(kit([keywordBot({ answers: { price: 10 as never } })])).rejects.toThrow(
+      /plugins\[0\]\.answers\.price: expected an answer \(string\), got `10` \(number\)/,
+    )
   })
 
   it('translator() lets a gbk peer and a utf-8 peer read each other in a relay room', async () => {
     const t = await kit({ plugins: [] })
     const [gbk, utf8] = [t.peer('gbk', { encoding: 'gbk' }), t.peer('utf8')]
-    await t.reload([translator({ [`127.0.0.1:${gbk.address.port}`]: 'gbk' }), codec('utf-8'), relay({ format: '{text}' })])
+    await t.reload([
+      translator({ [`127.0.0.1:${gbk.address.port}`]: 'gbk' }),
+      codec('utf-8'),
+      relay({ format: '{text}' }),
+    ])
     await utf8.send('^hb^')
     await gbk.send(iconv.encode('你好', 'gbk'))
     expect([gbk.take(), utf8.take()]).toEqual([['你好'], ['你好']])

@@ -26,7 +26,17 @@ describe('heartbeat()', () => {
     const network = createMemoryNetwork()
     const server = await kit({ network })
     const room = server.peer('room')
-    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 1, silentAfter: 2, onStatus: (s) => statuses.push(s) })] })
+    const client = await kit({
+      network,
+      plugins: [
+        heartbeat({
+          to: `127.0.0.1:${room.address.port}`,
+          interval: 1,
+          silentAfter: 2,
+          onStatus: (s) => statuses.push(s),
+        }),
+      ],
+    })
     await vi.advanceTimersByTimeAsync(2000)
     expect(statuses).toEqual([{ state: 'silent', relay: `127.0.0.1:${room.address.port}`, seconds: 2 }])
     const say = (text: string) => network.deliver(new TextEncoder().encode(text), room.address, client.address)
@@ -72,7 +82,10 @@ describe('heartbeat()', () => {
     vi.useFakeTimers()
     const network = createMemoryNetwork()
     const room = (await kit({ network })).peer('room')
-    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 1, text: 'ping!', quit: false })] })
+    const client = await kit({
+      network,
+      plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 1, text: 'ping!', quit: false })],
+    })
     await vi.advanceTimersByTimeAsync(1_000)
     await client.settle()
     expect(room.take()).toEqual(['ping!', 'ping!'])
@@ -83,7 +96,10 @@ describe('heartbeat()', () => {
   it('says a custom quit word when it stops', async () => {
     const network = createMemoryNetwork()
     const room = (await kit({ network })).peer('room')
-    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 60, quit: 'bye now' })] })
+    const client = await kit({
+      network,
+      plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 60, quit: 'bye now' })],
+    })
     await client.settle()
     await client.close()
     await Promise.resolve()
@@ -95,24 +111,36 @@ describe('heartbeat()', () => {
     const network = createMemoryNetwork()
     const server = await kit({ network })
     const room = server.peer('room')
-    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, proven: true, onStatus: (s) => statuses.push(s) })] })
+    const client = await kit({
+      network,
+      plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, proven: true, onStatus: (s) => statuses.push(s) })],
+    })
     network.deliver(new TextEncoder().encode('Bye!'), room.address, client.address)
     await client.settle()
     expect(statuses).toEqual([])
-    expect(client.events.flatMap((e) => (e.type === 'drop' ? [e.reason] : []))).toEqual(["heartbeat: a Bye! without the relay's proof (forged?)"])
+    expect(client.events.flatMap((e) => (e.type === 'drop' ? [e.reason] : []))).toEqual([
+      "heartbeat: a Bye! without the relay's proof (forged?)",
+    ])
   })
 })
 
 describe('heartbeat() finding and hearing its relay', () => {
-  it.each(['localhost:PORT', 'an address object', 'a contact name'] as const)('finds the relay given as %s', async (how) => {
-    const network = createMemoryNetwork()
-    const room = (await kit({ network })).peer('room')
-    const { port } = room.address
-    const to = how === 'localhost:PORT' ? `localhost:${port}` : how === 'a contact name' ? 'room' : room.address
-    const client = await kit({ network, config: { peers: { room: `127.0.0.1:${port}` } }, plugins: [heartbeat({ to, interval: 60 })] })
-    await client.settle()
-    expect(room.take()).toEqual(['^hb^'])
-  })
+  it.each(['localhost:PORT', 'an address object', 'a contact name'] as const)(
+    'finds the relay given as %s',
+    async (how) => {
+      const network = createMemoryNetwork()
+      const room = (await kit({ network })).peer('room')
+      const { port } = room.address
+      const to = how === 'localhost:PORT' ? `localhost:${port}` : how === 'a contact name' ? 'room' : room.address
+      const client = await kit({
+        network,
+        config: { peers: { room: `127.0.0.1:${port}` } },
+        plugins: [heartbeat({ to, interval: 60 })],
+      })
+      await client.settle()
+      expect(room.take()).toEqual(['^hb^'])
+    },
+  )
 
   it('logs the relay going silent, answering again and saying Bye! when no onStatus is given', async () => {
     vi.useFakeTimers()
@@ -138,7 +166,17 @@ describe('heartbeat() finding and hearing its relay', () => {
     const network = createMemoryNetwork()
     const server = await kit({ network })
     const [room, stranger] = [server.peer('room'), server.peer('stranger')]
-    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${room.address.port}`, interval: 1, silentAfter: 2, onStatus: (s) => statuses.push(s) })] })
+    const client = await kit({
+      network,
+      plugins: [
+        heartbeat({
+          to: `127.0.0.1:${room.address.port}`,
+          interval: 1,
+          silentAfter: 2,
+          onStatus: (s) => statuses.push(s),
+        }),
+      ],
+    })
     await vi.advanceTimersByTimeAsync(2000)
     expect(statuses.map((s) => s.state)).toEqual(['silent'])
     network.deliver(new TextEncoder().encode('Bye!'), stranger.address, client.address)

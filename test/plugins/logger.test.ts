@@ -25,7 +25,10 @@ describe('logger()', () => {
     const delivery = await alice.send('hi')
     expect(delivery.logs).toEqual([])
     await t.close()
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines).toMatchObject([
       { dir: 'in', from: `127.0.0.1:${alice.address.port}`, text: 'hi', bytes: 2, encoding: 'utf-8' },
       { dir: 'out', to: `127.0.0.1:${alice.address.port}`, text: 'HI' },
@@ -41,7 +44,10 @@ describe('logger()', () => {
     const delivery = await t.peer().send('x'.repeat(65_600))
     expect(delivery.expectDrop(/over the datagram limit/).direction).toBe('outbound')
     await t.close()
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines.map((l) => l.dir)).toEqual(['in'])
   })
 })
@@ -64,7 +70,10 @@ type Step = { in: Message } | { out: Outgoing; at: number } | 'tick'
  * Runs the logger's hooks on `steps` with a transcript in a temp dir (`'tick'` fires its flush
  * timer), disposes it, and returns the file's lines, what the old code wrote, and logged errors.
  */
-async function transcript(steps: readonly Step[], file = join(mkdtempSync(join(tmpdir(), 'udpchat-logger-')), 'chat.jsonl')) {
+async function transcript(
+  steps: readonly Step[],
+  file = join(mkdtempSync(join(tmpdir(), 'udpchat-logger-')), 'chat.jsonl'),
+) {
   const plugin = logger({ file, flushInterval: 60_000 })
   const ticks: (() => void)[] = []
   const errors: string[] = []
@@ -172,8 +181,13 @@ describe('logger() transcript lines', () => {
     const steps: Step[] = []
     for (let i = 0; i < 3000; i++) {
       const from = { ...(i % 3 ? v4 : v6), port: 7000 + (i % 5) }
-      steps.push({ in: received(`message ${i} ${'.'.repeat(i % 97)}${i % 50 ? '' : ' "quoted"'}`, { from, at: T0 + (i >> 4) }) })
-      steps.push({ out: { text: `REPLY ${i}`, to: from, meta: i % 7 ? {} : { peer: `peer${i % 3}` } }, at: T0 + (i >> 3) })
+      steps.push({
+        in: received(`message ${i} ${'.'.repeat(i % 97)}${i % 50 ? '' : ' "quoted"'}`, { from, at: T0 + (i >> 4) }),
+      })
+      steps.push({
+        out: { text: `REPLY ${i}`, to: from, meta: i % 7 ? {} : { peer: `peer${i % 3}` } },
+        at: T0 + (i >> 3),
+      })
       if (i % 400 === 399) steps.push('tick')
     }
     const { lines, expected } = await transcript(steps)
@@ -182,7 +196,9 @@ describe('logger() transcript lines', () => {
   })
 
   it('escapes random texts as JSON.stringify does', async () => {
-    const units = [0x41, 0x20, 0x22, 0x5c, 0x00, 0x0a, 0x1f, 0x7f, 0xe9, 0x2028, 0x4f60, 0xd83d, 0xde00, 0xdbff, 0xdc00, 0xfffd]
+    const units = [
+      0x41, 0x20, 0x22, 0x5c, 0x00, 0x0a, 0x1f, 0x7f, 0xe9, 0x2028, 0x4f60, 0xd83d, 0xde00, 0xdbff, 0xdc00, 0xfffd,
+    ]
     let seed = 1
     const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n
     const steps = Array.from({ length: 2000 }, (): Step => {
@@ -193,12 +209,18 @@ describe('logger() transcript lines', () => {
     expect(lines).toEqual(expected)
   })
 
-  it.skipIf(!existsSync('/dev/full'))('reports a failing file once, naming it, lets messages pass, and counts the lines not written', async () => {
-    const { errors, warnings, reports } = await transcript([{ in: received('one') }, 'tick', 'tick', { in: received('two') }, 'tick'], '/dev/full')
-    // The first failed write says so; the retries at each tick and at the end stay quiet.
-    expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatch(/^Cannot write \/dev\/full: .*ENOSPC.*keeping its lines/)
-    expect(warnings).toEqual(['2 lines were not written to /dev/full'])
-    expect(reports).toEqual([{ file: '/dev/full', unwritten: 2 }])
-  })
+  it.skipIf(!existsSync('/dev/full'))(
+    'reports a failing file once, naming it, lets messages pass, and counts the lines not written',
+    async () => {
+      const { errors, warnings, reports } = await transcript(
+        [{ in: received('one') }, 'tick', 'tick', { in: received('two') }, 'tick'],
+        '/dev/full',
+      )
+      // The first failed write says so; the retries at each tick and at the end stay quiet.
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toMatch(/^Cannot write \/dev\/full: .*ENOSPC.*keeping its lines/)
+      expect(warnings).toEqual(['2 lines were not written to /dev/full'])
+      expect(reports).toEqual([{ file: '/dev/full', unwritten: 2 }])
+    },
+  )
 })

@@ -8,7 +8,10 @@ describe('presence()', () => {
     vi.useFakeTimers()
     const network = createMemoryNetwork()
     const lan = (await kit({ network })).peer('lan')
-    const t = await kit({ network, plugins: [presence({ name: 'ann', to: `127.0.0.1:${lan.address.port}`, every: 1000 })] })
+    const t = await kit({
+      network,
+      plugins: [presence({ name: 'ann', to: `127.0.0.1:${lan.address.port}`, every: 1000 })],
+    })
     await t.settle()
     expect(lan.take()).toEqual(['^here^ ann'])
     await vi.advanceTimersByTimeAsync(2000)
@@ -41,7 +44,9 @@ describe('presence()', () => {
     expect(membersOf(plugin).map((m) => m.name)).toEqual(['bob'])
     await vi.advanceTimersByTimeAsync(3000) // 2.5 intervals by default, checked each interval
     expect(membersOf(plugin)).toEqual([])
-    expect(t.logs.map((l) => l.text)).toEqual(expect.arrayContaining(['cyd left (said goodbye)', expect.stringMatching(/^bob left \(not heard for \d s\)$/)]))
+    expect(t.logs.map((l) => l.text)).toEqual(
+      expect.arrayContaining(['cyd left (said goodbye)', expect.stringMatching(/^bob left \(not heard for \d s\)$/)]),
+    )
   })
 
   it('rejects a nickname with control characters, and keeps no more than maxMembers', async () => {

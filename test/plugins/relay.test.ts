@@ -111,7 +111,8 @@ describe('relay()', () => {
 })
 
 describe("relay({ members: 'proven' })", () => {
-  const cookieOf = (reply: string) => /^\^cookie\^ ([\w-]{22})$/.exec(reply)?.[1] ?? expect.fail(`not a cookie notice: ${reply}`)
+  const cookieOf = (reply: string) =>
+    /^\^cookie\^ ([\w-]{22})$/.exec(reply)?.[1] ?? expect.fail(`not a cookie notice: ${reply}`)
 
   it('lets a sender in only once it echoes the cookie sent to its address; its datagrams carry the cookie', async () => {
     const t = await kit([relay({ members: 'proven', format: '{from}: {text}' })])
@@ -164,7 +165,10 @@ describe("relay({ members: 'proven' })", () => {
     const network = createMemoryNetwork()
     const server = await kit({ network, plugins: [relay({ members: 'proven', format: '{text}' })] })
     const statuses: RelayStatus[] = []
-    const client = await kit({ network, plugins: [heartbeat({ to: `127.0.0.1:${server.address.port}`, onStatus: (s) => statuses.push(s) })] })
+    const client = await kit({
+      network,
+      plugins: [heartbeat({ to: `127.0.0.1:${server.address.port}`, onStatus: (s) => statuses.push(s) })],
+    })
     await client.settle()
     await server.settle()
     await client.send('hello room', `127.0.0.1:${server.address.port}`)

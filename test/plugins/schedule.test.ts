@@ -46,6 +46,8 @@ describe('schedule()', () => {
   })
 
   it('rejects an interval under 10 ms, naming the option', async () => {
-    await expect(kit([schedule({ to: '127.0.0.1:9', text: 'x', every: 1 })])).rejects.toThrow(/plugins\[0\]\.every: expected at least 10 ms, got `1`/)
+    await expect(kit([schedule({ to: '127.0.0.1:9', text: 'x', every: 1 })])).rejects.toThrow(
+      /plugins\[0\]\.every: expected at least 10 ms, got `1`/,
+    )
   })
 })

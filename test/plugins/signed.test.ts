@@ -5,7 +5,11 @@ import { ReplayWindow, REPLAY_WINDOW } from '../../plugins/_replay-window.ts'
 import { seal } from '../../plugins/_signature.ts'
 import { kit } from '../helpers/kit.ts'
 
-const keys = { alice: 'alice secret 0123456789', bob: { secret: 'bob secret 0123456789', name: 'Bob' }, relay: 'relay secret 0123456789' }
+const keys = {
+  alice: 'alice secret 0123456789',
+  bob: { secret: 'bob secret 0123456789', name: 'Bob' },
+  relay: 'relay secret 0123456789',
+}
 const bytes = (text: string) => new TextEncoder().encode(text)
 const secret = (id: 'alice' | 'relay') => bytes(keys[id])
 
@@ -33,7 +37,9 @@ describe('signed()', () => {
     ;(await mallory.send(tampered)).expectDrop('signed: the signature does not match')
     ;(await mallory.send(genuine)).expectDelivered('genuine')
     ;(await mallory.send(genuine)).expectDrop('signed: a replay, or too old (key alice, seq 1000)')
-    ;(await mallory.send(seal(bytes('x'), 'carol', bytes('carol secret 0123456789'), 1))).expectDrop('signed: signed with a key this room does not have')
+    ;(await mallory.send(seal(bytes('x'), 'carol', bytes('carol secret 0123456789'), 1))).expectDrop(
+      'signed: signed with a key this room does not have',
+    )
     expect(seen).toEqual(['genuine'])
   })
 
@@ -42,7 +48,9 @@ describe('signed()', () => {
     const peer = t.peer()
     await peer.send(seal(bytes('first'), 'alice', secret('alice'), 10))
     // A forgery far ahead: had it moved the window, seq 11 would now be too old.
-    ;(await peer.send(seal(bytes('forged'), 'alice', bytes('not the secret 0123'), 10 + 10 * REPLAY_WINDOW))).expectDrop('signed: the signature does not match')
+    ;(
+      await peer.send(seal(bytes('forged'), 'alice', bytes('not the secret 0123'), 10 + 10 * REPLAY_WINDOW))
+    ).expectDrop('signed: the signature does not match')
     ;(await peer.send(seal(bytes('second'), 'alice', secret('alice'), 11))).expectDelivered('second')
   })
 
@@ -100,6 +108,10 @@ describe('ReplayWindow', () => {
     expect(take(5 + REPLAY_WINDOW)).toBe(true)
     expect([take(5), take(6), take(6)]).toEqual([false, true, false])
     expect(take(2 ** 52)).toBe(true)
-    expect([take(2 ** 52 - REPLAY_WINDOW), take(2 ** 52 - REPLAY_WINDOW + 1), take(2 ** 52 - 1)]).toEqual([false, true, true])
+    expect([take(2 ** 52 - REPLAY_WINDOW), take(2 ** 52 - REPLAY_WINDOW + 1), take(2 ** 52 - 1)]).toEqual([
+      false,
+      true,
+      true,
+    ])
   })
 })

@@ -20,7 +20,9 @@ describe('parseHostPort()', () => {
   })
 
   it('rejects a port out of range with the value it got', () => {
-    expect(() => parseHostPort('1.2.3.4:70000')).toThrow('Expected the target port to be an integer 0-65535, got `70000`')
+    expect(() => parseHostPort('1.2.3.4:70000')).toThrow(
+      'Expected the target port to be an integer 0-65535, got `70000`',
+    )
   })
 })
 
@@ -36,11 +38,17 @@ describe('UdpTransport.lookup()', () => {
     await expect(transport.lookup('10.0.0.1')).resolves.toEqual({ host: '10.0.0.1', family: 'IPv4' })
   })
 
-  it.each(transports)('takes `:::`, `abc:def` and `dead:beef` for what they are: not addresses (%s)', async (_name, transport) => {
-    for (const host of [':::', 'abc:def', 'dead:beef', '1.2.3.256']) {
-      await expect(transport.lookup(host)).rejects.toMatchObject({ code: 'E_RESOLVE', message: expect.stringContaining(`\`${host}\``) })
-    }
-  })
+  it.each(transports)(
+    'takes `:::`, `abc:def` and `dead:beef` for what they are: not addresses (%s)',
+    async (_name, transport) => {
+      for (const host of [':::', 'abc:def', 'dead:beef', '1.2.3.256']) {
+        await expect(transport.lookup(host)).rejects.toMatchObject({
+          code: 'E_RESOLVE',
+          message: expect.stringContaining(`\`${host}\``),
+        })
+      }
+    },
+  )
 })
 
 describe('sendHost()', () => {
@@ -55,16 +63,21 @@ describe('createChat() over IPv6', () => {
   it('binds ::1, receives from an IPv6 peer and answers it', async () => {
     let received!: (m: Message) => void
     const message = new Promise<Message>((resolve) => (received = resolve))
-    const chat = closeAfterTest(await createChat({
-      config: resolveConfig({ host: '::1', port: 0 }),
-      onEvent: (e) => e.type === 'message' && received(e.message),
-    }))
+    const chat = closeAfterTest(
+      await createChat({
+        config: resolveConfig({ host: '::1', port: 0 }),
+        onEvent: (e) => e.type === 'message' && received(e.message),
+      }),
+    )
     expect(chat.local).toMatchObject({ host: '::1', family: 'IPv6' })
     const peer = closeAfterTest(dgram.createSocket('udp6'))
     await new Promise<void>((resolve) => peer.bind(0, '::1', resolve))
     const reply = new Promise<string>((resolve) => peer.once('message', (data) => resolve(data.toString())))
     peer.send('hi over v6', chat.local.port, '::1')
-    expect(await message).toMatchObject({ text: 'hi over v6', from: { host: '::1', port: peer.address().port, family: 'IPv6' } })
+    expect(await message).toMatchObject({
+      text: 'hi over v6',
+      from: { host: '::1', port: peer.address().port, family: 'IPv6' },
+    })
     await chat.send('hello v6', `[::1]:${peer.address().port}`)
     expect(await reply).toBe('hello v6')
   })

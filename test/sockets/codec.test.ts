@@ -33,12 +33,20 @@ describe('codec()', () => {
   })
 
   it('turns undecodable gbk bytes into U+FFFD and flags the message', () => {
-    expect(hooks('gbk').decode(Buffer.from([0xc4, 0xe3, 0xff]))).toEqual({ text: '你\uFFFD', encoding: 'gbk', malformed: true })
+    expect(hooks('gbk').decode(Buffer.from([0xc4, 0xe3, 0xff]))).toEqual({
+      text: '你\uFFFD',
+      encoding: 'gbk',
+      malformed: true,
+    })
   })
 
   it('turns invalid utf-8 into U+FFFD and flags it, but keeps a real U+FFFD unflagged', () => {
     const utf8 = hooks('utf-8')
-    expect(utf8.decode(Buffer.from([0x68, 0x69, 0xc3]))).toEqual({ text: 'hi\uFFFD', encoding: 'utf-8', malformed: true })
+    expect(utf8.decode(Buffer.from([0x68, 0x69, 0xc3]))).toEqual({
+      text: 'hi\uFFFD',
+      encoding: 'utf-8',
+      malformed: true,
+    })
     expect(utf8.decode(Buffer.from('\uFFFD'))).toEqual({ text: '\uFFFD', encoding: 'utf-8' })
   })
 
@@ -49,7 +57,10 @@ describe('codec()', () => {
   })
 
   it('accepts encoding names in any case and utf8 as utf-8', () => {
-    expect(resolveConfig({ plugins: [codec('UTF8'), codec('GBK')] }).plugins.map((p) => p.options)).toEqual(['utf-8', 'gbk'])
+    expect(resolveConfig({ plugins: [codec('UTF8'), codec('GBK')] }).plugins.map((p) => p.options)).toEqual([
+      'utf-8',
+      'gbk',
+    ])
   })
 })
 

@@ -5,13 +5,17 @@ import { fuzzServer, SERVERS } from '../helpers/fuzz.ts'
 const COUNT = 20_000
 
 describe('fuzz: hostile datagrams at every example server', () => {
-  it.each(Object.keys(SERVERS))('%s: no crash, no error event, bounded memory, and it answers afterwards', async (server) => {
-    const result = await fuzzServer(server, COUNT, 11)
-    expect(result.errors).toEqual([])
-    expect(result.sent).toBe(COUNT)
-    // A few may be lost in the socket's buffer on a busy machine; nearly all must be read.
-    expect(result.handled).toBeGreaterThan(COUNT * 0.95)
-    expect(result.rssGrowthMB).toBeLessThan(200)
-    expect(result.answeredAfter).toBe(true)
-  }, 120_000)
+  it.each(Object.keys(SERVERS))(
+    '%s: no crash, no error event, bounded memory, and it answers afterwards',
+    async (server) => {
+      const result = await fuzzServer(server, COUNT, 11)
+      expect(result.errors).toEqual([])
+      expect(result.sent).toBe(COUNT)
+      // A few may be lost in the socket's buffer on a busy machine; nearly all must be read.
+      expect(result.handled).toBeGreaterThan(COUNT * 0.95)
+      expect(result.rssGrowthMB).toBeLessThan(200)
+      expect(result.answeredAfter).toBe(true)
+    },
+    120_000,
+  )
 })

@@ -1,6 +1,14 @@
 import dgram from 'node:dgram'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createChat, definePlugin, resolveConfig, type Chat, type ChatConfig, type ChatEvent, type Plugin } from '../../core/index.ts'
+import {
+  createChat,
+  definePlugin,
+  resolveConfig,
+  type Chat,
+  type ChatConfig,
+  type ChatEvent,
+  type Plugin,
+} from '../../core/index.ts'
 import { timeServer, uppercaseEcho } from '../../plugins/index.ts'
 import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
@@ -53,12 +61,17 @@ async function socketOn(host: string): Promise<dgram.Socket> {
 }
 
 const sendFrom = (socket: dgram.Socket, text: string | Uint8Array, port: number) =>
-  new Promise<void>((resolve, reject) => socket.send(text, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())))
+  new Promise<void>((resolve, reject) =>
+    socket.send(text, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+  )
 
 describe('limits.perSource', () => {
   it('drops a source over its rate before decode, counts it, and leaves other sources alone', async () => {
     const decoded: string[] = []
-    const spy = definePlugin({ name: 'spy', decode: (bytes) => (decoded.push(Buffer.from(bytes).toString()), undefined) })
+    const spy = definePlugin({
+      name: 'spy',
+      decode: (bytes) => (decoded.push(Buffer.from(bytes).toString()), undefined),
+    })
     const { chat, events, until, count } = await start([spy], { perSource: { rate: 0.001, burst: 5 } })
     const flooder = await peer()
     for (let i = 0; i < 20; i++) await flooder.send(`f${i}`, chat.local.port)
@@ -80,7 +93,14 @@ describe('limits.answers', () => {
     for (const client of clients) await client.send('hi', chat.local.port)
     await until((e) => e.filter((x) => x.type === 'drop').length === 6, 'not 6 drops')
     await chat.idle()
-    const answered = await Promise.all(clients.map((c) => c.next(200).then(() => 1, () => 0)))
+    const answered = await Promise.all(
+      clients.map((c) =>
+        c.next(200).then(
+          () => 1,
+          () => 0,
+        ),
+      ),
+    )
     expect(answered.reduce((a: number, b) => a + b, 0)).toBe(4)
   })
 
@@ -125,7 +145,11 @@ describe('limits.amplification', () => {
     const bytesOut = events.reduce((n, e) => n + (e.type === 'sent' ? e.bytes : 0), 0)
     const drops = events.filter((e) => e.type === 'drop')
     expect(drops.length).toBeGreaterThan(0)
-    expect(drops[0]).toMatchObject({ plugin: 'amplifier', direction: 'outbound', reason: expect.stringMatching(/has not proved it receives/) })
+    expect(drops[0]).toMatchObject({
+      plugin: 'amplifier',
+      direction: 'outbound',
+      reason: expect.stringMatching(/has not proved it receives/),
+    })
     expect(bytesOut).toBeLessThanOrEqual(3 * bytesIn + 256 * seconds)
   })
 
@@ -186,7 +210,10 @@ describe('regressions (issue 11)', () => {
     const client = await peer()
     for (let i = 0; i < 12; i++) await client.send('%1000A'.repeat(20), chat.local.port)
     await until((e) => e.filter((x) => x.type === 'drop').length === 12, 'not 12 drops')
-    expect(events.find((e) => e.type === 'drop')).toMatchObject({ plugin: 'timeServer', reason: expect.stringMatching(/over 8192 chars/) })
+    expect(events.find((e) => e.type === 'drop')).toMatchObject({
+      plugin: 'timeServer',
+      reason: expect.stringMatching(/over 8192 chars/),
+    })
     await client.send('%Y', chat.local.port)
     expect((await client.next()).data.toString()).toMatch(/^\d{4}$/)
     expect(events.filter((e) => e.type === 'error')).toEqual([])
@@ -211,8 +238,20 @@ describe('createChat({ coolDown })', () => {
     const lines: string[] = []
     const { createConsola } = await import('consola')
     const logger = createConsola({ level: 3, reporters: [{ log: (entry) => lines.push(String(entry.args[0])) }] })
-    const flaky = definePlugin({ name: 'flaky', inbound: () => { calls++; throw new Error('bad content') } })
-    const chat = await createChat({ config: resolveConfig({ host: '127.0.0.1', port: 0, plugins: [flaky] }), maxFailures: 3, coolDown: 200, logger, onEvent: () => {} })
+    const flaky = definePlugin({
+      name: 'flaky',
+      inbound: () => {
+        calls++
+        throw new Error('bad content')
+      },
+    })
+    const chat = await createChat({
+      config: resolveConfig({ host: '127.0.0.1', port: 0, plugins: [flaky] }),
+      maxFailures: 3,
+      coolDown: 200,
+      logger,
+      onEvent: () => {},
+    })
     open.push(chat)
     const client = await peer()
     for (let i = 0; i < 4; i++) await client.send('boom', chat.local.port)

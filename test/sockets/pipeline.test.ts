@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { createChat, definePlugin, drop, isChatError, resolveConfig, type Chat, type ChatEvent, type Plugin } from '../../core/index.ts'
+import {
+  createChat,
+  definePlugin,
+  drop,
+  isChatError,
+  resolveConfig,
+  type Chat,
+  type ChatEvent,
+  type Plugin,
+} from '../../core/index.ts'
 import { closeAfterTest } from '../helpers/cleanup.ts'
 import { plainSocket } from '../helpers/udp.ts'
-
 
 /** A chat on 127.0.0.1:0 with the given plugins, and every event it reports. */
 async function start(plugins: Plugin<any>[], datagramEvents?: Array<'message' | 'sent'>) {
@@ -19,11 +27,19 @@ async function start(plugins: Plugin<any>[], datagramEvents?: Array<'message' | 
   })
   closeAfterTest(chat)
   /** Waits for the first event that matches (those already seen included). */
-  function next<T extends ChatEvent['type']>(type: T, where: (e: Extract<ChatEvent, { type: T }>) => boolean = () => true) {
+  function next<T extends ChatEvent['type']>(
+    type: T,
+    where: (e: Extract<ChatEvent, { type: T }>) => boolean = () => true,
+  ) {
     return new Promise<Extract<ChatEvent, { type: T }>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${type} event; saw ${events.map((e) => e.type).join(', ')}`)), 5000)
+      const timer = setTimeout(
+        () => reject(new Error(`no ${type} event; saw ${events.map((e) => e.type).join(', ')}`)),
+        5000,
+      )
       const check = () => {
-        const found = events.find((e): e is Extract<ChatEvent, { type: T }> => e.type === type && where(e as Extract<ChatEvent, { type: T }>))
+        const found = events.find(
+          (e): e is Extract<ChatEvent, { type: T }> => e.type === type && where(e as Extract<ChatEvent, { type: T }>),
+        )
         if (found) {
           clearTimeout(timer)
           resolve(found)
@@ -50,7 +66,11 @@ describe('createChat() pipeline', () => {
     const { message } = await next('message')
     expect(steps).toEqual(['first', 'a', 'b', 'last'])
     expect(message.text).toBe('hi>first>a>b>last')
-    expect(message).toMatchObject({ from: { host: '127.0.0.1', port: alice.port, family: 'IPv4' }, encoding: 'utf-8', bytes: Buffer.from('hi') })
+    expect(message).toMatchObject({
+      from: { host: '127.0.0.1', port: alice.port, family: 'IPv4' },
+      encoding: 'utf-8',
+      bytes: Buffer.from('hi'),
+    })
   })
 
   it('stops a message dropped by a hook and reports the plugin and the reason', async () => {
@@ -64,14 +84,24 @@ describe('createChat() pipeline', () => {
     await alice.send('hello', chat.local.port)
     const dropped = await next('drop')
     await next('message')
-    expect(dropped).toMatchObject({ plugin: 'filter', reason: 'looks like spam', direction: 'inbound', text: 'buy spam' })
+    expect(dropped).toMatchObject({
+      plugin: 'filter',
+      reason: 'looks like spam',
+      direction: 'inbound',
+      text: 'buy spam',
+    })
     expect(seen).toEqual(['hello'])
     expect(events.filter((e) => e.type === 'message')).toHaveLength(1)
   })
 
   it('reports a hook that throws with the plugin name and sender, and the others go on', async () => {
     const { chat, next } = await start([
-      definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }),
+      definePlugin({
+        name: 'broken',
+        inbound: () => {
+          throw new Error('boom')
+        },
+      }),
       definePlugin({ name: 'shout', inbound: (m) => ({ ...m, text: m.text.toUpperCase() }) }),
     ])
     const alice = await peer()
@@ -84,11 +114,20 @@ describe('createChat() pipeline', () => {
 
   it("drops the message when a failing plugin's policy is to fail closed", async () => {
     const { chat, next, events } = await start([
-      definePlugin({ name: 'auth', onError: 'drop', inbound: () => { throw new Error('no key') } }),
+      definePlugin({
+        name: 'auth',
+        onError: 'drop',
+        inbound: () => {
+          throw new Error('no key')
+        },
+      }),
     ])
     const alice = await peer()
     await alice.send('let me in', chat.local.port)
-    expect(await next('drop')).toMatchObject({ plugin: 'auth', reason: 'its inbound hook failed (the plugin fails closed)' })
+    expect(await next('drop')).toMatchObject({
+      plugin: 'auth',
+      reason: 'its inbound hook failed (the plugin fails closed)',
+    })
     expect(events.some((e) => e.type === 'message')).toBe(false)
   })
 
@@ -119,23 +158,39 @@ describe('createChat() pipeline', () => {
 
   it.each([
     ['without outbound hooks (each copy skips the chain)', []],
-    ['with an outbound hook (each copy takes the full way out)', [definePlugin({ name: 'sign', outbound: (m) => ({ ...m, text: `${m.text}!` }) })]],
+    [
+      'with an outbound hook (each copy takes the full way out)',
+      [definePlugin({ name: 'sign', outbound: (m) => ({ ...m, text: `${m.text}!` }) })],
+    ],
   ])('broadcast() sends one copy to each address %s', async (_, extra) => {
     const bob = await peer()
     const carol = await peer()
     const targets = [bob, carol].map((s) => ({ host: '127.0.0.1', port: s.port, family: 'IPv4' as const }))
-    const { chat, next } = await start([definePlugin({ name: 'fan', inbound: (m, ctx) => ctx.broadcast(`all: ${m.text}`, targets) }), ...extra])
+    const { chat, next } = await start([
+      definePlugin({ name: 'fan', inbound: (m, ctx) => ctx.broadcast(`all: ${m.text}`, targets) }),
+      ...extra,
+    ])
     const alice = await peer()
     await alice.send('hi', chat.local.port)
     const expected = extra.length ? 'all: hi!' : 'all: hi'
     expect([(await bob.next()).data.toString(), (await carol.next()).data.toString()]).toEqual([expected, expected])
     await next('sent', (e) => e.to.port === bob.port)
-    expect(await next('sent', (e) => e.to.port === carol.port)).toMatchObject({ plugin: 'fan', text: expected, bytes: expected.length })
+    expect(await next('sent', (e) => e.to.port === carol.port)).toMatchObject({
+      plugin: 'fan',
+      text: expected,
+      bytes: expected.length,
+    })
   })
 
   it('builds only the per-datagram events the handler hears, and still reports every drop', async () => {
     const { chat, events, next } = await start(
-      [definePlugin({ name: 'echo', inbound: (m, ctx) => (m.text === 'boom' ? ctx.send('x'.repeat(70_000), m.from) : ctx.reply(m, m.text.toUpperCase())) })],
+      [
+        definePlugin({
+          name: 'echo',
+          inbound: (m, ctx) =>
+            m.text === 'boom' ? ctx.send('x'.repeat(70_000), m.from) : ctx.reply(m, m.text.toUpperCase()),
+        }),
+      ],
       ['sent'],
     )
     const alice = await peer()
@@ -149,7 +204,12 @@ describe('createChat() pipeline', () => {
   })
 
   it('sends the replies of many datagrams in the order they were made', async () => {
-    const { chat } = await start([definePlugin({ name: 'triple', inbound: (m, ctx) => ['a', 'b', 'c'].forEach((x) => ctx.reply(m, `${m.text}${x}`)) })])
+    const { chat } = await start([
+      definePlugin({
+        name: 'triple',
+        inbound: (m, ctx) => ['a', 'b', 'c'].forEach((x) => ctx.reply(m, `${m.text}${x}`)),
+      }),
+    ])
     const alice = await peer()
     for (const n of [1, 2, 3]) await alice.send(String(n), chat.local.port)
     const got: string[] = []
@@ -162,17 +222,24 @@ describe('createChat() pipeline', () => {
     const { chat, next } = await start([definePlugin({ name: 'bad', inbound: (m, ctx) => ctx.send('x', to) })])
     const alice = await peer()
     await alice.send('go', chat.local.port)
-    expect(await next('error')).toMatchObject({ plugin: 'bad', error: { message: expect.stringMatching(/^Not sent to 127\.0\.0\.1:70000: .*port/i) } })
+    expect(await next('error')).toMatchObject({
+      plugin: 'bad',
+      error: { message: expect.stringMatching(/^Not sent to 127\.0\.0\.1:70000: .*port/i) },
+    })
     await chat.idle()
   })
 
   it('ignores datagrams from its own socket, so it never answers itself', async () => {
-    const { chat, next, events } = await start([definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, m.text) })])
+    const { chat, next, events } = await start([
+      definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, m.text) }),
+    ])
     await chat.send('to myself', chat.local)
     const alice = await peer()
     await alice.send('from alice', chat.local.port)
     await next('message')
-    expect(events.filter((e) => e.type === 'message').map((e) => (e as { message: { text: string } }).message.text)).toEqual(['from alice'])
+    expect(
+      events.filter((e) => e.type === 'message').map((e) => (e as { message: { text: string } }).message.text),
+    ).toEqual(['from alice'])
   })
 
   it('labels messages from contacts with their name', async () => {
@@ -193,7 +260,9 @@ describe('createChat() pipeline', () => {
     const { chat } = await start([])
     const error = await chat.send('x'.repeat(70_000), '127.0.0.1:9').catch((e: unknown) => e)
     expect(isChatError(error) && error.code).toBe('E_MSG_SIZE')
-    expect((error as Error).message).toBe('Not sent to 127.0.0.1:9: 70000 bytes is more than one UDP datagram can carry (65507)')
+    expect((error as Error).message).toBe(
+      'Not sent to 127.0.0.1:9: 70000 bytes is more than one UDP datagram can carry (65507)',
+    )
   })
 })
 
@@ -217,8 +286,17 @@ describe('createChat() lifecycle', () => {
   it('fails to start when a setup throws, after disposing the plugins already set up', async () => {
     const steps: string[] = []
     const error = await start([
-      definePlugin({ name: 'ok', setup: () => void steps.push('setup ok'), dispose: () => void steps.push('dispose ok') }),
-      definePlugin({ name: 'bad', setup: () => { throw new Error('no database') } }),
+      definePlugin({
+        name: 'ok',
+        setup: () => void steps.push('setup ok'),
+        dispose: () => void steps.push('dispose ok'),
+      }),
+      definePlugin({
+        name: 'bad',
+        setup: () => {
+          throw new Error('no database')
+        },
+      }),
     ]).catch((e: unknown) => e)
     expect(isChatError(error) && error.code).toBe('E_PLUGIN')
     expect((error as Error).message).toBe('Plugin "bad" failed to start: no database')
@@ -227,7 +305,9 @@ describe('createChat() lifecycle', () => {
 
   it('lets datagrams sent while plugins dispose leave before the socket closes', async () => {
     const alice = await peer()
-    const { chat } = await start([definePlugin({ name: 'bye', dispose: (ctx) => ctx.send('Bye!', `127.0.0.1:${alice.port}`) })])
+    const { chat } = await start([
+      definePlugin({ name: 'bye', dispose: (ctx) => ctx.send('Bye!', `127.0.0.1:${alice.port}`) }),
+    ])
     await chat.close()
     expect((await alice.next()).data.toString()).toBe('Bye!')
   })

@@ -12,7 +12,17 @@ const all: CommandSpec[] = [chat, send, listen, serve, join, plugins]
 
 describe('parseFlags', () => {
   it('reads long, short, inline and grouped flags, and positionals around them', () => {
-    const { values, positionals } = parseFlags(listen, ['-qn', '3', 'x', '--port=0', '--json', '-c', 'a.ts', '--', '--once'])
+    const { values, positionals } = parseFlags(listen, [
+      '-qn',
+      '3',
+      'x',
+      '--port=0',
+      '--json',
+      '-c',
+      'a.ts',
+      '--',
+      '--once',
+    ])
     expect(values).toEqual({ quiet: true, count: 3, port: '0', json: true, config: 'a.ts' })
     expect(positionals).toEqual(['x', '--once'])
     expect(parseFlags(listen, ['-n5', '-']).values.count).toBe(5)
@@ -33,7 +43,9 @@ describe('parseFlags', () => {
       }
       throw new Error(`accepted ${argv.join(' ')}`)
     }
-    expect(message(['--prot', '1'])).toBe('Unknown option `--prot`; did you mean `--port`? (chat listen --help lists the options)')
+    expect(message(['--prot', '1'])).toBe(
+      'Unknown option `--prot`; did you mean `--port`? (chat listen --help lists the options)',
+    )
     expect(message(['--bogus'])).toBe('Unknown option `--bogus` (chat listen --help lists the options)')
     expect(message(['-x'])).toBe('Unknown option `-x` (chat listen --help lists the options)')
     expect(message(['--config'])).toBe('--config needs a value: --config FILE (chat listen --help lists the options)')
@@ -42,7 +54,10 @@ describe('parseFlags', () => {
     expect(message(['--host', ''])).toMatch(/^Expected --host to be an address, got nothing/)
     expect(message(['--count', '0'])).toMatch(/^Expected --count to be a whole number of 1 or more, got `0`/)
     expect(message(['--port', '1'], plugins)).toMatch(/^Unknown option `--port` \(chat plugins/)
-    for (const text of all.flatMap((spec) => [message(['--nope'], spec), message(['--port', 'x'], spec === plugins ? listen : spec)])) {
+    for (const text of all.flatMap((spec) => [
+      message(['--nope'], spec),
+      message(['--port', 'x'], spec === plugins ? listen : spec),
+    ])) {
       expect(text).not.toContain('\n')
     }
   })
@@ -78,10 +93,18 @@ describe('findCommand', () => {
   it('finds the command after flags and their values', () => {
     expect(findCommand(['--config', 'x.ts', 'plugins'])).toMatchObject({ spec: plugins, rest: ['--config', 'x.ts'] })
     expect(findCommand(['-c', 'plugins', 'plugins'])).toMatchObject({ spec: plugins, rest: ['-c', 'plugins'] })
-    expect(findCommand(['-qp', '7000', 'listen', '--once'])).toMatchObject({ spec: listen, rest: ['-qp', '7000', '--once'] })
-    expect(findCommand(['--port=7000', 'send', '1', 'hi'])).toMatchObject({ spec: send, rest: ['--port=7000', '1', 'hi'] })
+    expect(findCommand(['-qp', '7000', 'listen', '--once'])).toMatchObject({
+      spec: listen,
+      rest: ['-qp', '7000', '--once'],
+    })
+    expect(findCommand(['--port=7000', 'send', '1', 'hi'])).toMatchObject({
+      spec: send,
+      rest: ['--port=7000', '1', 'hi'],
+    })
     expect(findCommand(['--to', 'send'])).toMatchObject({ spec: chat, rest: ['--to', 'send'] })
-    expect(() => findCommand(['-q', 'lisen'])).toThrow('Unknown command `lisen`; did you mean `listen`? (chat --help lists the commands)')
+    expect(() => findCommand(['-q', 'lisen'])).toThrow(
+      'Unknown command `lisen`; did you mean `listen`? (chat --help lists the commands)',
+    )
     expect(findCommand(['-q', '--', 'x'])).toMatchObject({ spec: chat, rest: ['-q', '--', 'x'] })
   })
 })

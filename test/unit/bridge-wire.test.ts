@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { encodeUtf8 } from '../../core/index.ts'
 import { decodeLine, encodeLine, MAX_PAYLOAD, SequenceWindow, type BridgedLine } from '../../plugins/_bridge-wire.ts'
 
-const line: BridgedLine = { origin: 'o1', seq: 7, relay: 'east', from: 'alice', host: '127.0.0.1', port: 5000, text: 'hi: {from} "quoted"' }
+const line: BridgedLine = {
+  origin: 'o1',
+  seq: 7,
+  relay: 'east',
+  from: 'alice',
+  host: '127.0.0.1',
+  port: 5000,
+  text: 'hi: {from} "quoted"',
+}
 
 describe('natsBridge() wire', () => {
   it('decodeLine() reads what encodeLine() wrote', () => {
@@ -10,7 +18,14 @@ describe('natsBridge() wire', () => {
   })
 
   it('decodeLine() refuses what is not a line of a bridge, without throwing', () => {
-    const bad = ['', 'null', '[]', '{"v":2}', 'not json', JSON.stringify({ ...JSON.parse('{}'), v: 1, o: 'o', s: 0, r: '', f: '', h: '', p: 1, t: '' })]
+    const bad = [
+      '',
+      'null',
+      '[]',
+      '{"v":2}',
+      'not json',
+      JSON.stringify({ ...JSON.parse('{}'), v: 1, o: 'o', s: 0, r: '', f: '', h: '', p: 1, t: '' }),
+    ]
     bad.push(JSON.stringify({ v: 1, o: 'o', s: 1, r: 'r', f: 'f', h: 'h', p: 70000, t: 't' }))
     bad.push(JSON.stringify({ v: 1, o: 'x'.repeat(65), s: 1, r: 'r', f: 'f', h: 'h', p: 1, t: 't' }))
     bad.push(JSON.stringify({ v: 1, o: 'o', s: 1, r: 'r', f: 'f', h: 'h', p: 1, t: 'x'.repeat(65_508) }))

@@ -18,7 +18,9 @@ async function configError(name: string): Promise<string> {
 
 describe('loadConfig()', () => {
   it('names the file, the option, what was expected and what was found', async () => {
-    expect(await configError('bad-port')).toBe('bad-port/chat.config.ts: port: expected an integer 0-65535, got `"7788x"` (string)')
+    expect(await configError('bad-port')).toBe(
+      'bad-port/chat.config.ts: port: expected an integer 0-65535, got `"7788x"` (string)',
+    )
   })
 
   it('reports a plugin option by its path in the plugins array', async () => {
@@ -28,7 +30,9 @@ describe('loadConfig()', () => {
   })
 
   it('says to call a plugin factory that was passed uncalled', async () => {
-    expect(await configError('plugin-not-called')).toMatch(/plugins\[0\]: expected a plugin object \(call the plugin factory: `codec\(\)`, not `codec`\), got a function/)
+    expect(await configError('plugin-not-called')).toMatch(
+      /plugins\[0\]: expected a plugin object \(call the plugin factory: `codec\(\)`, not `codec`\), got a function/,
+    )
   })
 
   it('asks for a default export', async () => {
@@ -46,7 +50,9 @@ describe('loadConfig()', () => {
   })
 
   it('rejects an encoding that no codec knows', async () => {
-    expect(await configError('bad-encoding')).toMatch(/plugins\[0\]: expected an encoding such as utf-8, gbk.*, got `"klingon"` \(string\)/)
+    expect(await configError('bad-encoding')).toMatch(
+      /plugins\[0\]: expected an encoding such as utf-8, gbk.*, got `"klingon"` \(string\)/,
+    )
   })
 })
 
@@ -57,18 +63,24 @@ describe('resolveConfig()', () => {
   })
 
   it('validates each plugin with its schema and keeps the output', () => {
-    const config = resolveConfig(defineConfig({ plugins: [codec('GBK'), false, autoReply({ rules: [['ping', 'pong']] })] }))
+    const config = resolveConfig(
+      defineConfig({ plugins: [codec('GBK'), false, autoReply({ rules: [['ping', 'pong']] })] }),
+    )
     expect(config.plugins.map((p) => p.plugin.name)).toEqual(['codec', 'autoReply'])
     expect(config.plugins[0]!.options).toBe('gbk')
     expect(config.plugins[1]!.options).toMatchObject({ maxReplies: 10, window: 1000 })
   })
 
   it('rejects a peer that is not HOST:PORT', () => {
-    expect(() => resolveConfig({ peers: { alice: 'somewhere' } }, 'x.ts')).toThrow('x.ts: peers.alice: expected HOST:PORT (e.g. 192.168.1.20:7788), got `"somewhere"` (string)')
+    expect(() => resolveConfig({ peers: { alice: 'somewhere' } }, 'x.ts')).toThrow(
+      'x.ts: peers.alice: expected HOST:PORT (e.g. 192.168.1.20:7788), got `"somewhere"` (string)',
+    )
   })
 
   it('rejects a default target that is neither a contact nor HOST:PORT', () => {
-    expect(() => resolveConfig({ to: 'bob', peers: { alice: '127.0.0.1:1' } }, 'x.ts')).toThrow(/x.ts: to: expected a contact name from `peers` or HOST:PORT, got `bob`/)
+    expect(() => resolveConfig({ to: 'bob', peers: { alice: '127.0.0.1:1' } }, 'x.ts')).toThrow(
+      /x.ts: to: expected a contact name from `peers` or HOST:PORT, got `bob`/,
+    )
   })
 })
 
@@ -87,14 +99,18 @@ describe('unknown keys and missing options', () => {
     expect(message({ colour: true })).toBe('x.ts: unknown key `colour`')
   })
 
-  it("refuses an option a built-in plugin does not have, naming the plugin", () => {
+  it('refuses an option a built-in plugin does not have, naming the plugin', () => {
     expect(message({ plugins: [codec('utf-8'), logger({ flie: 'x.jsonl' } as never)] })).toBe(
       'x.ts: plugins[1] (logger): unknown option `flie`; did you mean `file`?',
     )
   })
 
   it('names a missing required option and its plugin', () => {
-    const needsWords = definePlugin({ name: 'needs-words', schema: v.object({ words: v.array(v.string()) }), options: {} })
+    const needsWords = definePlugin({
+      name: 'needs-words',
+      schema: v.object({ words: v.array(v.string()) }),
+      options: {},
+    })
     expect(message({ plugins: [needsWords] })).toBe('x.ts: plugins[0] (needs-words): missing required option `words`')
   })
 
@@ -103,10 +119,17 @@ describe('unknown keys and missing options', () => {
       '~standard': {
         version: 1,
         vendor: 'hand-made',
-        validate: (value) => (typeof (value as { n?: unknown })?.n === 'number' ? { value: value as { n: number } } : { issues: [{ message: 'n must be a number', path: ['n'] }] }),
+        validate: (value) =>
+          typeof (value as { n?: unknown })?.n === 'number'
+            ? { value: value as { n: number } }
+            : { issues: [{ message: 'n must be a number', path: ['n'] }] },
       },
     }
-    expect(message({ plugins: [definePlugin({ name: 'p', schema, options: { n: 'x' } })] })).toBe('x.ts: plugins[0] (p).n: n must be a number')
-    expect(resolveConfig({ plugins: [definePlugin({ name: 'p', schema, options: { n: 1 } })] }).plugins[0]!.options).toEqual({ n: 1 })
+    expect(message({ plugins: [definePlugin({ name: 'p', schema, options: { n: 'x' } })] })).toBe(
+      'x.ts: plugins[0] (p).n: n must be a number',
+    )
+    expect(
+      resolveConfig({ plugins: [definePlugin({ name: 'p', schema, options: { n: 1 } })] }).plugins[0]!.options,
+    ).toEqual({ n: 1 })
   })
 })

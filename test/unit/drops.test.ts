@@ -15,7 +15,12 @@ describe('a message dropped on the way in', () => {
     const t = await kit([definePlugin({ name: 'filter', inbound: hook }), echo])
     const alice = t.peer('alice')
     const delivery = await alice.send('buy now')
-    expect(delivery.expectDrop('spam')).toMatchObject({ plugin: 'filter', direction: 'inbound', peer: alice.address, text: 'buy now' })
+    expect(delivery.expectDrop('spam')).toMatchObject({
+      plugin: 'filter',
+      direction: 'inbound',
+      peer: alice.address,
+      text: 'buy now',
+    })
     delivery.expectNothingSent()
     expect(delivery.message).toBeUndefined()
     expect(t.messages).toEqual([])
@@ -32,17 +37,28 @@ describe('a message dropped on the way out', () => {
     const delivery = await alice.send('hi')
     delivery.expectDelivered('hi')
     delivery.expectNothingSent()
-    expect(delivery.expectDrop('not to strangers')).toMatchObject({ plugin: 'gate', direction: 'outbound', peer: alice.address, text: 'echo: hi' })
+    expect(delivery.expectDrop('not to strangers')).toMatchObject({
+      plugin: 'gate',
+      direction: 'outbound',
+      peer: alice.address,
+      text: 'echo: hi',
+    })
   })
 
   it("rejects the chat's own send with the plugin and the reason, and sends nothing", async () => {
-    const t = await kit([definePlugin({ name: 'gate', outbound: async (m) => (m.text.includes('secret') ? drop('no secrets') : m) })])
+    const t = await kit([
+      definePlugin({ name: 'gate', outbound: async (m) => (m.text.includes('secret') ? drop('no secrets') : m) }),
+    ])
     const bob = t.peer('bob')
-    await expect(t.send('the secret is 42', bob)).rejects.toThrow(/Not sent to 127\.0\.0\.1:\d+: gate dropped it \(no secrets\)/)
+    await expect(t.send('the secret is 42', bob)).rejects.toThrow(
+      /Not sent to 127\.0\.0\.1:\d+: gate dropped it \(no secrets\)/,
+    )
     await t.settle()
     expect(bob.inbox).toEqual([])
     const drops = t.events.filter((e): e is Drop => e.type === 'drop')
-    expect(drops).toMatchObject([{ plugin: 'gate', direction: 'outbound', peer: bob.address, text: 'the secret is 42' }])
+    expect(drops).toMatchObject([
+      { plugin: 'gate', direction: 'outbound', peer: bob.address, text: 'the secret is 42' },
+    ])
     ;(await t.send('hello', bob)).expectReply('hello')
   })
 })
@@ -52,15 +68,26 @@ describe('a hook that fails', () => {
     definePlugin({
       name: 'auth',
       onError,
-      inbound: how === 'sync' ? () => { throw new Error('no key') } : () => later(undefined).then(() => { throw new Error('no key') }),
+      inbound:
+        how === 'sync'
+          ? () => {
+              throw new Error('no key')
+            }
+          : () =>
+              later(undefined).then(() => {
+                throw new Error('no key')
+              }),
     })
 
-  it.each(['sync', 'async'] as const)('%s, with the default policy: the error is reported and the message goes on', async (how) => {
-    const t = await kit([failing(how), echo])
-    const delivery = await t.peer('alice').send('hi')
-    delivery.expectReply('echo: hi')
-    expect(delivery.errors).toMatchObject([{ plugin: 'auth', hook: 'inbound', error: { message: 'no key' } }])
-  })
+  it.each(['sync', 'async'] as const)(
+    '%s, with the default policy: the error is reported and the message goes on',
+    async (how) => {
+      const t = await kit([failing(how), echo])
+      const delivery = await t.peer('alice').send('hi')
+      delivery.expectReply('echo: hi')
+      expect(delivery.errors).toMatchObject([{ plugin: 'auth', hook: 'inbound', error: { message: 'no key' } }])
+    },
+  )
 
   it.each(['sync', 'async'] as const)("%s, with onError: 'drop': the message is dropped (fail closed)", async (how) => {
     const t = await kit([failing(how, 'drop'), echo])
@@ -80,7 +107,13 @@ describe('a hook that fails', () => {
   })
 
   it("an outbound hook with onError: 'drop' that fails keeps the reply from leaving", async () => {
-    const broken = definePlugin({ name: 'sign', onError: 'drop', outbound: async () => { throw new Error('no key') } })
+    const broken = definePlugin({
+      name: 'sign',
+      onError: 'drop',
+      outbound: async () => {
+        throw new Error('no key')
+      },
+    })
     const t = await kit([echo, broken])
     const delivery = await t.peer('alice').send('hi')
     delivery.expectNothingSent()

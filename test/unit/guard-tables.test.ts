@@ -29,7 +29,8 @@ describe('SourceBuckets', () => {
   it('keeps its memory whatever the number of sources, and every source still gets some', () => {
     const buckets = new SourceBuckets({ rate: 1, burst: 2, slots: 1024 })
     let allowed = 0
-    for (let i = 0; i < 100_000; i++) if (buckets.take({ host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }, 5000)) allowed++
+    for (let i = 0; i < 100_000; i++)
+      if (buckets.take({ host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }, 5000)) allowed++
     // 100,000 sources over 1,024 slots: each slot's burst is spent by the first two that land on it.
     expect(allowed).toBeLessThanOrEqual(2 * 1024)
     expect(allowed).toBeGreaterThan(1024)

@@ -11,9 +11,15 @@ describe('toHex() and parseHex()', () => {
     expect(parseHex(toHex(all).toUpperCase())).toEqual(all)
   })
 
-  it.each([['68 69 0d 0a'], ['68690d0a'], ['68:69:0D:0A'], ['0x68, 0x69, 0x0d, 0x0a'], ['\\x68\\x69\\x0d\\x0a'], ['  68 6 9 0d-0a\n']])(
-    'parseHex(%j) forgives how the bytes are written',
-    (text) => expect([...parseHex(text)]).toEqual([0x68, 0x69, 0x0d, 0x0a]),
+  it.each([
+    ['68 69 0d 0a'],
+    ['68690d0a'],
+    ['68:69:0D:0A'],
+    ['0x68, 0x69, 0x0d, 0x0a'],
+    ['\\x68\\x69\\x0d\\x0a'],
+    ['  68 6 9 0d-0a\n'],
+  ])('parseHex(%j) forgives how the bytes are written', (text) =>
+    expect([...parseHex(text)]).toEqual([0x68, 0x69, 0x0d, 0x0a]),
   )
 
   it('parseHex() names what is not hex, and an odd digit out', () => {

@@ -20,9 +20,18 @@ describe('chat.reload()', () => {
     const alice = t.peer('alice')
     ;(await alice.send('a')).expectReplies(['echo: a', 'a', 'xa'])
     const report = await t.reload([say('echo', 'ECHO: '), say('keep', '', 1), say('time', 't')])
-    expect(report).toMatchObject({ added: ['time'], removed: ['gone'], changed: ['echo'], unchanged: ['keep'], errors: [], notes: [] })
+    expect(report).toMatchObject({
+      added: ['time'],
+      removed: ['gone'],
+      changed: ['echo'],
+      unchanged: ['keep'],
+      errors: [],
+      notes: [],
+    })
     expect(report.swapMs).toBeGreaterThanOrEqual(0)
-    expect(describeReload(report)).toMatch(/^reloaded in \d+\.\d ms: added time; removed gone; changed echo \(options or code\); 1 unchanged$/)
+    expect(describeReload(report)).toMatch(
+      /^reloaded in \d+\.\d ms: added time; removed gone; changed echo \(options or code\); 1 unchanged$/,
+    )
     const after = await alice.send('b')
     expect(after.replies).toEqual(['ECHO: b', 'b', 'tb'])
     expect(t.chat.plugins().map((p) => p.name)).toEqual(['echo', 'keep', 'time'])
@@ -32,14 +41,25 @@ describe('chat.reload()', () => {
     const steps: string[] = []
     const t = await kit([traced(steps, 'a', 'v1'), traced(steps, 'b', 'v1')])
     await t.reload([traced(steps, 'a', 'v2'), traced(steps, 'c', 'v2')])
-    expect(steps).toEqual(['setup a v1', 'setup b v1', 'setup a v2', 'setup c v2', 'dispose b v1', 'dispose a v1 (reloading)'])
+    expect(steps).toEqual([
+      'setup a v1',
+      'setup b v1',
+      'setup a v2',
+      'setup c v2',
+      'dispose b v1',
+      'dispose a v1 (reloading)',
+    ])
   })
 
   it('aborts the old signal and clears the old timers', async () => {
     vi.useFakeTimers()
     let signal: AbortSignal | undefined
     let ticks = 0
-    const ticker = (every: number) => definePlugin({ name: 'ticker', setup: (ctx) => void ((signal ??= ctx.signal), ctx.setInterval(() => ticks++, every)) })
+    const ticker = (every: number) =>
+      definePlugin({
+        name: 'ticker',
+        setup: (ctx) => void ((signal ??= ctx.signal), ctx.setInterval(() => ticks++, every)),
+      })
     const t = await kit([ticker(100)])
     await vi.advanceTimersByTimeAsync(250)
     expect(ticks).toBe(2)
@@ -52,7 +72,17 @@ describe('chat.reload()', () => {
   it('keeps the old plugins running when a new setup fails, and disposes the new ones set up so far', async () => {
     const steps: string[] = []
     const t = await kit([traced(steps, 'a', 'v1'), say('echo', 'v1: ')])
-    const error = await t.reload([traced(steps, 'a', 'v2'), definePlugin({ name: 'bad', setup: () => { throw new Error('no database') } })]).catch((e: unknown) => e)
+    const error = await t
+      .reload([
+        traced(steps, 'a', 'v2'),
+        definePlugin({
+          name: 'bad',
+          setup: () => {
+            throw new Error('no database')
+          },
+        }),
+      ])
+      .catch((e: unknown) => e)
     expect(isChatError(error) && error.code).toBe('E_PLUGIN')
     expect((error as Error).message).toBe('Plugin "bad" failed to start: no database; the old plugins keep running')
     expect(steps).toEqual(['setup a v1', 'setup a v2', 'dispose a v2 (reloading)'])
@@ -63,9 +93,13 @@ describe('chat.reload()', () => {
   it('gives up a setup that hangs and keeps the old plugins', async () => {
     vi.useFakeTimers()
     const t = await kit({ plugins: [say('echo', 'v1: ')], hookTimeout: 200 })
-    const reloading = t.reload([definePlugin({ name: 'stuck', setup: () => new Promise<void>(() => {}) })]).catch((e: Error) => e.message)
+    const reloading = t
+      .reload([definePlugin({ name: 'stuck', setup: () => new Promise<void>(() => {}) })])
+      .catch((e: Error) => e.message)
     await vi.advanceTimersByTimeAsync(200)
-    expect(await reloading).toBe('Plugin "stuck" failed to start: its setup did not finish within 200 ms; the old plugins keep running')
+    expect(await reloading).toBe(
+      'Plugin "stuck" failed to start: its setup did not finish within 200 ms; the old plugins keep running',
+    )
     ;(await t.peer().send('x')).expectReply('v1: x')
   })
 
@@ -94,7 +128,11 @@ describe('chat.reload()', () => {
     let ready!: () => void
     const t = await kit([say('echo', 'old: ')])
     const alice = t.peer()
-    const slow = definePlugin({ name: 'echo', setup: () => new Promise<void>((resolve) => (ready = resolve)), inbound: (m, ctx) => ctx.reply(m, `new: ${m.text}`) })
+    const slow = definePlugin({
+      name: 'echo',
+      setup: () => new Promise<void>((resolve) => (ready = resolve)),
+      inbound: (m, ctx) => ctx.reply(m, `new: ${m.text}`),
+    })
     const reloading = t.reload([slow])
     const during = [await alice.send('1'), await alice.send('2'), await alice.send('3')]
     ready()
@@ -104,7 +142,14 @@ describe('chat.reload()', () => {
   })
 
   it('collects dispose errors of the old plugins and still swaps', async () => {
-    const t = await kit([definePlugin({ name: 'leaky', dispose: () => { throw new Error('cannot flush') } })])
+    const t = await kit([
+      definePlugin({
+        name: 'leaky',
+        dispose: () => {
+          throw new Error('cannot flush')
+        },
+      }),
+    ])
     const report = await t.reload([say('echo', '')])
     expect(report.errors.map((e) => [e.plugin, e.error.message])).toEqual([['leaky', 'cannot flush']])
     expect(t.events.some((e) => e.type === 'error' && e.hook === 'dispose' && e.plugin === 'leaky')).toBe(true)
@@ -115,7 +160,13 @@ describe('chat.reload()', () => {
     const steps: string[] = []
     const t = await kit([traced(steps, 'a', 'v1')])
     await Promise.all([t.reload([traced(steps, 'a', 'v2')]), t.reload([traced(steps, 'a', 'v3')])])
-    expect(steps).toEqual(['setup a v1', 'setup a v2', 'dispose a v1 (reloading)', 'setup a v3', 'dispose a v2 (reloading)'])
+    expect(steps).toEqual([
+      'setup a v1',
+      'setup a v2',
+      'dispose a v1 (reloading)',
+      'setup a v3',
+      'dispose a v2 (reloading)',
+    ])
   })
 })
 
@@ -123,7 +174,10 @@ describe('createChat() lifecycle edge cases', () => {
   it('lets a plugin send from setup: the datagram leaves once the chat is up', async () => {
     const t = await kit()
     const room = t.peer('room')
-    const greeter = await kit({ network: t.network, plugins: [definePlugin({ name: 'hello', setup: (ctx) => ctx.send('hello', room.address) })] })
+    const greeter = await kit({
+      network: t.network,
+      plugins: [definePlugin({ name: 'hello', setup: (ctx) => ctx.send('hello', room.address) })],
+    })
     await greeter.settle()
     expect(room.inbox).toEqual(['hello'])
     expect(greeter.events.filter((e) => e.type === 'error')).toEqual([])
@@ -131,13 +185,22 @@ describe('createChat() lifecycle edge cases', () => {
 
   it('switches a hook off after maxFailures throws in a row, for a cool-down or until the next reload', async () => {
     let calls = 0
-    const flaky = () => definePlugin({ name: 'flaky', inbound: () => { calls++; throw new Error('bad') } })
+    const flaky = () =>
+      definePlugin({
+        name: 'flaky',
+        inbound: () => {
+          calls++
+          throw new Error('bad')
+        },
+      })
     const t = await kit({ plugins: [flaky(), say('echo', '')], maxFailures: 3 })
     const alice = t.peer()
     for (let i = 0; i < 3; i++) (await alice.send('x')).expectReply('x')
     const off = t.events.findLast((e) => e.type === 'error')
     expect(off).toMatchObject({ plugin: 'flaky', hook: 'inbound' })
-    expect(off?.type === 'error' && off.error.message).toBe('its inbound hook failed 3 times in a row; switched off for 30 s (or until the next reload)')
+    expect(off?.type === 'error' && off.error.message).toBe(
+      'its inbound hook failed 3 times in a row; switched off for 30 s (or until the next reload)',
+    )
     const quiet = await alice.send('y')
     quiet.expectReply('y')
     expect(quiet.errors).toEqual([])
@@ -149,18 +212,42 @@ describe('createChat() lifecycle edge cases', () => {
 
   it('counts only failures in a row: a success starts the count again', async () => {
     let n = 0
-    const t = await kit({ plugins: [definePlugin({ name: 'odd', inbound: () => { if (++n % 2) throw new Error('odd') } })], maxFailures: 2 })
+    const t = await kit({
+      plugins: [
+        definePlugin({
+          name: 'odd',
+          inbound: () => {
+            if (++n % 2) throw new Error('odd')
+          },
+        }),
+      ],
+      maxFailures: 2,
+    })
     for (let i = 0; i < 6; i++) await t.peer().send('x')
     expect(n).toBe(6)
   })
 
   it('keeps dropping, never lets messages through, once a fail-closed hook is switched off', async () => {
-    const t = await kit({ plugins: [definePlugin({ name: 'auth', onError: 'drop', inbound: () => { throw new Error('no key') } }), say('echo', '')], maxFailures: 2 })
+    const t = await kit({
+      plugins: [
+        definePlugin({
+          name: 'auth',
+          onError: 'drop',
+          inbound: () => {
+            throw new Error('no key')
+          },
+        }),
+        say('echo', ''),
+      ],
+      maxFailures: 2,
+    })
     const alice = t.peer()
     await alice.send('a')
     await alice.send('b')
     const after = await alice.send('c')
-    expect(after.expectDrop().reason).toBe('its inbound hook is off after 2 failures in a row (the plugin fails closed)')
+    expect(after.expectDrop().reason).toBe(
+      'its inbound hook is off after 2 failures in a row (the plugin fails closed)',
+    )
     after.expectNoReply()
     expect(after.errors).toEqual([])
   })

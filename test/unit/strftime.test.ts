@@ -67,10 +67,18 @@ describe('strftime() directives and glibc flags, as Python prints them on Linux'
   it.each([
     ['%C %g %G %k %l', '20 26 2026  0 12', '20 26 2026 13  1'],
     ['%u %w %n%t|', '1 1 \n\t|', '1 1 \n\t|'],
-    ['%D %T %R %F %r', '01/05/26 00:07:09 00:07 2026-01-05 12:07:09 AM', '11/23/26 13:04:05 13:04 2026-11-23 01:04:05 PM'],
+    [
+      '%D %T %R %F %r',
+      '01/05/26 00:07:09 00:07 2026-01-05 12:07:09 AM',
+      '11/23/26 13:04:05 13:04 2026-11-23 01:04:05 PM',
+    ],
     ['%h %P %p', 'Jan am AM', 'Nov pm PM'],
     ['%_H %-H %^a %^A %#b %#p', ' 0 0 MON MONDAY JAN am', '13 13 MON MONDAY NOV pm'],
-    ['%10A|%-10A|%_5d|%05e|%3j|%1Y', '    Monday|    Monday|    5|00005|005|2026', '    Monday|    Monday|   23|00023|327|2026'],
+    [
+      '%10A|%-10A|%_5d|%05e|%3j|%1Y',
+      '    Monday|    Monday|    5|00005|005|2026',
+      '    Monday|    Monday|   23|00023|327|2026',
+    ],
     ['%Ey %EY %Od %OH %Oq', '26 2026 05 00 %Oq', '26 2026 23 13 %Oq'],
     ['%^10B|%010d|%#a', '   JANUARY|0000000005|MON', '  NOVEMBER|0000000023|MON'],
   ])('strftime(%j)', (pattern, first, second) => {

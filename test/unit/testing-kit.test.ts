@@ -19,14 +19,23 @@ describe('createTestChat()', () => {
 
   it('waits for async hooks and for replies that go through async outbound hooks', async () => {
     const t = await kit([
-      definePlugin({ name: 'slow', inbound: async (m, ctx) => { await Promise.resolve(); ctx.reply(m, m.text.toUpperCase()) } }),
+      definePlugin({
+        name: 'slow',
+        inbound: async (m, ctx) => {
+          await Promise.resolve()
+          ctx.reply(m, m.text.toUpperCase())
+        },
+      }),
       definePlugin({ name: 'sign', outbound: async (m) => ({ ...m, text: `${m.text} --bot` }) }),
     ])
     ;(await t.peer().send('hey')).expectReply('HEY --bot')
   })
 
   it('expectDrop() reports the plugin and reason; expectNoReply() passes when nothing came back', async () => {
-    const t = await kit([definePlugin({ name: 'filter', inbound: (m) => (m.text.includes('spam') ? drop('spam') : undefined) }), echo])
+    const t = await kit([
+      definePlugin({ name: 'filter', inbound: (m) => (m.text.includes('spam') ? drop('spam') : undefined) }),
+      echo,
+    ])
     const bob = t.peer('bob')
     const dropped = await bob.send('cheap spam')
     expect(dropped.expectDrop('spam').plugin).toBe('filter')
@@ -35,9 +44,19 @@ describe('createTestChat()', () => {
   })
 
   it('explains a failed expectation with what did happen', async () => {
-    const t = await kit([definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }), echo])
+    const t = await kit([
+      definePlugin({
+        name: 'broken',
+        inbound: () => {
+          throw new Error('boom')
+        },
+      }),
+      echo,
+    ])
     const delivery = await t.peer().send('x')
-    expect(() => delivery.expectReply('nope')).toThrow(/expected peer1 to get one reply "nope"; got\n {2}replies: "echo: x"[\s\S]*plugin "broken" \(inbound, 127.0.0.1:\d+\): boom/)
+    expect(() => delivery.expectReply('nope')).toThrow(
+      /expected peer1 to get one reply "nope"; got\n {2}replies: "echo: x"[\s\S]*plugin "broken" \(inbound, 127.0.0.1:\d+\): boom/,
+    )
     expect(() => delivery.expectDrop()).toThrow(/expected the message to be dropped/)
   })
 
@@ -45,7 +64,9 @@ describe('createTestChat()', () => {
     const twice = definePlugin({ name: 'twice', inbound: (m, ctx) => (ctx.reply(m, 'ok'), ctx.reply(m, 'ok')) })
     const t = await kit([twice])
     const delivery = await t.peer().send('x')
-    expect(() => delivery.expectReply('ok')).toThrow(/expected peer1 to get one reply "ok"; got\n {2}replies: "ok", "ok"/)
+    expect(() => delivery.expectReply('ok')).toThrow(
+      /expected peer1 to get one reply "ok"; got\n {2}replies: "ok", "ok"/,
+    )
     expect(() => delivery.expectReply()).toThrow(/to get one reply; got/)
     expect(() => delivery.expectReply('ok', { count: 3 })).toThrow(/to get 3 replies "ok"/)
     expect(delivery.expectReply('ok', { count: 2 })).toBe('ok')
@@ -67,7 +88,9 @@ describe('createTestChat()', () => {
     const bob = t.peer('bob')
     const delivery = await t.peer('alice').send('x')
     delivery.expectNoReply()
-    expect(() => delivery.expectNothingSent()).toThrow(/expected the chat to send nothing; got[\s\S]*sent to 127.0.0.1:\d+: "saw x"/)
+    expect(() => delivery.expectNothingSent()).toThrow(
+      /expected the chat to send nothing; got[\s\S]*sent to 127.0.0.1:\d+: "saw x"/,
+    )
     expect(bob.take()).toEqual(['saw x'])
   })
 
@@ -93,7 +116,10 @@ describe('createTestChat()', () => {
 
   it('a hook that hangs is given up after hookTimeout, on the fake clock', async () => {
     vi.useFakeTimers()
-    const t = await kit({ plugins: [definePlugin({ name: 'stuck', inbound: () => new Promise<void>(() => {}) })], hookTimeout: 100 })
+    const t = await kit({
+      plugins: [definePlugin({ name: 'stuck', inbound: () => new Promise<void>(() => {}) })],
+      hookTimeout: 100,
+    })
     const sending = t.peer().send('hi')
     await vi.advanceTimersByTimeAsync(100)
     const delivery = await sending

@@ -6,7 +6,9 @@ import { codec } from '../../plugins/index.ts'
 const traced = (plugins: Plugin<any>[]) => kit({ plugins, trace: true })
 
 const steps = (trace: { steps: Array<{ plugin: string; hook: string; did: string; detail?: string; ms: number }> }) =>
-  trace.steps.map(({ plugin, hook, did, detail }) => [plugin, hook, did, detail].filter((x) => x !== undefined).join(' '))
+  trace.steps.map(({ plugin, hook, did, detail }) =>
+    [plugin, hook, did, detail].filter((x) => x !== undefined).join(' '),
+  )
 
 describe('createChat({ trace: true })', () => {
   it('reports each hook that saw a message: what it did and how long it took', async () => {
@@ -15,15 +17,24 @@ describe('createChat({ trace: true })', () => {
       definePlugin({ name: 'look', inbound: () => undefined }),
       definePlugin({ name: 'shout', inbound: (m) => ({ ...m, text: m.text.toUpperCase() }) }),
       definePlugin({ name: 'tag', inbound: (m) => ({ ...m, meta: { ...m.meta, seen: true } }) }),
-      definePlugin({ name: 'broken', inbound: () => { throw new Error('boom') } }),
+      definePlugin({
+        name: 'broken',
+        inbound: () => {
+          throw new Error('boom')
+        },
+      }),
       definePlugin({ name: 'bot', inbound: async (m, ctx) => ctx.reply(m, 'ok') }),
     ])
     const delivery = await t.peer().send('hi')
     const inbound = delivery.traces.find((x) => x.direction === 'inbound')!
     expect(inbound).toMatchObject({ text: 'hi', outcome: 'delivered' })
     expect(steps(inbound)).toEqual([
-      'codec decode decoded utf-8', 'look inbound unchanged', 'shout inbound changed "HI"', 'tag inbound changed meta',
-      'broken inbound threw boom', 'bot inbound replied',
+      'codec decode decoded utf-8',
+      'look inbound unchanged',
+      'shout inbound changed "HI"',
+      'tag inbound changed meta',
+      'broken inbound threw boom',
+      'bot inbound replied',
     ])
     expect(inbound.steps.every((s) => s.ms >= 0)).toBe(true)
     const reply = delivery.traces.find((x) => x.direction === 'outbound')!
