@@ -1,7 +1,10 @@
 import type { Address } from './address.ts'
 import { ChatError } from './errors.ts'
 import type { ChatEventHandler } from './events.ts'
-import { isDrop, type Drop, type Message, type Outgoing, type Plugin, type PluginContext } from './types.ts'
+import { isDrop, type Drop } from './drop.ts'
+import type { Message, Outgoing } from './message.ts'
+import type { Plugin } from './plugin.ts'
+import type { PluginContext } from './plugin-context.ts'
 import { asError, dropping, type HookEntry, type PluginSet } from './_plugin-set.ts'
 
 export type Subject = Message | Outgoing

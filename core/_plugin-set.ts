@@ -6,7 +6,10 @@ import type { ChatEventHandler } from './events.ts'
 import { HOOKS, MESSAGE_HOOKS, REVERSED, type HookName } from './hooks.ts'
 import { orderPlugins } from './plugin.ts'
 import type { DisposeFailure } from './reload-report.ts'
-import type { Message, Peers, Plugin, PluginContext, Target } from './types.ts'
+import type { Message } from './message.ts'
+import type { Peers, Target } from './peers.ts'
+import type { Plugin } from './plugin.ts'
+import type { PluginContext } from './plugin-context.ts'
 
 /** One plugin at run time: the plugin, its options, its context, and the end of its lifetime. */
 export interface RunningPlugin {

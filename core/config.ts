@@ -4,7 +4,7 @@ import { ChatError } from './errors.ts'
 import { didYouMean } from './suggest.ts'
 import { findUnknownKey, type UnknownKey } from './unknown-keys.ts'
 import { HOOK_NAMES } from './hooks.ts'
-import type { Plugin } from './types.ts'
+import type { Plugin } from './plugin.ts'
 import { parseGroup, type GroupOptions } from './runtime/group.ts'
 import { LimitsSchema, type Limits, type LimitsInput } from './limits.ts'
 

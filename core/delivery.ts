@@ -1,7 +1,7 @@
 import { formatAddress } from './address.ts'
 import { describeEvent } from './events.ts'
 import type { ChatEvent } from './events.ts'
-import type { Message } from './types.ts'
+import type { Message } from './message.ts'
 import type { Trace } from './trace.ts'
 
 /** A line a plugin logged through `ctx.logger`. */

@@ -1,7 +1,7 @@
 import { formatAddress, type Address } from './address.ts'
 import { describeError } from './errors.ts'
 import type { Trace } from './trace.ts'
-import type { Message } from './types.ts'
+import type { Message } from './message.ts'
 import type { GuardCounts } from './guard.ts'
 
 /** Everything a chat reports, for the CLI's terminal and `--json` output or a host program. */

@@ -5,10 +5,10 @@ export type { Address } from './address.ts'
 export type { GroupOptions } from './runtime/group.ts'
 export type { ChatConfig, ResolvedConfig, ResolvedPlugin } from './config.ts'
 export type { Chat, ChatOptions } from './chat.ts'
-export type { PluginInfo } from './plugin.ts'
+export type { Plugin, PluginInfo } from './plugin.ts'
 export type { DisposeFailure, ReloadReport } from './reload-report.ts'
 export type { Trace, TraceStep } from './trace.ts'
-export type { AnyHookName } from './hooks.ts'
+export type { AnyHookName, HookName } from './hooks.ts'
 export type { ChatEvent, ChatEventHandler } from './events.ts'
 export type { ChatErrorCode } from './errors.ts'
 export type { GuardCounts } from './guard.ts'
@@ -16,24 +16,14 @@ export type { Limits, LimitsInput } from './limits.ts'
 export type { SourceBucketsOptions } from './source-buckets.ts'
 export type { SendBudgetOptions } from './send-budget.ts'
 export type { InferOutput, StandardIssue, StandardResult, StandardSchema } from './standard-schema.ts'
-export type {
-  Decoded,
-  Drop,
-  HookName,
-  InboundResult,
-  Message,
-  Meta,
-  Outgoing,
-  OutboundResult,
-  Peers,
-  Plugin,
-  PluginContext,
-  PluginHooks,
-  Target,
-} from './types.ts'
+export type { Decoded, Message, Meta, Outgoing } from './message.ts'
+export type { Drop } from './drop.ts'
+export type { InboundResult, OutboundResult, PluginHooks } from './plugin-hooks.ts'
+export type { Peers, Target } from './peers.ts'
+export type { PluginContext } from './plugin-context.ts'
 
 export { defineConfig, resolveConfig } from './config.ts'
-export { drop, isDrop } from './types.ts'
+export { drop, isDrop } from './drop.ts'
 export { createChat } from './chat.ts'
 export { describeEvent } from './events.ts'
 export { definePlugin } from './plugin.ts'

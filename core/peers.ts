@@ -2,7 +2,21 @@ import { formatAddress, parseHostPort } from './address.ts'
 import { ChatError } from './errors.ts'
 import type { Address } from './address.ts'
 import type { UdpTransport } from './runtime/types.ts'
-import type { Peers } from './types.ts'
+
+/** Contacts: names and addresses, both ways. */
+export interface Peers {
+  /** The address of a contact, if the name is known. */
+  get(name: string): Address | undefined
+  /** The contact name of an address, if it has one. */
+  nameOf(address: Pick<Address, 'host' | 'port'>): string | undefined
+  /** Adds or replaces a contact. */
+  set(name: string, address: Address): void
+  /** Every contact, in the order they were added. */
+  entries(): Array<[name: string, address: Address]>
+}
+
+/** Where a message can go: a contact name, `HOST:PORT`, or an address. */
+export type Target = string | Address
 
 const key = (address: Pick<Address, 'host' | 'port'>) => `${address.host}|${address.port}`
 

@@ -1,6 +1,28 @@
 import type { ResolvedPlugin } from './config.ts'
 import { HOOKS, HOOK_NAMES, type HookName } from './hooks.ts'
-import type { Plugin } from './types.ts'
+import type { PluginHooks } from './plugin-hooks.ts'
+import type { StandardSchema } from './standard-schema.ts'
+
+/** A plugin: a name, optional options with their schema, and hooks. */
+export interface Plugin<Options = unknown> extends PluginHooks<Options> {
+  /** Shown in logs, traces and `/plugins`; also the key of the plugin's store. */
+  name: string
+  /** Runs before (`pre`) or after (`post`) the plugins without it; config order otherwise. */
+  enforce?: 'pre' | 'post'
+  /**
+   * What happens to a message when one of this plugin's hooks throws: `skip` passes it on
+   * unchanged, `drop` stops it (a filter such as auth must fail closed).
+   * @default 'skip'
+   */
+  onError?: 'skip' | 'drop'
+  /**
+   * A schema for `options` (valibot's, or any Standard Schema: zod, arktype...); checked with the
+   * rest of the config, before any setup. Its output type becomes `ctx.options`.
+   */
+  schema?: StandardSchema<unknown, Options>
+  /** The options as the user wrote them. */
+  options?: unknown
+}
 
 /**
  * Identity: gives a plugin its types. With a `schema`, `ctx.options` has the schema's output type.

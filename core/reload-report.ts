@@ -1,5 +1,5 @@
 import { HOOK_NAMES } from './hooks.ts'
-import type { Plugin } from './types.ts'
+import type { Plugin } from './plugin.ts'
 
 /** A plugin and its options, as a reload compares them. */
 type Compared = { readonly plugin: Plugin; readonly options: unknown }

@@ -1,7 +1,9 @@
 import type { Address } from './address.ts'
 import { describeError } from './errors.ts'
 import type { HookName } from './hooks.ts'
-import { isDrop, type Message, type Outgoing, type Plugin } from './types.ts'
+import { isDrop } from './drop.ts'
+import type { Message, Outgoing } from './message.ts'
+import type { Plugin } from './plugin.ts'
 
 /** What one hook did with one message. */
 export interface TraceStep {

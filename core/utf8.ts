@@ -1,5 +1,5 @@
 import { encodeText } from './runtime/text.ts'
-import type { Decoded } from './types.ts'
+import type { Decoded } from './message.ts'
 
 const strict = new TextDecoder('utf-8', { fatal: true })
 const lenient = new TextDecoder('utf-8')
