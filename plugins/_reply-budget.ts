@@ -2,16 +2,28 @@ import * as v from 'valibot'
 import { SourceBuckets, type Message, type PluginContext } from '../core/index.ts'
 
 /** The options of a bot that limits its replies per peer (autoReply, timeServer). */
-export const ReplyLimit = {
+export interface ReplyLimitOptions {
   /**
    * At most this many replies to one address (whatever its port) at once, given back over
    * `window` ms; past it the address is not answered until some come back. Stops two bots from
    * answering each other forever (the chat's own `limits.answers` applies as well).
    * @default 10
    */
-  maxReplies: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
+  maxReplies?: number
   /** @default 1000 */
+  window?: number
+}
+
+/** The schema entries of `ReplyLimitOptions`, spread into a bot's options schema. */
+export const ReplyLimit = {
+  maxReplies: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
   window: v.optional(v.pipe(v.number(), v.minValue(1)), 1000),
+}
+
+/** A bot's reply budget: `allow` takes one reply to a message's sender, or says no. */
+export interface ReplyBudget {
+  allow(message: Message, ctx: PluginContext<{ maxReplies: number; window: number }>): boolean
+  clear(): void
 }
 
 /** How often one address is warned about, at most. */
@@ -22,7 +34,7 @@ const WARN_MS = 10_000
  * `window` ms, in a fixed-size table (constant cost however many peers write; rotating ports
  * does not get around it). Warns at most every 10 s.
  */
-export function replyBudget() {
+export function replyBudget(): ReplyBudget {
   let buckets: SourceBuckets | undefined
   let warnedAt = -Infinity
   return {

@@ -1,6 +1,7 @@
 import * as v from 'valibot'
-import { definePlugin, type Message } from '../core/index.ts'
-import { ReplyLimit, replyBudget } from './_reply-budget.ts'
+import { definePlugin, type Message, type Plugin } from '../core/index.ts'
+import type { Agree, WithDefaults } from './_options.ts'
+import { ReplyLimit, replyBudget, type ReplyLimitOptions } from './_reply-budget.ts'
 
 /** Makes the reply from the message and, for a RegExp rule, its match. */
 export type ReplyFunction = (message: Message, match: RegExpExecArray | undefined) => string | undefined | void
@@ -16,16 +17,26 @@ const Rule = v.tuple(
   'a rule: [match, reply]',
 )
 
-const Options = v.object({
+/** The options of `autoReply()`. */
+export interface AutoReplyOptions extends ReplyLimitOptions {
   /** `[match, reply]` pairs, first match wins. A string matches the whole (trimmed) text; a RegExp anywhere. `$1`, `$&` in a reply string expand from the match. */
+  rules: Array<[string | RegExp, string | ReplyFunction]>
+}
+
+/** `autoReply()`'s options with their defaults (its `ctx.options`). */
+export type AutoReplySettings = WithDefaults<AutoReplyOptions, 'maxReplies' | 'window'>
+
+const Options = v.object({
   rules: v.array(Rule, 'an array of [match, reply] rules'),
   ...ReplyLimit,
 })
-
-export type AutoReplyOptions = v.InferInput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, AutoReplyOptions>,
+  Agree<v.InferOutput<typeof Options>, AutoReplySettings>,
+]
 
 /** A bot: answers messages that match a rule. */
-export function autoReply(options: AutoReplyOptions) {
+export function autoReply(options: AutoReplyOptions): Plugin<AutoReplySettings> {
   const budget = replyBudget()
   return definePlugin({
     name: 'autoReply',

@@ -1,6 +1,6 @@
 import * as iconvModule from 'iconv-lite'
 import * as v from 'valibot'
-import { decodeUtf8, definePlugin, encodeUtf8 } from '../core/index.ts'
+import { decodeUtf8, definePlugin, encodeUtf8, type Plugin } from '../core/index.ts'
 import { hexCodec } from './_hex-codec.ts'
 import { kindOf, markKind } from './_kind.ts'
 
@@ -37,7 +37,7 @@ export function isCodec(plugin: unknown): boolean {
  * the text is hex pairs, one per byte (`68 69 0d 0a`), in and out.
  * @param encoding @default 'utf-8'
  */
-export function codec(encoding: string = 'utf-8') {
+export function codec(encoding: string = 'utf-8'): Plugin<string> | Plugin<undefined> {
   if (encoding.trim().toLowerCase() === 'hex') return markKind(hexCodec(), 'codec')
   const plugin = definePlugin({
     name: 'codec',

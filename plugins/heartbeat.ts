@@ -8,8 +8,10 @@ import {
   type Address,
   type InboundResult,
   type Message,
+  type Plugin,
   type PluginContext,
 } from '../core/index.ts'
+import type { Agree, WithDefaults } from './_options.ts'
 
 /** What the heartbeat client tells about its relay. */
 export type RelayStatus =
@@ -23,37 +25,58 @@ const AddressSchema = v.object({
   family: v.picklist(['IPv4', 'IPv6']),
 })
 
-const Options = v.object({
+/** The options of `heartbeat()`. */
+export interface HeartbeatOptions {
   /** The relay: a contact name, `HOST:PORT`, or an address. */
-  to: v.union(
-    [v.pipe(v.string(), v.minLength(1)), AddressSchema],
-    'a contact name, HOST:PORT, or { host, port, family }',
-  ),
+  to: string | Address
   /** Seconds between heartbeats. @default 10 */
-  interval: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 10),
+  interval?: number
   /** The heartbeat datagram. @default '^hb^' */
-  text: v.optional(v.string('a string'), '^hb^'),
+  text?: string
   /** Sent to the relay when the plugin stops; `false` sends nothing. @default 'quit' */
-  quit: v.optional(v.union([v.string(), v.literal(false)], 'a string or false'), 'quit'),
+  quit?: string | false
   /** What the relay says when it closes the room. @default 'Bye!' */
-  bye: v.optional(v.string('a string'), 'Bye!'),
+  bye?: string
   /** After this many intervals without a datagram from the relay, it is reported silent. @default 3 */
-  silentAfter: v.optional(
-    v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')),
-    3,
-  ),
+  silentAfter?: number
   /**
    * The relay is one of proven members (`relay({ members: 'proven' })`): a `Bye!` is believed only
    * with this member's cookie, even before the first cookie has come. Without it, a plain `Bye!`
    * is believed until the relay sends a cookie. @default false
    */
-  proven: v.optional(v.boolean('true or false'), false),
+  proven?: boolean
   /** Hears when the relay goes silent, answers again, or says `Bye!`; by default they are logged. */
+  onStatus?: (status: RelayStatus) => void
+}
+
+/** `heartbeat()`'s options with their defaults (its `ctx.options`). */
+export type HeartbeatSettings = WithDefaults<
+  HeartbeatOptions,
+  'interval' | 'text' | 'quit' | 'bye' | 'silentAfter' | 'proven'
+>
+
+const Options = v.object({
+  to: v.union(
+    [v.pipe(v.string(), v.minLength(1)), AddressSchema],
+    'a contact name, HOST:PORT, or { host, port, family }',
+  ),
+  interval: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 10),
+  text: v.optional(v.string('a string'), '^hb^'),
+  quit: v.optional(v.union([v.string(), v.literal(false)], 'a string or false'), 'quit'),
+  bye: v.optional(v.string('a string'), 'Bye!'),
+  silentAfter: v.optional(
+    v.pipe(v.number(), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')),
+    3,
+  ),
+  proven: v.optional(v.boolean('true or false'), false),
   onStatus: v.optional(v.custom<(status: RelayStatus) => void>((x) => typeof x === 'function', 'a function')),
 })
 
-export type HeartbeatOptions = v.InferInput<typeof Options>
-type Resolved = v.InferOutput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, HeartbeatOptions>,
+  Agree<v.InferOutput<typeof Options>, HeartbeatSettings>,
+]
+type Resolved = HeartbeatSettings
 
 /**
  * The relay as an address when it can be known without a lookup (an address, a contact, an IP
@@ -81,7 +104,7 @@ function relayTarget(ctx: PluginContext<Resolved>): Address | string {
  * front of every datagram to the relay, its own and the chat's; from then on it believes a
  * `Bye!` only when the cookie comes with it, so nobody else can close the room for this member.
  */
-export function heartbeat(options: HeartbeatOptions) {
+export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> {
   // Set in setup, where the relay's address and the reporter are known.
   let heard: (message: Message) => InboundResult = () => {}
   let target: Address | string = ''

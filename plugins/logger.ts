@@ -1,28 +1,41 @@
 import * as v from 'valibot'
-import { definePlugin, formatAddress, type Address, type Message } from '../core/index.ts'
+import { definePlugin, formatAddress, type Address, type Message, type Plugin } from '../core/index.ts'
+import type { Agree, WithDefaults } from './_options.ts'
 import { BACKLOG_CHARS, BatchedFile, type WriteTrouble } from './_batched-file.ts'
 import { jsonChars } from './_jsonl.ts'
 
+/** The options of `logger()`. */
+export interface LoggerOptions {
+  /** A JSONL transcript: one line per message received or sent. */
+  file?: string
+  /** Log each message through the console logger too. @default true without `file`, false with it */
+  console?: boolean
+  /** Write the transcript at least this often, in ms (lines are batched). @default 200 */
+  flushInterval?: number
+}
+
+/** `logger()`'s options with their defaults (its `ctx.options`). */
+export type LoggerSettings = WithDefaults<LoggerOptions, 'flushInterval'>
+
 const Options = v.optional(
   v.object({
-    /** A JSONL transcript: one line per message received or sent. */
     file: v.optional(v.pipe(v.string('a file path'), v.minLength(1, 'a file path'))),
-    /** Log each message through the console logger too. @default true without `file`, false with it */
     console: v.optional(v.boolean('true or false')),
-    /** Write the transcript at least this often, in ms (lines are batched). @default 200 */
     flushInterval: v.optional(v.pipe(v.number(), v.minValue(1)), 200),
   }),
   {},
 )
-
-export type LoggerOptions = v.InferInput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, LoggerOptions | undefined>,
+  Agree<v.InferOutput<typeof Options>, LoggerSettings>,
+]
 
 /**
  * Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on
  * shutdown). A write that fails is reported once; its lines wait (up to 8 Mi chars) to be written
  * again, and the count of lines that never were is reported at the end.
  */
-export function logger(options?: LoggerOptions) {
+export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
   let transcript: BatchedFile | undefined
   let toConsole = false
   // Lines are built by hand from parts kept while they repeat: JSON.stringify of each piece,

@@ -2,22 +2,49 @@ import { hostname } from 'node:os'
 import type { Msg } from '@nats-io/nats-core'
 import type { NodeConnectionOptions } from '@nats-io/transport-node'
 import * as v from 'valibot'
-import { definePlugin, drop, type Message, type PluginContext } from '../core/index.ts'
+import { definePlugin, drop, type Message, type Plugin, type PluginContext } from '../core/index.ts'
 import { getRuntimeKey } from '../core/transport.ts'
 import { decodeLine, encodeLine, SequenceWindow, type BridgedLine } from './_bridge-wire.ts'
 import { openLink, type Link } from './_nats-link.ts'
+import type { Agree, WithDefaults } from './_options.ts'
 import { askWho, whoAnswer } from './_nats-who.ts'
 import { roomOf, type RelayRoom } from './relay.ts'
 
 const SUBJECT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/
 
-const Options = v.object({
+/** The options of `natsBridge()`. */
+export interface NatsBridgeOptions {
   /** The `relay()` plugin of this config whose room is bridged: `const room = relay()`, then `natsBridge({ relay: room })`. */
+  relay: object
+  /** The NATS server(s): `HOST:PORT` or `nats://`/`tls://` URLs; more than one for a cluster. @default '127.0.0.1:4222' */
+  servers?: string | string[]
+  /** The room's subject: every relay bridging the same subject shares the room; `/who` asks on `SUBJECT.who`. @default 'udpchat.room.lobby' */
+  subject?: string
+  /** This relay's name as other relays show it (`{relay}`). @default 'HOSTNAME:PORT' of this relay */
+  name?: string
+  /** How a line from another relay names its sender, as `{from}` of the relay's format: `{from}` and `{relay}` are filled in. @default '{from}@{relay}' */
+  label?: string
+  /** The line with which a member asks who is in the room on every relay; `false` lets it through as a line. @default '/who' */
+  who?: string | false
+  /** How long `/who` waits for the other relays, in ms. @default 500 */
+  whoWait?: number
+  /** Seconds between attempts while the broker cannot be reached. @default 2 */
+  retry?: number
+  /** Passed to the NATS client as they are: `user`/`pass`, `token`, `tls` ({ caFile, certFile, keyFile }), `authenticator`, `pingInterval`... */
+  nats?: Partial<NodeConnectionOptions>
+}
+
+/** `natsBridge()`'s options with their defaults (its `ctx.options`). */
+export type NatsBridgeSettings = WithDefaults<
+  NatsBridgeOptions,
+  'servers' | 'subject' | 'label' | 'who' | 'whoWait' | 'retry' | 'nats'
+>
+
+const Options = v.object({
   relay: v.custom<object>(
     (x) => roomOf(x) !== undefined,
     'the relay() plugin of this config (`const room = relay()`, then `relay: room`)',
   ),
-  /** The NATS server(s): `HOST:PORT` or `nats://`/`tls://` URLs; more than one for a cluster. @default '127.0.0.1:4222' */
   servers: v.optional(
     v.union(
       [v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))],
@@ -25,7 +52,6 @@ const Options = v.object({
     ),
     '127.0.0.1:4222',
   ),
-  /** The room's subject: every relay bridging the same subject shares the room; `/who` asks on `SUBJECT.who`. @default 'udpchat.room.lobby' */
   subject: v.optional(
     v.pipe(
       v.string(),
@@ -33,17 +59,11 @@ const Options = v.object({
     ),
     'udpchat.room.lobby',
   ),
-  /** This relay's name as other relays show it (`{relay}`). @default 'HOSTNAME:PORT' of this relay */
   name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64, 'a name of at most 64 characters'))),
-  /** How a line from another relay names its sender, as `{from}` of the relay's format: `{from}` and `{relay}` are filled in. @default '{from}@{relay}' */
   label: v.optional(v.string('a template string such as `{from}@{relay}`'), '{from}@{relay}'),
-  /** The line with which a member asks who is in the room on every relay; `false` lets it through as a line. @default '/who' */
   who: v.optional(v.union([v.pipe(v.string(), v.minLength(1)), v.literal(false)], 'a string or false'), '/who'),
-  /** How long `/who` waits for the other relays, in ms. @default 500 */
   whoWait: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(10_000)), 500),
-  /** Seconds between attempts while the broker cannot be reached. @default 2 */
   retry: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 2),
-  /** Passed to the NATS client as they are: `user`/`pass`, `token`, `tls` ({ caFile, certFile, keyFile }), `authenticator`, `pingInterval`... */
   nats: v.optional(
     v.custom<Partial<NodeConnectionOptions>>(
       (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
@@ -53,8 +73,11 @@ const Options = v.object({
   ),
 })
 
-export type NatsBridgeOptions = v.InferInput<typeof Options>
-type Resolved = v.InferOutput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, NatsBridgeOptions>,
+  Agree<v.InferOutput<typeof Options>, NatsBridgeSettings>,
+]
+type Resolved = NatsBridgeSettings
 
 /** The counts a bridge reports (`--json` status events): what crossed, what could not. */
 export interface BridgeCounts {
@@ -107,7 +130,7 @@ function sharedOf(store: Map<string, unknown>): Shared {
  * members stay each relay's own; `/who` counts them across relays. With the broker down the
  * relay serves its members and counts what it could not forward.
  */
-export function natsBridge(options: NatsBridgeOptions) {
+export function natsBridge(options: NatsBridgeOptions): Plugin<NatsBridgeSettings> {
   let link: Link | undefined
   let unlisten = () => {}
   let room: RelayRoom

@@ -1,28 +1,44 @@
 import * as v from 'valibot'
-import { definePlugin, drop, formatAddress, type Address } from '../core/index.ts'
+import { definePlugin, drop, formatAddress, type Address, type Plugin } from '../core/index.ts'
+import type { Agree, WithDefaults } from './_options.ts'
 
 /** The announcement on the wire: `^here^ NICK` every interval, `^gone^ NICK` on the way out. */
 const HERE = '^here^ '
 const GONE = '^gone^ '
 const NICK = /^[^\x00-\x1f\x7f]{1,32}$/
 
-const Options = v.object({
+/** The options of `presence()`. */
+export interface PresenceOptions {
   /** Our nickname, announced to `to`; without it, we only listen (a relay's members can still name themselves). */
-  name: v.optional(v.pipe(v.string('a nickname (string)'), v.regex(NICK, 'a nickname of 1-32 printable characters'))),
+  name?: string
   /** Where announcements go: a broadcast address, a multicast group or a contact. @default '255.255.255.255:7788' */
+  to?: string
+  /** Milliseconds between announcements. @default 5000 */
+  every?: number
+  /** Forget a member not heard from for this long, in ms. @default 2.5 times `every` */
+  forgetAfter?: number
+  /** The most members kept; past it, newcomers are not listed until someone is forgotten. @default 1024 */
+  maxMembers?: number
+}
+
+/** `presence()`'s options with their defaults (its `ctx.options`). */
+export type PresenceSettings = WithDefaults<PresenceOptions, 'to' | 'every' | 'maxMembers'>
+
+const Options = v.object({
+  name: v.optional(v.pipe(v.string('a nickname (string)'), v.regex(NICK, 'a nickname of 1-32 printable characters'))),
   to: v.optional(
     v.pipe(v.string('HOST:PORT or a contact name'), v.minLength(1, 'HOST:PORT or a contact name')),
     '255.255.255.255:7788',
   ),
-  /** Milliseconds between announcements. @default 5000 */
   every: v.optional(v.pipe(v.number('a number of milliseconds'), v.integer(), v.minValue(50, 'at least 50 ms')), 5000),
-  /** Forget a member not heard from for this long, in ms. @default 2.5 times `every` */
   forgetAfter: v.optional(v.pipe(v.number('a number of milliseconds'), v.integer(), v.minValue(1))),
-  /** The most members kept; past it, newcomers are not listed until someone is forgotten. @default 1024 */
   maxMembers: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1024),
 })
 
-export type PresenceOptions = v.InferInput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, PresenceOptions>,
+  Agree<v.InferOutput<typeof Options>, PresenceSettings>,
+]
 
 /** One member around: its nickname, where it speaks from, when it was last heard (ms since the epoch). */
 export interface PresenceMember {
@@ -46,7 +62,7 @@ export function membersOf(plugin: unknown): PresenceMember[] {
  * name themselves by sending `^here^ NICK`). A member not heard for `forgetAfter` is forgotten;
  * one that says `^gone^` at once. Announcements are not shown as messages.
  */
-export function presence(options: PresenceOptions = {}) {
+export function presence(options: PresenceOptions = {}): Plugin<PresenceSettings> {
   // Set up from the plugin's store, which a reload keeps: the table outlives this instance.
   let members: Table = new Map()
   const plugin = definePlugin({

@@ -8,14 +8,15 @@ import {
   type Address,
   type Drop,
   type Message,
+  type Plugin,
   type PluginContext,
 } from '../core/index.ts'
 import { COOKIE, COOKIE_NOTICE, createCookies, sameText, type Cookies } from './_cookie.ts'
-import { Options, type RelayOptions, type Resolved } from './_relay-options.ts'
+import { Options, type RelayOptions, type RelaySettings, type Resolved } from './_relay-options.ts'
 import { kindOf, markKind } from './_kind.ts'
 import { sourceOf } from './_source.ts'
 
-export type { RelayFormat, RelayOptions } from './_relay-options.ts'
+export type { RelayFormat, RelayOptions, RelaySettings } from './_relay-options.ts'
 
 /**
  * What a bridge sees of a relay (`roomOf(relay())`): its live members, its line format, and each
@@ -83,7 +84,7 @@ const ANYONE = { host: '*' }
  * cookie), leaves with `quit`, and is dropped after `timeout` seconds of silence; every other
  * datagram is broadcast to every live member, the sender included. On shutdown each member gets `Bye!`.
  */
-export function relay(options?: RelayOptions) {
+export function relay(options?: RelayOptions): Plugin<RelaySettings> {
   let room: Room = { members: new Map(), perSource: new Map(), cookies: createCookies() }
   const notices = new SourceBuckets(NOTICES)
   // One bucket for everyone: every source is counted as the same one.

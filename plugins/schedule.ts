@@ -1,28 +1,45 @@
 import * as v from 'valibot'
-import { definePlugin } from '../core/index.ts'
+import { definePlugin, type Plugin } from '../core/index.ts'
+import type { Agree, WithDefaults } from './_options.ts'
+
+/** The options of `schedule()`. */
+export interface ScheduleOptions {
+  /** Where each datagram goes: a contact name or HOST:PORT. */
+  to: string
+  /** The text; `{seq}` becomes 1, 2, ... and `{time}` the local time (`HH:MM:SS`). */
+  text: string
+  /** Milliseconds between sends (at least 10). */
+  every: number
+  /** Stop after this many sends; forever when left out. */
+  times?: number
+  /** Send the first one at once, rather than after one interval. @default false */
+  now?: boolean
+  /** Where the time comes from; for tests. @default () => new Date() */
+  clock?: () => Date
+}
+
+/** `schedule()`'s options with their defaults (its `ctx.options`). */
+export type ScheduleSettings = WithDefaults<ScheduleOptions, 'now'>
 
 const Options = v.object({
-  /** Where each datagram goes: a contact name or HOST:PORT. */
   to: v.pipe(v.string('a contact name or HOST:PORT'), v.minLength(1, 'a contact name or HOST:PORT')),
-  /** The text; `{seq}` becomes 1, 2, ... and `{time}` the local time (`HH:MM:SS`). */
   text: v.string('the text to send (string)'),
-  /** Milliseconds between sends (at least 10). */
   every: v.pipe(
     v.number('a number of milliseconds'),
     v.integer('a whole number of milliseconds'),
     v.minValue(10, 'at least 10 ms'),
   ),
-  /** Stop after this many sends; forever when left out. */
   times: v.optional(
     v.pipe(v.number('a number of sends'), v.integer('a whole number of sends'), v.minValue(1, 'at least 1 send')),
   ),
-  /** Send the first one at once, rather than after one interval. @default false */
   now: v.optional(v.boolean('true or false'), false),
-  /** Where the time comes from; for tests. @default () => new Date() */
   clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
 })
 
-export type ScheduleOptions = v.InferInput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, ScheduleOptions>,
+  Agree<v.InferOutput<typeof Options>, ScheduleSettings>,
+]
 
 /** `{seq}` (1, 2, ...) and `{time}` (HH:MM:SS, local) in a repeated text; nothing else changes. */
 export function fillPlaceholders(text: string, seq: number, now = new Date()): string {
@@ -36,7 +53,7 @@ export function fillPlaceholders(text: string, seq: number, now = new Date()): s
  * assistant's "send every N ms" does. The timer is the plugin's own: it stops when the chat
  * closes and when a reload replaces the plugin; the count (`{seq}`, one per target) goes on across a reload.
  */
-export function schedule(options: ScheduleOptions) {
+export function schedule(options: ScheduleOptions): Plugin<ScheduleSettings> {
   return definePlugin({
     name: 'schedule',
     schema: Options,

@@ -1,6 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import * as v from 'valibot'
-import { definePlugin, drop, type Message } from '../core/index.ts'
+import { definePlugin, drop, type Message, type Plugin } from '../core/index.ts'
+import type { Agree } from './_options.ts'
 import { ReplayWindow } from './_replay-window.ts'
 import { seal, unseal } from './_signature.ts'
 
@@ -17,18 +18,24 @@ const KeyId = v.pipe(
   v.regex(/^[\x21-\x7e]{1,64}$/, 'a key id of 1-64 printable ASCII characters, no spaces'),
 )
 
+/** The options of `signed()`. */
+export interface SignedOptions {
+  /**
+   * The room's keys, by key id: a secret (16 characters or more), or `{ secret, name }`. The
+   * sender of a datagram is shown by its key's name (the id unless `name` says otherwise), so
+   * one person can have keys `alice-1` and `alice-2` named `alice` while keys rotate.
+   */
+  keys: Record<string, string | { secret: string; name?: string }>
+  /** The id of the key this side signs with; each sender (relay and members alike) has its own. */
+  as: string
+}
+
 const Options = v.pipe(
   v.object({
-    /**
-     * The room's keys, by key id: a secret (16 characters or more), or `{ secret, name }`. The
-     * sender of a datagram is shown by its key's name (the id unless `name` says otherwise), so
-     * one person can have keys `alice-1` and `alice-2` named `alice` while keys rotate.
-     */
     keys: v.pipe(
       v.record(KeyId, Key),
       v.check((keys) => Object.keys(keys).length > 0, 'at least one key'),
     ),
-    /** The id of the key this side signs with; each sender (relay and members alike) has its own. */
     as: KeyId,
   }),
   v.forward(
@@ -37,7 +44,10 @@ const Options = v.pipe(
   ),
 )
 
-export type SignedOptions = v.InferInput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, SignedOptions>,
+  Agree<v.InferOutput<typeof Options>, SignedOptions>,
+]
 
 interface Keys {
   byId: Map<string, { secret: KeyObject; name: string }>
@@ -59,7 +69,7 @@ interface State {
  * is dropped before any other plugin sees it. A message's sender is named by its key (`meta.peer`),
  * which the relay shows instead of HOST:PORT. Not encryption: anyone on the path can read the text.
  */
-export function signed(options: SignedOptions) {
+export function signed(options: SignedOptions): Plugin<SignedOptions> {
   let keys: Keys | undefined
   // Sequence numbers start at the clock (ms x 1024) so that a restarted sender goes on above what it sent before.
   let state: State = { seq: Date.now() * 1024, windows: new Map(), signers: new WeakMap() }

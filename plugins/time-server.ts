@@ -1,22 +1,38 @@
 import * as v from 'valibot'
-import { definePlugin, drop } from '../core/index.ts'
-import { ReplyLimit, replyBudget } from './_reply-budget.ts'
+import { definePlugin, drop, type Plugin } from '../core/index.ts'
+import type { Agree, WithDefaults } from './_options.ts'
+import { ReplyLimit, replyBudget, type ReplyLimitOptions } from './_reply-budget.ts'
 import { strftime } from './_strftime.ts'
+
+/** The options of `timeServer()`. */
+export interface TimeServerOptions extends ReplyLimitOptions {
+  /** The pattern used when a request is empty (or only a line ending). @default '%Y-%m-%d %X' */
+  defaultFormat?: string
+  /** Where the time comes from; for tests. @default () => new Date() */
+  clock?: () => Date
+  /** The longest answer, in chars: a pattern that would make a longer one gets none (a drop, with its reason). @default 8192 */
+  maxLength?: number
+}
+
+/** `timeServer()`'s options with their defaults (its `ctx.options`). */
+export type TimeServerSettings = WithDefaults<
+  TimeServerOptions,
+  'defaultFormat' | 'maxLength' | 'maxReplies' | 'window'
+>
 
 const Options = v.optional(
   v.object({
-    /** The pattern used when a request is empty (or only a line ending). @default '%Y-%m-%d %X' */
     defaultFormat: v.optional(v.string('a strftime pattern'), '%Y-%m-%d %X'),
-    /** Where the time comes from; for tests. @default () => new Date() */
     clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
-    /** The longest answer, in chars: a pattern that would make a longer one gets none (a drop, with its reason). @default 8192 */
     maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16_376)), 8192),
     ...ReplyLimit,
   }),
   {},
 )
-
-export type TimeServerOptions = v.InferInput<typeof Options>
+type _Checked = [
+  Agree<v.InferInput<typeof Options>, TimeServerOptions | undefined>,
+  Agree<v.InferOutput<typeof Options>, TimeServerSettings>,
+]
 
 const LINE_END = /\r?\n$/
 
@@ -27,7 +43,7 @@ const LINE_END = /\r?\n$/
  * one address at most `maxReplies` times per `window` ms, so it cannot loop with another bot.
  * Widths are bounded (1024) and so is the answer (`maxLength`): no pattern can make it work long.
  */
-export function timeServer(options?: TimeServerOptions) {
+export function timeServer(options?: TimeServerOptions): Plugin<TimeServerSettings> {
   const budget = replyBudget()
   return definePlugin({
     name: 'timeServer',

@@ -1,4 +1,4 @@
-import { definePlugin } from '../core/index.ts'
+import { definePlugin, type Plugin } from '../core/index.ts'
 
 const ASCII = /^[\x00-\x7f]*$/
 
@@ -8,7 +8,7 @@ const ASCII = /^[\x00-\x7f]*$/
  * `ɐ`) stays as it is, and bytes that did not decode (shown as U+FFFD, 3 bytes in UTF-8) come
  * back as `?`.
  */
-export function uppercaseEcho() {
+export function uppercaseEcho(): Plugin<undefined> {
   return definePlugin({
     name: 'uppercaseEcho',
     inbound(message, ctx) {

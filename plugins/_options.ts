@@ -1,0 +1,9 @@
+/**
+ * A plugin's options as its schema leaves them (`ctx.options`): those with a default are always
+ * there. Written out by hand, not inferred from the schema, so that the published API has
+ * explicit types (JSR's "slow types"); `Agree` keeps the two from drifting apart.
+ */
+export type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> }
+
+/** Compiles only when `A` and `B` accept the same values: the schema's type and the one written out. */
+export type Agree<A extends B, B extends Again, Again = A> = [A, B]
