@@ -5,5 +5,4 @@
  */
 export type WithDefaults<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: Exclude<T[P], undefined> }
 
-/** Compiles only when `A` and `B` accept the same values: the schema's type and the one written out. */
-export type Agree<A extends B, B extends Again, Again = A> = [A, B]
+export type { Agree } from '../core/_agree.ts'
