@@ -1,3 +1,4 @@
+import type { Flags } from './_args.ts'
 import { ChatError, parseHex } from './_core.ts'
 
 /** What `--eol` appends to each line we send. */
@@ -28,3 +29,17 @@ export function parseMs(value: string | undefined, flag: string): number | undef
 export function toWire(line: string, eol: string): string | Uint8Array {
   return line.startsWith('hex:') ? parseHex(line.slice(4)) : line + eol
 }
+
+/** The flags of the commands that send typed or piped lines (chat, join). */
+export const lineFlags = {
+  linger: {
+    value: 'MS',
+    help: 'with piped stdin: how long to keep receiving after it ends (default 500)',
+    parse: parseMs,
+  },
+  eol: {
+    value: 'EOL',
+    help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)',
+    parse: parseEol,
+  },
+} satisfies Flags

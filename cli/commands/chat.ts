@@ -12,7 +12,7 @@ import {
   watchFlag,
 } from '../_args.ts'
 import { converse, type Conversation } from '../_converse.ts'
-import { parseEol, parseMs, toWire } from '../_flags.ts'
+import { lineFlags, toWire } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
 import { startSession, type Session } from '../_session.ts'
 import { createStats } from '../_stats.ts'
@@ -46,16 +46,7 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
       value: 'TARGET',
       help: "whom to talk to first (default: the config's `to`, else whoever writes first)",
     },
-    linger: {
-      value: 'MS',
-      help: 'with piped stdin: how long to keep receiving after it ends (default 500)',
-      parse: parseMs,
-    },
-    eol: {
-      value: 'EOL',
-      help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)',
-      parse: parseEol,
-    },
+    ...lineFlags,
     ...watchFlag,
     ...configFlags,
     ...socketFlags,

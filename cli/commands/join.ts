@@ -26,7 +26,7 @@ import {
   watchFlag,
 } from '../_args.ts'
 import { converse } from '../_converse.ts'
-import { parseEol, parseMs, toWire } from '../_flags.ts'
+import { lineFlags, toWire } from '../_flags.ts'
 import { createOutput, dim, onStdout, type Output } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
@@ -49,16 +49,7 @@ says otherwise.`,
   //text          send a line that starts with "/" (also one that looks like a typo of ours)`,
   flags: {
     interval: { short: 'i', value: 'S', help: 'seconds between heartbeats (default 10)', parse: parseSeconds },
-    linger: {
-      value: 'MS',
-      help: 'with piped stdin: how long to keep receiving after it ends (default 500)',
-      parse: parseMs,
-    },
-    eol: {
-      value: 'EOL',
-      help: 'end each line we send with lf (\\n), crlf (\\r\\n) or none (default: none)',
-      parse: parseEol,
-    },
+    ...lineFlags,
     nick: {
       value: 'NAME',
       help: 'our nickname in the room: `^here^ NAME` with each heartbeat (the relay needs presence())',
