@@ -9,6 +9,7 @@ import type { Target } from './peers.ts'
 import { decodeUtf8, encodeUtf8 } from './utf8.ts'
 import type { Guard } from './guard.ts'
 import { HookRunner, type Subject } from './_hook-runner.ts'
+import { InFlight } from './_in-flight.ts'
 import { asError, type HookEntry, type PluginSet } from './_plugin-set.ts'
 
 /** Hears the engine's work: each message's start and end (tracing; hooks are observed through `HookWrapper`). */
@@ -57,8 +58,7 @@ export class Engine extends HookRunner {
   /** Our socket's address (each message's `to`), once it is bound. */
   local: Address | undefined
   private closed = false
-  private busy = 0
-  private readonly idlers: Array<() => void> = []
+  private readonly work = new InFlight()
   private readonly queued: Array<() => void> = []
   private readonly early: Array<[Uint8Array, Address]> = []
   // Whoever waits on a send, by the message's meta (hooks that change a message keep it): a drop settles it too.
@@ -103,7 +103,7 @@ export class Engine extends HookRunner {
     const peer = this.o.nameOf(from)
     if (peer !== undefined) message.meta.peer = peer
     this.o.observer?.begin(message)
-    this.busy++
+    this.work.start()
     this.waterfall(set.hooks.inbound, message, from, this.deliver)
   }
 
@@ -127,7 +127,7 @@ export class Engine extends HookRunner {
     const first = this.outgoing(text, to)
     if (done) this.waiting.set(first.meta, done)
     this.o.observer?.begin(first)
-    this.busy++
+    this.work.start()
     this.waterfall(set.hooks.outbound, first, to, (out) => {
       const encoders = set.hooks.encode
       const bytes = (encoders.length && this.first<Uint8Array>(encoders, out.text, out.to)) || encodeUtf8(out.text)
@@ -143,7 +143,7 @@ export class Engine extends HookRunner {
 
   /** Bytes go out exactly as given: they skip the outbound hooks and the encoder, which work on text. */
   sendBytes(bytes: Uint8Array, to: Address, done: Done): void {
-    this.busy++
+    this.work.start()
     this.leave(bytes, this.outgoing(`hex:${toHex(bytes)}`, to), undefined, done)
   }
 
@@ -164,7 +164,7 @@ export class Engine extends HookRunner {
   sendFrom(plugin: string, text: string, to: Target): void {
     this.o.observer?.sent(plugin)
     if (typeof to !== 'string') return this.send(text, to, plugin, undefined, true)
-    this.busy++
+    this.work.start()
     this.o.resolve(to).then(
       (address) => (this.send(text, address, plugin), this.settled()),
       (error: unknown) => (this.o.emit({ type: 'error', error: asError(error), plugin }), this.settled()),
@@ -191,7 +191,7 @@ export class Engine extends HookRunner {
     let wrapped: Uint8Array | undefined
     for (const to of targets) {
       const out = this.outgoing(text, to)
-      this.busy++
+      this.work.start()
       const bytes = utf8 ?? ((encoders.length && this.first<Uint8Array>(encoders, text, to)) || encodeUtf8(text))
       if (!wrappers.length) {
         this.leave(bytes, out, plugin)
@@ -213,7 +213,7 @@ export class Engine extends HookRunner {
 
   /** Resolves once no message is being handled and every send has left. */
   idle(): Promise<void> {
-    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.idlers.push(resolve))
+    return this.work.idle()
   }
 
   private outgoing(text: string, to: Address): Outgoing {
@@ -247,7 +247,7 @@ export class Engine extends HookRunner {
   }
 
   private settled(): void {
-    if (--this.busy === 0 && this.idlers.length) for (const wake of this.idlers.splice(0)) wake()
+    this.work.end()
   }
 
   protected dropped(entry: HookEntry, reason: string, subject: Subject): void {
