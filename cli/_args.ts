@@ -105,11 +105,15 @@ export const groupFlags = {
   group: {
     short: 'g',
     value: 'GROUP',
-    help: 'join the multicast room GROUP:PORT (239.1.2.3:5000) and talk to it; --port is then\nthe socket we send from (default: any free port)',
+    help:
+      'join the multicast room GROUP:PORT (239.1.2.3:5000) and talk to it; --port is then\n' +
+      'the socket we send from (default: any free port)',
   },
   interface: {
     value: 'ADDR',
-    help: "with --group: the interface (its address) to join on and send from\n(default: the system's choice; 127.0.0.1 keeps the room on this machine)",
+    help:
+      'with --group: the interface (its address) to join on and send from\n' +
+      "(default: the system's choice; 127.0.0.1 keeps the room on this machine)",
   },
   ttl: {
     value: 'N',

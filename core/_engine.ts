@@ -229,7 +229,10 @@ export class Engine extends HookRunner {
     if (size > max) return `guard: ${size} bytes is over the datagram limit (${max})`
     if (!limited || out.meta.peer !== undefined || this.o.guard.send(out.to, size, Date.now())) return undefined
     const factor = this.o.guard.budget!.factor
-    return `guard: ${out.to.host} has not proved it receives what we send; it was already sent ${factor}x what it sent (limits.amplification)`
+    return (
+      `guard: ${out.to.host} has not proved it receives what we send; ` +
+      `it was already sent ${factor}x what it sent (limits.amplification)`
+    )
   }
 
   private leave(bytes: Uint8Array, out: Outgoing, plugin: string | undefined, done?: Done): void {

@@ -19,7 +19,10 @@ const Rule = v.tuple(
 
 /** The options of `autoReply()`. */
 export interface AutoReplyOptions extends ReplyLimitOptions {
-  /** `[match, reply]` pairs, first match wins. A string matches the whole (trimmed) text; a RegExp anywhere. `$1`, `$&` in a reply string expand from the match. */
+  /**
+   * `[match, reply]` pairs, first match wins. A string matches the whole (trimmed) text; a RegExp
+   * anywhere. `$1`, `$&` in a reply string expand from the match.
+   */
   rules: Array<[string | RegExp, string | ReplyFunction]>
 }
 

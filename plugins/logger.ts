@@ -138,7 +138,8 @@ function reportTrouble(
   if (trouble.recovered)
     return log.info(`Writing ${path} again${lost ? ` (${lost} lines could not be kept meanwhile)` : ''}`)
   log.error(
-    `Cannot write ${path}: ${String(trouble.error)}; keeping its lines (up to ${BACKLOG_CHARS / 1024 / 1024} Mi chars) to write them when it works again`,
+    `Cannot write ${path}: ${String(trouble.error)}; ` +
+      `keeping its lines (up to ${BACKLOG_CHARS / 1024 / 1024} Mi chars) to write them when it works again`,
   )
 }
 

@@ -18,11 +18,17 @@ export interface NatsBridgeOptions {
   relay: object
   /** The NATS server(s): `HOST:PORT` or `nats://`/`tls://` URLs; more than one for a cluster. @default '127.0.0.1:4222' */
   servers?: string | string[]
-  /** The room's subject: every relay bridging the same subject shares the room; `/who` asks on `SUBJECT.who`. @default 'udpchat.room.lobby' */
+  /**
+   * The room's subject: every relay bridging the same subject shares the room; `/who` asks on
+   * `SUBJECT.who`. @default 'udpchat.room.lobby'
+   */
   subject?: string
   /** This relay's name as other relays show it (`{relay}`). @default 'HOSTNAME:PORT' of this relay */
   name?: string
-  /** How a line from another relay names its sender, as `{from}` of the relay's format: `{from}` and `{relay}` are filled in. @default '{from}@{relay}' */
+  /**
+   * How a line from another relay names its sender, as `{from}` of the relay's format: `{from}` and
+   * `{relay}` are filled in. @default '{from}@{relay}'
+   */
   label?: string
   /** The line with which a member asks who is in the room on every relay; `false` lets it through as a line. @default '/who' */
   who?: string | false
@@ -30,7 +36,10 @@ export interface NatsBridgeOptions {
   whoWait?: number
   /** Seconds between attempts while the broker cannot be reached. @default 2 */
   retry?: number
-  /** Passed to the NATS client as they are: `user`/`pass`, `token`, `tls` ({ caFile, certFile, keyFile }), `authenticator`, `pingInterval`... */
+  /**
+   * Passed to the NATS client as they are: `user`/`pass`, `token`, `tls` ({ caFile, certFile,
+   * keyFile }), `authenticator`, `pingInterval`...
+   */
   nats?: Partial<NodeConnectionOptions>
 }
 

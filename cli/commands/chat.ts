@@ -57,7 +57,9 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
   },
 })
 
-const COMMANDS = `/to TARGET, /peers, /plugins, /reload, /stats, /hex, /help, /quit; hex:0d 0a sends bytes; another /command is sent as text; //text sends "/text"`
+const COMMANDS =
+  '/to TARGET, /peers, /plugins, /reload, /stats, /hex, /help, /quit; hex:0d 0a sends bytes; ' +
+  'another /command is sent as text; //text sends "/text"'
 const OWN = ['to', 'peers', 'plugins', 'reload', 'stats', 'hex', 'help', 'quit', 'exit']
 // `/who` is ours only with a presence plugin: without one it goes to the peer (a relay may answer it).
 const OWN_WITH_PRESENCE = [...OWN, 'who']
