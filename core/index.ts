@@ -31,6 +31,7 @@ export { ChatError, describeError, isChatError } from './errors.ts'
 export { formatAddress, parseHostPort } from './address.ts'
 export { decodeUtf8, encodeUtf8 } from './utf8.ts'
 export { SourceBuckets } from './source-buckets.ts'
+export { sourceLabel } from './source-key.ts'
 export { SendBudget } from './send-budget.ts'
 export { hexDump, parseHex, toHex } from './hex.ts'
 // valibot, as `v`: a plugin's options schema needs no dependency of its own (`import { v } from 'udpchat'`).

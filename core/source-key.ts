@@ -51,9 +51,15 @@ export function randomSeed(): number {
   return (Math.random() * 0x1_0000_0000) | 0
 }
 
-/** The host part of an address, as `sourceHash` keys it (for messages and logs). */
-export function sourceLabel(address: Pick<Address, 'host' | 'family'>): string {
-  if (address.host.indexOf(':') === -1) return address.host
-  const groups = prefix64(address.host)
+/**
+ * The source an address belongs to, as `sourceHash` keys it: the IPv4 address (also when written
+ * IPv4-mapped, `::ffff:1.2.3.4`), or the IPv6 /64 as `2001:db8:1:2::/64`. For counts kept per
+ * source (the relay's members per address) and for messages.
+ */
+export function sourceLabel(address: Pick<Address, 'host'>): string {
+  const { host } = address
+  if (host.indexOf(':') === -1) return host
+  if (host.startsWith(MAPPED) && host.indexOf('.') !== -1) return host.slice(MAPPED.length)
+  const groups = prefix64(host)
   return `${groups.map((g) => g.toString(16)).join(':')}::/64`
 }

@@ -5,6 +5,7 @@ import {
   formatAddress,
   isDrop,
   SourceBuckets,
+  sourceLabel,
   type Address,
   type Drop,
   type Message,
@@ -14,7 +15,6 @@ import {
 import { COOKIE, COOKIE_NOTICE, createCookies, sameText, type Cookies } from './_cookie.ts'
 import { Options, type RelayOptions, type RelaySettings, type Resolved } from './_relay-options.ts'
 import { kindOf, markKind } from './_kind.ts'
-import { sourceOf } from './_source.ts'
 
 export type { RelayFormat, RelayOptions, RelaySettings } from './_relay-options.ts'
 
@@ -97,7 +97,7 @@ export function relay(options?: RelayOptions): Plugin<RelaySettings> {
 
   function leave(ctx: PluginContext<Resolved>, key: string, member: Member): void {
     room.members.delete(key)
-    const source = sourceOf(member)
+    const source = sourceLabel(member)
     const left = (room.perSource.get(source) ?? 1) - 1
     if (left > 0) room.perSource.set(source, left)
     else {
@@ -131,7 +131,7 @@ export function relay(options?: RelayOptions): Plugin<RelaySettings> {
     const { maxMembers, maxPerAddress } = ctx.options
     if (room.members.size >= maxMembers)
       return refuse(ctx, message, key, `maxMembers: ${maxMembers}`, 'relay: the room is full')
-    const source = sourceOf(message.from)
+    const source = sourceLabel(message.from)
     const fromSource = room.perSource.get(source) ?? 0
     if (fromSource >= maxPerAddress)
       return refuse(

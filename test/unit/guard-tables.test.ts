@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { SendBudget, SourceBuckets } from '../../core/index.ts'
-import { prefix64, sourceHash } from '../../core/source-key.ts'
+import { prefix64, sourceHash, sourceLabel } from '../../core/source-key.ts'
 
 describe('sourceHash()', () => {
+  it('sourceLabel() names the source sourceHash() keys: the IPv4 address (also IPv4-mapped), or the IPv6 /64', () => {
+    expect(sourceLabel({ host: '127.0.0.1' })).toBe('127.0.0.1')
+    expect(sourceLabel({ host: '::ffff:127.0.0.1' })).toBe('127.0.0.1')
+    expect(sourceLabel({ host: '2001:db8:1:2::5' })).toBe('2001:db8:1:2::/64')
+    expect(sourceLabel({ host: '2001:0db8:0001:0002:ffff:0:0:9' })).toBe('2001:db8:1:2::/64')
+    expect(sourceLabel({ host: '::1' })).toBe('0:0:0:0::/64')
+  })
+
   it('keys IPv6 by its /64 and IPv4 by the address, whatever way it is written', () => {
     expect(prefix64('2001:db8:1:2::5')).toEqual([0x2001, 0xdb8, 1, 2])
     expect(prefix64('2001:db8::1')).toEqual([0x2001, 0xdb8, 0, 0])
