@@ -60,7 +60,7 @@ export class Engine extends HookRunner {
   private closed = false
   private readonly work = new InFlight()
   private readonly queued: Array<() => void> = []
-  private readonly early: Array<[Uint8Array, Address]> = []
+  private readonly early: Array<[Uint8Array, Address, number]> = []
   // Whoever waits on a send, by the message's meta (hooks that change a message keep it): a drop settles it too.
   private readonly waiting = new WeakMap<object, Done>()
   private readonly o: EngineOptions
@@ -75,7 +75,8 @@ export class Engine extends HookRunner {
     this.set = set
     if (!set) return
     for (const send of this.queued.splice(0)) send()
-    for (const [bytes, from] of this.early.splice(0)) this.receive(bytes, from)
+    // Already through the guard when they came: replayed past it, with their arrival time.
+    for (const [bytes, from, at] of this.early.splice(0)) if (!this.closed) this.handle(set, bytes, from, at)
   }
 
   /** Takes no more datagrams (the chat is closing); sends go on until `use(undefined)`. */
@@ -87,7 +88,11 @@ export class Engine extends HookRunner {
     const now = Date.now()
     if (this.closed || !this.o.guard.admit(bytes.byteLength, from, now)) return
     const set = this.set
-    if (!set) return void (this.early.length < MAX_EARLY && this.early.push([bytes, from]))
+    if (!set) return void (this.early.length < MAX_EARLY && this.early.push([bytes, from, now]))
+    this.handle(set, bytes, from, now)
+  }
+
+  private handle(set: PluginSet, bytes: Uint8Array, from: Address, now: number): void {
     if (set.hooks.unwrap.length) {
       const unwrapped = this.bytes(set.hooks.unwrap, bytes, from)
       // Not accepted, so nothing of the datagram is shown.
