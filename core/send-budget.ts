@@ -95,8 +95,4 @@ export class SendBudget {
   forget(host: string): void {
     this.proven.delete(host)
   }
-
-  isProven(host: string): boolean {
-    return this.proven.has(host)
-  }
 }

@@ -19,7 +19,6 @@ export function createCookies(secret: Uint8Array = randomBytes(32)) {
   const mint = (to: Pick<Address, 'host' | 'port'>, window: number) =>
     createHmac('sha256', key).update(`${to.host}\n${to.port}\n${window}`).digest('base64url').slice(0, 22)
   return {
-    secret,
     /** The cookie for `to` now. */
     issue: (to: Pick<Address, 'host' | 'port'>, now: number) => mint(to, Math.floor(now / WINDOW_MS)),
     /** True if `cookie` was issued to `from` in this window or the one before. */

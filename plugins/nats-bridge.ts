@@ -145,6 +145,8 @@ export function natsBridge(options: NatsBridgeOptions): Plugin<NatsBridgeSetting
   let room: RelayRoom
   let name = ''
   let downSince = 0
+  // One question to the other relays at a time: members who ask meanwhile share its answer.
+  let asking: Promise<string> | undefined
   const counts: BridgeCounts = { forwarded: 0, unforwarded: 0, delivered: 0, duplicates: 0, missed: 0, malformed: 0 }
 
   function report(ctx: PluginContext<Resolved>, state: string): void {
@@ -229,10 +231,12 @@ export function natsBridge(options: NatsBridgeOptions): Plugin<NatsBridgeSetting
     },
     inbound(message, ctx) {
       const { who } = ctx.options
-      if (who === false || room.said(message)?.trim() !== who) return
-      void askWho(link!, ctx.options.subject, ctx.options.whoWait, name, room, ctx.peers).then(
-        (text) => ctx.signal.aborted || ctx.reply(message, text),
-      )
+      // A cheap look first: said() checks a proven member's cookie (HMACs) on every datagram.
+      if (who === false || !message.text.trimEnd().endsWith(who) || room.said(message)?.trim() !== who) return
+      asking ??= askWho(link!, ctx.options.subject, ctx.options.whoWait, name, room, ctx.peers).finally(() => {
+        asking = undefined
+      })
+      void asking.then((text) => ctx.signal.aborted || ctx.reply(message, text))
       return drop('natsBridge: who')
     },
     async dispose(ctx) {
