@@ -139,6 +139,9 @@ export const watchFlag = {
 
 export const helpFlag = { help: { short: 'h', help: 'this help' } } satisfies Flags
 
+/** What every command that opens a chat takes: the config, the socket, the output, and --help. */
+export const sessionFlags = { ...configFlags, ...socketFlags, ...outputFlags, ...helpFlag } satisfies Flags
+
 /**
  * Parses a command's arguments against its table: `--name value`, `--name=value`, `-p value`,
  * `-p7000`, `-qv`; `--` ends the flags; `-` alone is a positional. A value flag takes the next

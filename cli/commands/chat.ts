@@ -1,16 +1,6 @@
 import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address } from '../_core.ts'
 import { version } from '../_version.ts'
-import {
-  configFlags,
-  defineCommand,
-  groupFlags,
-  formatHelp,
-  helpFlag,
-  outputFlags,
-  parseFlags,
-  socketFlags,
-  watchFlag,
-} from '../_args.ts'
+import { defineCommand, groupFlags, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
 import { converse, type Conversation } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
 import { createOutput, dim, type Output } from '../_output.ts'
@@ -48,11 +38,8 @@ line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,
     },
     ...lineFlags,
     ...watchFlag,
-    ...configFlags,
-    ...socketFlags,
     ...groupFlags,
-    ...outputFlags,
-    ...helpFlag,
+    ...sessionFlags,
     version: { short: 'v', help: 'print the version' },
   },
 })

@@ -14,17 +14,7 @@ import {
   type ResolvedConfig,
 } from '../_core.ts'
 import { heartbeat, isRelay, schedule, type RelayStatus } from '../../plugins/index.ts'
-import {
-  configFlags,
-  defineCommand,
-  formatHelp,
-  helpFlag,
-  outputFlags,
-  parseFlags,
-  parseSeconds,
-  socketFlags,
-  watchFlag,
-} from '../_args.ts'
+import { defineCommand, formatHelp, parseFlags, sessionFlags, parseSeconds, watchFlag } from '../_args.ts'
 import { converse } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
 import { createOutput, dim, onStdout, type Output } from '../_output.ts'
@@ -57,10 +47,7 @@ says otherwise.`,
     },
     proven: { help: 'the relay is one of proven members: from the start, believe only a Bye! with its cookie' },
     ...watchFlag,
-    ...configFlags,
-    ...socketFlags,
-    ...outputFlags,
-    ...helpFlag,
+    ...sessionFlags,
   },
 })
 

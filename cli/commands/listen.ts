@@ -1,14 +1,4 @@
-import {
-  configFlags,
-  defineCommand,
-  groupFlags,
-  formatHelp,
-  helpFlag,
-  outputFlags,
-  parseCount,
-  parseFlags,
-  socketFlags,
-} from '../_args.ts'
+import { defineCommand, groupFlags, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
@@ -21,11 +11,8 @@ The config's plugins run as usual (a bot in the config still answers).`,
   flags: {
     once: { help: 'exit after the first message' },
     count: { short: 'n', value: 'N', help: 'exit after N messages', parse: parseCount },
-    ...configFlags,
-    ...socketFlags,
     ...groupFlags,
-    ...outputFlags,
-    ...helpFlag,
+    ...sessionFlags,
   },
 })
 

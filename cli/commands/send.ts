@@ -1,15 +1,6 @@
 import { createInterface } from 'node:readline'
 import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../_core.ts'
-import {
-  configFlags,
-  defineCommand,
-  formatHelp,
-  helpFlag,
-  outputFlags,
-  parseCount,
-  parseFlags,
-  socketFlags,
-} from '../_args.ts'
+import { defineCommand, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
 import { createOutput, type Output } from '../_output.ts'
@@ -56,10 +47,7 @@ unless --port says otherwise. A TEXT that starts with hex: is bytes written in h
       help: 'time between repeated sends (default 1000; without --repeat: until Ctrl-C)',
       parse: parseMs,
     },
-    ...configFlags,
-    ...socketFlags,
-    ...outputFlags,
-    ...helpFlag,
+    ...sessionFlags,
   },
 })
 

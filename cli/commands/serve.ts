@@ -1,13 +1,4 @@
-import {
-  configFlags,
-  defineCommand,
-  formatHelp,
-  helpFlag,
-  outputFlags,
-  parseFlags,
-  socketFlags,
-  watchFlag,
-} from '../_args.ts'
+import { defineCommand, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
@@ -19,7 +10,7 @@ export const spec = defineCommand({
 SIGTERM, then disposes them in reverse order and exits. Messages are not printed unless
 --json or --verbose asks; use the logger plugin for a transcript. With --watch, an edit
 of the config (or of a local file it imports) swaps the plugins without a restart.`,
-  flags: { ...watchFlag, ...configFlags, ...socketFlags, ...outputFlags, ...helpFlag },
+  flags: { ...watchFlag, ...sessionFlags },
 })
 
 export async function serve(argv: string[]): Promise<number> {
