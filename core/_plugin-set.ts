@@ -1,6 +1,6 @@
 import type { ConsolaInstance } from 'consola'
 import type { Address } from './address.ts'
-import type { ResolvedPlugin } from './config.ts'
+import type { ResolvedPlugin } from './plugin.ts'
 import { ChatError, describeError } from './errors.ts'
 import type { ChatEventHandler } from './events.ts'
 import { HOOKS, MESSAGE_HOOKS, REVERSED, type HookName } from './hooks.ts'

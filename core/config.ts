@@ -4,7 +4,7 @@ import { ChatError } from './errors.ts'
 import { didYouMean } from './suggest.ts'
 import { findUnknownKey, type UnknownKey } from './unknown-keys.ts'
 import { HOOK_NAMES } from './hooks.ts'
-import type { Plugin } from './plugin.ts'
+import type { Plugin, ResolvedPlugin } from './plugin.ts'
 import { parseGroup, type GroupOptions } from './runtime/group.ts'
 import { LimitsSchema, type Limits, type LimitsInput } from './limits.ts'
 
@@ -34,12 +34,6 @@ export interface ChatConfig {
 /** Identity: gives a config file its types. */
 export function defineConfig(config: ChatConfig): ChatConfig {
   return config
-}
-
-/** A plugin with its options validated. */
-export interface ResolvedPlugin {
-  plugin: Plugin
-  options: unknown
 }
 
 /** A config after validation, with every default filled in. */

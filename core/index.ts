@@ -3,9 +3,9 @@
 // socket layer's contract is `udpchat/transport`, the test kit `udpchat/testing`.
 export type { Address } from './address.ts'
 export type { GroupOptions } from './runtime/group.ts'
-export type { ChatConfig, ResolvedConfig, ResolvedPlugin } from './config.ts'
+export type { ChatConfig, ResolvedConfig } from './config.ts'
 export type { Chat, ChatOptions } from './chat.ts'
-export type { Plugin, PluginInfo } from './plugin.ts'
+export type { Plugin, PluginInfo, ResolvedPlugin } from './plugin.ts'
 export type { DisposeFailure, ReloadReport } from './reload-report.ts'
 export type { Trace, TraceStep } from './trace.ts'
 export type { AnyHookName, HookName } from './hooks.ts'

@@ -1,4 +1,3 @@
-import type { ResolvedPlugin } from './config.ts'
 import { HOOKS, HOOK_NAMES, type HookName } from './hooks.ts'
 import type { PluginHooks } from './plugin-hooks.ts'
 import type { StandardSchema } from './standard-schema.ts'
@@ -33,6 +32,12 @@ export interface Plugin<Options = unknown> extends PluginHooks<Options> {
  */
 export function definePlugin<Options = undefined>(plugin: Plugin<Options>): Plugin<Options> {
   return plugin
+}
+
+/** A plugin with its options validated. */
+export interface ResolvedPlugin {
+  plugin: Plugin
+  options: unknown
 }
 
 /** Config order, with `enforce: 'pre'` plugins first and `'post'` last (stable). */
