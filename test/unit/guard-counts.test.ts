@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import { Guard } from '../../core/guard.ts'
+import type { Limits } from '../../core/limits.ts'
+
+// The Guard class on its own: each check, what it counts, and what report() hands on.
+const a = { host: '10.0.0.1', port: 1000, family: 'IPv4' as const }
+const b = { host: '10.0.0.2', port: 1000, family: 'IPv4' as const }
+const limits = (over: Partial<Limits> = {}): Limits => ({
+  perSource: false,
+  answers: false,
+  amplification: false,
+  allowance: 0,
+  ...over,
+})
+
+describe('Guard.admit()', () => {
+  it('lets a source spend its burst, then drops and counts each datagram over it', () => {
+    const guard = new Guard(limits({ perSource: { rate: 1, burst: 2 } }))
+    expect([guard.admit(10, a, 0), guard.admit(10, a, 0), guard.admit(10, a, 0), guard.admit(10, a, 0)]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ])
+    expect(guard.admit(10, b, 0)).toBe(true)
+    expect(guard.recent).toEqual({ rateLimited: 2, unanswered: 0, amplification: 0 })
+  })
+
+  it('gives a source twice its rate as burst when no burst is set', () => {
+    const guard = new Guard(limits({ perSource: { rate: 3 } }))
+    const admitted = Array.from({ length: 8 }, () => guard.admit(1, a, 0)).filter(Boolean).length
+    expect(admitted).toBe(6)
+  })
+
+  it('admits everything with perSource: false', () => {
+    const guard = new Guard(limits())
+    for (let i = 0; i < 1000; i++) expect(guard.admit(1, a, 0)).toBe(true)
+    expect(guard.report()).toBeUndefined()
+  })
+
+  it('credits what an admitted datagram brings to the send budget of its source', () => {
+    const guard = new Guard(limits({ amplification: 3, allowance: 0 }))
+    expect(guard.send(a, 30, 0)).toBe(false)
+    guard.admit(10, a, 0)
+    expect(guard.send(a, 30, 0)).toBe(true)
+    expect(guard.send(a, 1, 0)).toBe(false)
+  })
+
+  it('credits nothing for a datagram it drops', () => {
+    const guard = new Guard(limits({ perSource: { rate: 1, burst: 1 }, amplification: 3, allowance: 0 }))
+    expect(guard.admit(10, a, 0)).toBe(true)
+    expect(guard.admit(1000, a, 0)).toBe(false)
+    expect(guard.send(a, 31, 0)).toBe(false)
+    expect(guard.send(a, 30, 0)).toBe(true)
+  })
+})
+
+describe('Guard.answer() and Guard.send()', () => {
+  it('answers within the answer budget per address and counts the rest', () => {
+    const guard = new Guard(limits({ answers: { rate: 1, burst: 1 } }))
+    expect(guard.answer(a, 0)).toBe(true)
+    expect(guard.answer(a, 0)).toBe(false)
+    expect(guard.answer(b, 0)).toBe(true)
+    expect(guard.answer(a, 1000)).toBe(true)
+    expect(guard.recent.unanswered).toBe(1)
+  })
+
+  it('always answers and sends with answers and amplification switched off', () => {
+    const guard = new Guard(limits())
+    expect(guard.budget).toBeUndefined()
+    for (let i = 0; i < 100; i++) {
+      expect(guard.answer(a, 0)).toBe(true)
+      expect(guard.send(a, 65_000, 0)).toBe(true)
+    }
+    expect(guard.report()).toBeUndefined()
+  })
+
+  it('counts each send refused by the amplification limit', () => {
+    const guard = new Guard(limits({ amplification: 2, allowance: 10 }))
+    expect(guard.budget?.factor).toBe(2)
+    expect(guard.budget?.allowance).toBe(10)
+    expect(guard.send(a, 11, 0)).toBe(false)
+    expect(guard.send(a, 10, 0)).toBe(true)
+    expect(guard.send(a, 1, 0)).toBe(false)
+    expect(guard.recent.amplification).toBe(2)
+  })
+})
+
+describe('Guard.report()', () => {
+  it('hands on the counts since the last report, adds them to the totals, and starts again from zero', () => {
+    const guard = new Guard(limits({ perSource: { rate: 1, burst: 1 }, answers: { rate: 1, burst: 1 } }))
+    guard.admit(1, a, 0)
+    guard.admit(1, a, 0)
+    guard.admit(1, a, 0)
+    guard.answer(a, 0)
+    guard.answer(a, 0)
+    expect(guard.report()).toEqual({ rateLimited: 2, unanswered: 1, amplification: 0 })
+    expect(guard.recent).toEqual({ rateLimited: 0, unanswered: 0, amplification: 0 })
+    expect(guard.total).toEqual({ rateLimited: 2, unanswered: 1, amplification: 0 })
+    expect(guard.report()).toBeUndefined()
+    guard.answer(b, 0)
+    guard.answer(b, 0)
+    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 1, amplification: 0 })
+    expect(guard.total).toEqual({ rateLimited: 2, unanswered: 2, amplification: 0 })
+  })
+
+  it('reports a period in which only sends were refused', () => {
+    const guard = new Guard(limits({ amplification: 1, allowance: 0 }))
+    guard.send(a, 1, 0)
+    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 0, amplification: 1 })
+    expect(guard.total.amplification).toBe(1)
+  })
+})
