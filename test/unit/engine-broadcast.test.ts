@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { definePlugin, drop, type Address, type ChatEvent } from '../../core/index.ts'
+import { kit } from '../helpers/kit.ts'
+
+// ctx.broadcast() without outbound hooks: each copy skips the chain, and copies that encode
+// alike are wrapped once. What each recipient gets, and how often the wrap hook runs.
+type Drop = Extract<ChatEvent, { type: 'drop' }>
+const decoder = new TextDecoder()
+
+async function room(plugins: Parameters<typeof definePlugin>[0][], names = ['bob', 'carol', 'dave']) {
+  const t = await kit([])
+  const peers = names.map((name) => t.peer(name))
+  const targets: Address[] = peers.map((p) => p.address)
+  const fan = definePlugin({ name: 'fan', inbound: (m, ctx) => ctx.broadcast(`all: ${m.text}`, targets) })
+  await t.reload([fan, ...plugins.map((p) => definePlugin(p))])
+  return { t, peers }
+}
+
+describe('ctx.broadcast() with a wrap hook', () => {
+  it('wraps copies that encode alike once, and every recipient gets the wrapped bytes', async () => {
+    const wrapped: string[] = []
+    const { t, peers } = await room([
+      {
+        name: 'sign',
+        wrap: (bytes) => (wrapped.push(decoder.decode(bytes)), new Uint8Array([...bytes, 0x21])),
+      },
+    ])
+    const delivery = await t.peer('alice').send('hi')
+    expect(peers.map((p) => p.inbox)).toEqual([['all: hi!'], ['all: hi!'], ['all: hi!']])
+    expect(wrapped).toEqual(['all: hi'])
+    expect(delivery.sent.map((s) => [s.text, s.plugin])).toEqual([
+      ['all: hi', 'fan'],
+      ['all: hi', 'fan'],
+      ['all: hi', 'fan'],
+    ])
+  })
+
+  it('wraps again when an encoder makes a copy different from the one before', async () => {
+    const wrapped: string[] = []
+    const { t, peers } = await room([
+      {
+        name: 'per-peer',
+        encode: (text, _ctx, to) => new TextEncoder().encode(`${text}@${to.port % 2}`),
+      },
+      { name: 'sign', wrap: (bytes) => (wrapped.push(decoder.decode(bytes)), bytes) },
+    ])
+    await t.peer('alice').send('hi')
+    const expected = peers.map((p) => `all: hi@${p.address.port % 2}`)
+    expect(peers.map((p) => p.inbox[0])).toEqual(expected)
+    // One wrap per run of equal bytes: ports alternate, so each copy differs from the one before.
+    const runs = expected.filter((text, i) => i === 0 || text !== expected[i - 1])
+    expect(wrapped).toEqual(runs)
+  })
+
+  it('reports each copy a wrap hook drops, to its recipient, and sends none of them', async () => {
+    let calls = 0
+    const { t, peers } = await room([{ name: 'gate', wrap: () => (calls++, drop('closed room')) }])
+    const delivery = await t.peer('alice').send('hi')
+    expect(peers.map((p) => p.inbox)).toEqual([[], [], []])
+    const drops = delivery.events.filter((e): e is Drop => e.type === 'drop')
+    expect(drops).toEqual(
+      peers.map((p) => ({
+        type: 'drop',
+        plugin: 'gate',
+        reason: 'closed room',
+        direction: 'outbound',
+        peer: p.address,
+        text: 'all: hi',
+      })),
+    )
+    expect(calls).toBe(3)
+  })
+
+  it('wraps the copy after a dropped one afresh: a drop is not remembered as the wrapped bytes', async () => {
+    let calls = 0
+    const { t, peers } = await room([
+      { name: 'gate', wrap: (bytes) => (++calls === 1 ? drop('first one') : new Uint8Array([...bytes, 0x2a])) },
+    ])
+    await t.peer('alice').send('hi')
+    expect(peers.map((p) => p.inbox)).toEqual([[], ['all: hi*'], ['all: hi*']])
+    expect(calls).toBe(2)
+  })
+
+  it('encodes with a plugin encoder for every copy when there is no wrap hook', async () => {
+    const { t, peers } = await room([{ name: 'shout', encode: (text) => new TextEncoder().encode(text.toUpperCase()) }])
+    await t.peer('alice').send('hi')
+    expect(peers.map((p) => p.inbox)).toEqual([['ALL: HI'], ['ALL: HI'], ['ALL: HI']])
+  })
+})
