@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest'
+import { definePlugin, type ChatEvent } from '../../core/index.ts'
+import { kit } from '../helpers/kit.ts'
+
+// The engine's ways out, on the in-memory network: a plugin's send to a name, the limits a
+// send meets (the datagram size per family, the answer budget), and what a failure reports.
+type Of<T extends ChatEvent['type']> = Extract<ChatEvent, { type: T }>
+const only = <T extends ChatEvent['type']>(events: ChatEvent[], type: T) =>
+  events.filter((e): e is Of<T> => e.type === type)
+
+describe('ctx.send() to a target that is a name', () => {
+  it('resolves a contact name and sends to it, labelled with the contact', async () => {
+    const t = await kit([definePlugin({ name: 'tell', inbound: (_m, ctx) => ctx.send('news', 'bob') })])
+    const bob = t.peer('bob', { contact: true })
+    const delivery = await t.peer('alice').send('hi')
+    expect(bob.inbox).toEqual(['news'])
+    expect(delivery.sent).toEqual([{ to: `bob (127.0.0.1:${bob.address.port})`, text: 'news', plugin: 'tell' }])
+  })
+
+  it('reports a target that does not resolve as an error of the plugin, and goes idle', async () => {
+    const t = await kit([definePlugin({ name: 'tell', inbound: (_m, ctx) => ctx.send('news', 'nobody') })])
+    const delivery = await t.peer('alice').send('hi')
+    expect(delivery.errors).toHaveLength(1)
+    expect(delivery.errors[0]).toMatchObject({ plugin: 'tell' })
+    expect(delivery.errors[0]!.error.message).toMatch(/Unknown target `nobody`/)
+    delivery.expectNothingSent()
+  })
+})
+
+describe("the datagram size limit on a plugin's send", () => {
+  const big = (size: number) => definePlugin({ name: 'big', inbound: (m, ctx) => ctx.send('x'.repeat(size), m.from) })
+
+  it('refuses 65,508 bytes to an IPv4 peer and lets 65,507 go', async () => {
+    const t = await kit({ plugins: [big(65_508)], config: { limits: { amplification: false } } })
+    const drop = (await t.peer('alice').send('hi')).expectDrop('guard: 65508 bytes is over the datagram limit (65507)')
+    expect(drop).toMatchObject({ plugin: 'big', direction: 'outbound' })
+    const u = await kit({ plugins: [big(65_507)], config: { limits: { amplification: false } } })
+    const alice = u.peer('alice')
+    const delivery = await alice.send('hi')
+    expect(delivery.drop).toBeUndefined()
+    expect(alice.datagrams.map((d) => d.byteLength)).toEqual([65_507])
+  })
+
+  it('allows an IPv6 peer up to 65,527 bytes (no IPv4 header), and refuses one more', async () => {
+    const over = await kit({ plugins: [big(65_528)], config: { host: '::1', limits: { amplification: false } } })
+    over.peer('alice')
+    const v6 = over.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
+    over.network.deliver(new TextEncoder().encode('hi'), v6.local, over.address)
+    await over.settle()
+    expect(only(over.events, 'drop').map((d) => d.reason)).toEqual([
+      'guard: 65528 bytes is over the datagram limit (65527)',
+    ])
+    const under = await kit({ plugins: [big(65_527)], config: { host: '::1', limits: { amplification: false } } })
+    const v6b = under.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
+    under.network.deliver(new TextEncoder().encode('hi'), v6b.local, under.address)
+    await under.settle()
+    // Past the guard: the memory network (like an IPv4 socket) refuses it as a send failure instead.
+    expect(only(under.events, 'drop')).toEqual([])
+    expect(only(under.events, 'error').map((e) => [e.plugin, e.error.message])).toEqual([
+      ['big', `Not sent to [::1]:${v6b.local.port}: 65527 bytes is more than one UDP datagram can carry (65507)`],
+    ])
+    await v6.close()
+    await v6b.close()
+  })
+})
+
+describe('the answer budget (limits.answers)', () => {
+  it('drops a reply over the budget with the plugin, the address and the text, and sends the rest', async () => {
+    const t = await kit({
+      plugins: [definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, `echo: ${m.text}`) })],
+      config: { limits: { answers: { rate: 0.001, burst: 2 } } },
+    })
+    const alice = t.peer('alice')
+    ;(await alice.send('1')).expectReply('echo: 1')
+    ;(await alice.send('2')).expectReply('echo: 2')
+    const third = await alice.send('3')
+    third.expectNoReply()
+    expect(third.expectDrop()).toEqual({
+      type: 'drop',
+      plugin: 'echo',
+      reason: `guard: ${alice.address.host} is over its answer budget (limits.answers)`,
+      direction: 'outbound',
+      peer: alice.address,
+      text: 'echo: 3',
+    })
+  })
+})
+
+describe('a send that fails at the socket', () => {
+  it("reports a plugin's failed send as an error with the plugin and the peer, and no sent event", async () => {
+    const t = await kit({
+      plugins: [definePlugin({ name: 'big', inbound: (m, ctx) => ctx.reply(m, 'x'.repeat(65_520)) })],
+      config: { host: '::1', limits: { amplification: false } },
+    })
+    const v6 = t.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
+    t.network.deliver(new TextEncoder().encode('hi'), v6.local, t.address)
+    await t.settle()
+    const errors = only(t.events, 'error')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toMatchObject({ plugin: 'big', peer: v6.local })
+    expect(only(t.events, 'sent')).toEqual([])
+    await v6.close()
+  })
+
+  it("rejects the chat's own send instead of reporting an error event", async () => {
+    const t = await kit({ config: { host: '::1' } })
+    const v6 = t.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
+    await expect(t.chat.send('x'.repeat(65_520), v6.local)).rejects.toThrow(/65520 bytes is more than one UDP/)
+    await t.settle()
+    expect(only(t.events, 'error')).toEqual([])
+    await v6.close()
+  })
+})
+
+describe('sends once the chat has closed', () => {
+  it('rejects a send after close: the chat is not running', async () => {
+    const t = await kit([])
+    const bob = t.peer('bob')
+    await t.close()
+    await expect(t.chat.send('late', bob.address)).rejects.toThrow('The chat is not running')
+    expect(bob.inbox).toEqual([])
+  })
+})
