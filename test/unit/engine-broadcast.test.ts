@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { definePlugin, drop, type Address, type ChatEvent } from '../../core/index.ts'
+import { definePlugin, type Address, type ChatEvent } from '../../core/index.ts'
 import { kit } from '../helpers/kit.ts'
 
 // ctx.broadcast() without outbound hooks: each copy skips the chain, and copies that encode
@@ -52,9 +52,13 @@ describe('ctx.broadcast() with a wrap hook', () => {
     expect(wrapped).toEqual(runs)
   })
 
-  it('reports each copy a wrap hook drops, to its recipient, and sends none of them', async () => {
+  it('drops each copy a fail-closed wrap hook fails on, reported to its recipient, and sends none', async () => {
     let calls = 0
-    const { t, peers } = await room([{ name: 'gate', wrap: () => (calls++, drop('closed room')) }])
+    const failing = () => {
+      calls++
+      throw new Error('no key')
+    }
+    const { t, peers } = await room([{ name: 'gate', onError: 'drop', wrap: failing }])
     const delivery = await t.peer('alice').send('hi')
     expect(peers.map((p) => p.inbox)).toEqual([[], [], []])
     const drops = delivery.events.filter((e): e is Drop => e.type === 'drop')
@@ -62,7 +66,7 @@ describe('ctx.broadcast() with a wrap hook', () => {
       peers.map((p) => ({
         type: 'drop',
         plugin: 'gate',
-        reason: 'closed room',
+        reason: 'its wrap hook failed (the plugin fails closed)',
         direction: 'outbound',
         peer: p.address,
         text: 'all: hi',
@@ -73,9 +77,11 @@ describe('ctx.broadcast() with a wrap hook', () => {
 
   it('wraps the copy after a dropped one afresh: a drop is not remembered as the wrapped bytes', async () => {
     let calls = 0
-    const { t, peers } = await room([
-      { name: 'gate', wrap: (bytes) => (++calls === 1 ? drop('first one') : new Uint8Array([...bytes, 0x2a])) },
-    ])
+    const wrap = (bytes: Uint8Array) => {
+      if (++calls === 1) throw new Error('first one')
+      return new Uint8Array([...bytes, 0x2a])
+    }
+    const { t, peers } = await room([{ name: 'gate', onError: 'drop', wrap }])
     await t.peer('alice').send('hi')
     expect(peers.map((p) => p.inbox)).toEqual([[], ['all: hi*'], ['all: hi*']])
     expect(calls).toBe(2)
