@@ -1,4 +1,4 @@
-// Python's `datetime.strftime` as it behaves on Linux (glibc, C locale), in local time.
+// Python's `datetime.strftime` as it behaves on Linux (glibc, C locale), in local time or a named zone.
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
 const MONTHS = [
@@ -39,18 +39,36 @@ type Field = [value: number, width: number, pad: '0' | ' '] | string
 export const MAX_WIDTH = 1024
 
 /**
- * Formats `date` (local time) with a strftime pattern, as Python does on Linux: `%f` is
- * microseconds, `%z` `+HHMM`, `%Z` the zone's abbreviation; glibc's flags (`%-d`, `%_H`, `%^a`,
- * `%#b`) and widths up to 1024 (`%10A`) work; an unknown directive is left as written.
- * Returns `undefined` as soon as the result would pass `maxChars`: the work stays bounded by it.
+ * The instant being formatted: `wall` holds the wall-clock time of the zone in its UTC fields
+ * (read with `getUTC*`), so one code path serves local time and any named zone.
  */
-export function strftime(pattern: string, date: Date, maxChars = Infinity): string | undefined {
+interface When {
+  date: Date
+  wall: Date
+  /** Minutes east of UTC. */
+  offset: number
+  timeZone: string | undefined
+}
+
+/**
+ * Formats `date` with a strftime pattern, as Python does on Linux: `%f` is microseconds, `%z`
+ * `+HHMM`, `%Z` the zone's abbreviation; glibc's flags (`%-d`, `%_H`, `%^a`, `%#b`) and widths
+ * up to 1024 (`%10A`) work; an unknown directive is left as written.
+ * Returns `undefined` as soon as the result would pass `maxChars`: the work stays bounded by it.
+ * @param timeZone an IANA zone (`Asia/Tokyo`) to format in; @default the process's local time (TZ)
+ */
+export function strftime(pattern: string, date: Date, maxChars = Infinity, timeZone?: string): string | undefined {
+  const offset = timeZone === undefined ? -date.getTimezoneOffset() : zoneOffset(date, timeZone)
+  return format(pattern, { date, wall: new Date(date.getTime() + offset * 60_000), offset, timeZone }, maxChars)
+}
+
+function format(pattern: string, when: When, maxChars: number): string | undefined {
   let out = ''
   let from = 0
   DIRECTIVE.lastIndex = 0
   for (let match = DIRECTIVE.exec(pattern); match; match = DIRECTIVE.exec(pattern)) {
     const next = DIRECTIVE.lastIndex
-    out += pattern.slice(from, match.index) + expand(match, date)
+    out += pattern.slice(from, match.index) + expand(match, when)
     // A composite (`%c`) formats itself with this same regex: the position is put back after it.
     DIRECTIVE.lastIndex = from = next
     if (out.length > maxChars) return undefined
@@ -59,20 +77,20 @@ export function strftime(pattern: string, date: Date, maxChars = Infinity): stri
   return out.length > maxChars ? undefined : out
 }
 
-function expand(match: RegExpExecArray, date: Date): string {
+function expand(match: RegExpExecArray, when: When): string {
   const [whole, flags = '', width = '', modifier = '', letter = ''] = match
   if (letter === '') return whole
   if (modifier && !MODIFIABLE[modifier]!.includes(letter)) return whole
   if (letter === '%') return '%'
   // Python itself formats these three, and only when written bare.
   if (flags === '' && width === '' && modifier === '') {
-    if (letter === 'f') return String(date.getMilliseconds() * 1000).padStart(6, '0')
-    if (letter === 'z') return offset(date)
-    if (letter === 'Z') return zoneName(date)
+    if (letter === 'f') return String(when.wall.getUTCMilliseconds() * 1000).padStart(6, '0')
+    if (letter === 'z') return offsetText(when.offset)
+    if (letter === 'Z') return zoneName(when)
   }
   if (width.length > 4 || Number(width) > MAX_WIDTH) return whole
   const composite = COMPOSITES[letter]
-  const field: Field | undefined = composite === undefined ? directive(letter, date) : strftime(composite, date)
+  const field: Field | undefined = composite === undefined ? directive(letter, when) : format(composite, when, Infinity)
   if (field === undefined) return whole
   return applyFlags(field, flags, width === '' ? undefined : Number(width), letter)
 }
@@ -92,9 +110,10 @@ function applyFlags(field: Field, flags: string, width: number | undefined, lett
   return sign + digits.padStart((width ?? natural) - sign.length, pad)
 }
 
-function directive(letter: string, date: Date): Field | undefined {
-  const day = date.getDay()
-  const hour = date.getHours()
+function directive(letter: string, when: When): Field | undefined {
+  const date = when.wall
+  const day = date.getUTCDay()
+  const hour = date.getUTCHours()
   switch (letter) {
     case 'a':
       return DAYS[day]!.slice(0, 3)
@@ -102,15 +121,15 @@ function directive(letter: string, date: Date): Field | undefined {
       return DAYS[day]!
     case 'b':
     case 'h':
-      return MONTHS[date.getMonth()]!.slice(0, 3)
+      return MONTHS[date.getUTCMonth()]!.slice(0, 3)
     case 'B':
-      return MONTHS[date.getMonth()]!
+      return MONTHS[date.getUTCMonth()]!
     case 'C':
-      return [Math.floor(date.getFullYear() / 100), 2, '0']
+      return [Math.floor(date.getUTCFullYear() / 100), 2, '0']
     case 'd':
-      return [date.getDate(), 2, '0']
+      return [date.getUTCDate(), 2, '0']
     case 'e':
-      return [date.getDate(), 2, ' ']
+      return [date.getUTCDate(), 2, ' ']
     case 'G':
       return [isoWeek(date).year, 1, '0']
     case 'g':
@@ -126,9 +145,9 @@ function directive(letter: string, date: Date): Field | undefined {
     case 'l':
       return [hour % 12 || 12, 2, ' ']
     case 'm':
-      return [date.getMonth() + 1, 2, '0']
+      return [date.getUTCMonth() + 1, 2, '0']
     case 'M':
-      return [date.getMinutes(), 2, '0']
+      return [date.getUTCMinutes(), 2, '0']
     case 'n':
       return '\n'
     case 'p':
@@ -136,9 +155,9 @@ function directive(letter: string, date: Date): Field | undefined {
     case 'P':
       return hour < 12 ? 'am' : 'pm'
     case 's':
-      return [Math.floor(date.getTime() / 1000), 1, '0']
+      return [Math.floor(when.date.getTime() / 1000), 1, '0']
     case 'S':
-      return [date.getSeconds(), 2, '0']
+      return [date.getUTCSeconds(), 2, '0']
     case 't':
       return '\t'
     case 'u':
@@ -152,13 +171,13 @@ function directive(letter: string, date: Date): Field | undefined {
     case 'W':
       return [Math.floor((dayOfYear(date) + 7 - ((day + 6) % 7)) / 7), 2, '0']
     case 'y':
-      return [date.getFullYear() % 100, 2, '0']
+      return [date.getUTCFullYear() % 100, 2, '0']
     case 'Y':
-      return [date.getFullYear(), 1, '0']
+      return [date.getUTCFullYear(), 1, '0']
     case 'z':
-      return offset(date)
+      return offsetText(when.offset)
     case 'Z':
-      return zoneName(date)
+      return zoneName(when)
     default:
       return undefined
   }
@@ -167,14 +186,15 @@ function directive(letter: string, date: Date): Field | undefined {
 /** Days since 1 January, 0-based, in local time (immune to DST: counted on UTC dates). */
 function dayOfYear(date: Date): number {
   return (
-    (Date.UTC(date.getFullYear(), date.getMonth(), date.getDate()) - Date.UTC(date.getFullYear(), 0, 1)) / 86_400_000
+    (Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()) - Date.UTC(date.getUTCFullYear(), 0, 1)) /
+    86_400_000
   )
 }
 
 /** ISO 8601 week and its year: weeks start on Monday; week 1 holds the year's first Thursday. */
 function isoWeek(date: Date): { year: number; week: number } {
   const thursday = new Date(
-    Date.UTC(date.getFullYear(), date.getMonth(), date.getDate() + 3 - ((date.getDay() + 6) % 7)),
+    Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 3 - ((date.getUTCDay() + 6) % 7)),
   )
   const year = thursday.getUTCFullYear()
   const week = 1 + Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000))
@@ -182,10 +202,16 @@ function isoWeek(date: Date): { year: number; week: number } {
 }
 
 /** `+0800`, `-0230`. */
-function offset(date: Date): string {
-  const minutes = -date.getTimezoneOffset()
+function offsetText(minutes: number): string {
   const abs = Math.abs(minutes)
   return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`
+}
+
+/** Minutes east of UTC in a named zone at that instant, from Intl's `GMT+05:30` (`GMT` alone at UTC). */
+function zoneOffset(date: Date, timeZone: string): number {
+  const [, sign, hours, minutes] = /^GMT([+-])(\d\d):(\d\d)/.exec(zonePart('en-US', 'longOffset', date, timeZone)) ?? []
+  if (sign === undefined) return 0
+  return (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes))
 }
 
 const zoneNames = new Map<string, string>()
@@ -195,16 +221,15 @@ const ZONE_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU']
  * The zone's abbreviation (`UTC`, `EST`, `CET`, `CST`...). Intl has no one locale that knows
  * them all, so several are asked; failing those, the initials of the zone's long name.
  */
-function zoneName(date: Date): string {
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
-  const key = `${zone}|${date.getTimezoneOffset()}`
+function zoneName({ date, offset, timeZone }: When): string {
+  const key = `${timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone}|${offset}`
   let name = zoneNames.get(key)
   if (name === undefined) {
-    name = ZONE_LOCALES.map((locale) => zonePart(locale, 'short', date)).find(
+    name = ZONE_LOCALES.map((locale) => zonePart(locale, 'short', date, timeZone)).find(
       (short) => short && !/^GMT[+-]/.test(short),
     )
     if (name === undefined) {
-      const long = zonePart('en-US', 'long', date)
+      const long = zonePart('en-US', 'long', date, timeZone)
       name =
         long === 'Coordinated Universal Time'
           ? 'UTC'
@@ -219,9 +244,14 @@ function zoneName(date: Date): string {
   return name
 }
 
-function zonePart(locale: string, style: 'short' | 'long', date: Date): string {
+function zonePart(
+  locale: string,
+  style: 'short' | 'long' | 'longOffset',
+  date: Date,
+  timeZone: string | undefined,
+): string {
   return (
-    new Intl.DateTimeFormat(locale, { timeZoneName: style })
+    new Intl.DateTimeFormat(locale, { timeZoneName: style, timeZone })
       .formatToParts(date)
       .find((part) => part.type === 'timeZoneName')?.value ?? ''
   )
