@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest'
+import { uppercaseEcho } from '../../plugins/index.ts'
+import { kit } from '../helpers/kit.ts'
+
+const utf8 = (text: string) => Buffer.byteLength(text)
+
+describe('uppercaseEcho() never answers with more bytes than came', () => {
+  it.each([
+    // upper case of the same size: taken
+    ['é', 'É'],
+    ['ǆ', 'Ǆ'],
+    ['ᵹ', 'Ᵹ'],
+    ['𐐨 deseret', '𐐀 DESERET'],
+    // longer in UTF-16 but not in UTF-8 (ß: 2 bytes, SS: 2), or shorter (ﬀ: 3 bytes, FF: 2): taken
+    ['straße', 'STRASSE'],
+    ['ﬀ', 'FF'],
+    // longer in UTF-8: the letter stays as it is, wherever it stands, and the rest is upper-cased
+    ['ɐa', 'ɐA'],
+    ['aɐ', 'Aɐ'],
+    ['ΐ', 'ΐ'],
+    ['ŉ ok', 'ŉ OK'],
+    ['ɐ 𐐨', 'ɐ 𐐀'],
+  ])('uppercaseEcho() answers %j with %j', async (text, upper) => {
+    const t = await kit([uppercaseEcho()])
+    const peer = t.peer()
+    ;(await peer.send(text)).expectReply(upper)
+    expect(peer.datagrams[0]!.byteLength).toBeLessThanOrEqual(utf8(text))
+  })
+
+  it('uppercaseEcho() answers bytes that did not decode with "?", and keeps a U+FFFD that was sent as one', async () => {
+    const t = await kit([uppercaseEcho()])
+    const peer = t.peer()
+    const malformed = await peer.send(Uint8Array.of(0x68, 0x69, 0xff, 0x21))
+    expect(malformed.expectDelivered().malformed).toBe(true)
+    malformed.expectReply('HI?!')
+    expect([...peer.datagrams[0]!]).toEqual([0x48, 0x49, 0x3f, 0x21])
+    ;(await peer.send('hi \uFFFD')).expectReply('HI \uFFFD')
+  })
+
+  it('uppercaseEcho() answers an ASCII text (controls and DEL included) byte for byte, upper-cased', async () => {
+    const t = await kit([uppercaseEcho()])
+    const text = 'abc xyz \t\r\n\u0000\u007f {}~'
+    ;(await t.peer().send(text)).expectReply('ABC XYZ \t\r\n\u0000\u007f {}~')
+  })
+})
