@@ -4,7 +4,7 @@ import { ChatError, loadConfig, resolveConfig, type ResolvedConfig } from './_co
 import { parsePort } from '../core/address.ts'
 import { parseGroup } from '../core/runtime/group.ts'
 import { codec, isCodec, isSupportedEncoding } from '../plugins/index.ts'
-import { configLoaded } from './_signals.ts'
+import type { Cli } from './_io.ts'
 
 const CONFIG_NAMES = ['chat.config.ts', 'chat.config.mts', 'chat.config.js', 'chat.config.mjs']
 
@@ -28,17 +28,18 @@ export interface SessionFlags {
  */
 export async function readConfig(
   flags: SessionFlags,
+  cli: Cli,
   defaults: { port?: number; fresh?: boolean | readonly string[] } = {},
 ): Promise<ResolvedConfig> {
-  const file = findConfig(flags.config)
+  const file = findConfig(flags.config, cli.io.cwd)
   let config: ResolvedConfig
   try {
     config = file
-      ? await loadConfig(file, { label: flags.config ?? relative(process.cwd(), file), fresh: defaults.fresh })
+      ? await loadConfig(file, { label: flags.config ?? relative(cli.io.cwd, file), fresh: defaults.fresh })
       : resolveConfig({})
   } finally {
     // A config that never finishes loading must still stop on a signal: see untilSignal.
-    configLoaded()
+    cli.signals.configLoaded()
   }
   if (flags.group !== undefined) config.group = { address: flags.group }
   if (config.group) {
@@ -72,12 +73,12 @@ export async function readConfig(
   return config
 }
 
-/** The config file's absolute path: `--config`, else the first `chat.config.*` here. */
-export function findConfig(given: string | undefined): string | undefined {
+/** The config file's absolute path: `--config`, else the first `chat.config.*` in `cwd`. */
+export function findConfig(given: string | undefined, cwd: string): string | undefined {
   if (given !== undefined) {
-    const file = resolve(given)
+    const file = resolve(cwd, given)
     if (!existsSync(file)) throw new ChatError('E_CONFIG', `Config file not found: ${given}`)
     return file
   }
-  return CONFIG_NAMES.map((name) => resolve(name)).find((file) => existsSync(file))
+  return CONFIG_NAMES.map((name) => resolve(cwd, name)).find((file) => existsSync(file))
 }

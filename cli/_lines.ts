@@ -27,13 +27,14 @@ export interface LineReader {
  * (messages and logs alike) print above it, redrawing whatever was being typed.
  */
 export function readLines(output: Output, interactive: boolean, on: LineHandlers): LineReader {
+  const { stdin, stdout } = output.io
   const rl = createInterface({
-    input: process.stdin,
-    output: interactive ? process.stdout : undefined,
+    input: stdin,
+    output: interactive ? stdout : undefined,
     terminal: interactive,
     crlfDelay: Infinity,
   })
-  if (interactive) output.usePrompt({ clear: () => process.stdout.write('\r\x1b[2K'), redraw: () => rl.prompt(true) })
+  if (interactive) output.usePrompt({ clear: () => stdout.write('\r\x1b[2K'), redraw: () => rl.prompt(true) })
   let quit = false
   let queue = Promise.resolve()
   const stopped = new Promise<void>((resolve) => {
@@ -71,7 +72,7 @@ export function readLines(output: Output, interactive: boolean, on: LineHandlers
       closed = true
       output.usePrompt(undefined)
       rl.close()
-      if (interactive) process.stdout.write('\n')
+      if (interactive) stdout.write('\n')
     },
   }
 }

@@ -1,5 +1,6 @@
 import { formatWithOptions } from 'node:util'
 import { forStream } from './_visible.ts'
+import type { Cli, Io, OutStream } from './_io.ts'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
 import {
   describeEvent,
@@ -24,11 +25,13 @@ export interface OutputOptions {
 }
 
 /** Where a command writes: messages and JSON to stdout, logs to stderr. */
-export interface Output {
+export interface Output extends Cli {
   readonly logger: ConsolaInstance
   readonly options: OutputOptions
+  /** Colour and escaping for stdout. */
+  readonly style: Style
   /** Writes to a stream, above the prompt while there is one. */
-  write(stream: NodeJS.WriteStream, text: string): void
+  write(stream: OutStream, text: string): void
   /** The prompt every later line prints above (the interactive chat's), or none. */
   usePrompt(prompt: Prompt | undefined): void
   /** Writes a line to stdout. */
@@ -51,24 +54,29 @@ export interface Prompt {
  * Colour on a terminal, as consola decides it (docs/runtimes.md): `NO_COLOR` turns it off,
  * `FORCE_COLOR` (other than `0` or `false`) turns it on even through a pipe.
  */
-function colorOn(stream: NodeJS.WriteStream): boolean {
-  const { NO_COLOR, FORCE_COLOR, TERM } = process.env
+function colorOn(stream: OutStream, env: Io['env']): boolean {
+  const { NO_COLOR, FORCE_COLOR, TERM } = env
   if (NO_COLOR) return false
   if (FORCE_COLOR !== undefined && FORCE_COLOR !== '') return FORCE_COLOR !== '0' && FORCE_COLOR !== 'false'
   return stream.isTTY === true && TERM !== 'dumb'
 }
 
-const color = colorOn(process.stdout)
-const paint = (code: number) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text)
-export const dim = paint(2)
-export const cyan = paint(36)
-export const yellow = paint(33)
+/** How text looks on stdout: colour where it is a terminal, network text escaped there. */
+export interface Style {
+  dim(text: string): string
+  cyan(text: string): string
+  yellow(text: string): string
+  /** Text from the network: escaped where stdout is a terminal. */
+  onStdout(text: string): string
+}
 
-/** Text from the network for stdout / stderr: escaped where it is a terminal. */
-export const onStdout = forStream(process.stdout)
-const onStderr = forStream(process.stderr)
+/** The style of this run's stdout. */
+export function styleOf(io: Io): Style {
+  const color = colorOn(io.stdout, io.env)
+  const paint = (code: number) => (text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text)
+  return { dim: paint(2), cyan: paint(36), yellow: paint(33), onStdout: forStream(io.stdout) }
+}
 
-const errColor = colorOn(process.stderr)
 const PREFIX: Record<string, [string, number]> = {
   error: ['error', 31],
   fatal: ['error', 31],
@@ -78,7 +86,9 @@ const PREFIX: Record<string, [string, number]> = {
 }
 
 /** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */
-function lineReporter(write: Output['write']): ConsolaReporter {
+function lineReporter(io: Io, write: Output['write']): ConsolaReporter {
+  const errColor = colorOn(io.stderr, io.env)
+  const onStderr = forStream(io.stderr)
   return {
     log(entry) {
       // Plugins log what peers sent (a relay's keys, the logger's lines): on a terminal it is shown escaped.
@@ -89,18 +99,22 @@ function lineReporter(write: Output['write']): ConsolaReporter {
       const [word, code] = PREFIX[entry.type] ?? ['', 0]
       const head = word ? (errColor ? `\x1b[${code}m${word}\x1b[0m ` : `${word} `) : ''
       const tag = entry.tag ? `[${entry.tag}] ` : ''
-      write(process.stderr, `${head}${tag}${text}\n`)
+      write(io.stderr, `${head}${tag}${text}\n`)
     },
   }
 }
 
-export function createOutput(options: OutputOptions): Output {
+export function createOutput(options: OutputOptions, cli: Cli): Output {
   let prompt: Prompt | undefined
+  const { io } = cli
   const output: Output = {
+    io,
+    signals: cli.signals,
+    style: styleOf(io),
     // The reporter calls through `output`, so log lines print above the prompt too.
     logger: createConsola({
       level: options.quiet ? 0 : options.verbose ? 4 : 3,
-      reporters: [lineReporter((stream, text) => output.write(stream, text))],
+      reporters: [lineReporter(io, (stream, text) => output.write(stream, text))],
     }),
     options,
     write(stream, text) {
@@ -110,7 +124,7 @@ export function createOutput(options: OutputOptions): Output {
       prompt.redraw()
     },
     usePrompt: (next) => void (prompt = next),
-    line: (text) => output.write(process.stdout, text + '\n'),
+    line: (text) => output.write(io.stdout, text + '\n'),
     event(name, fields) {
       if (options.json) output.line(JSON.stringify({ event: name, ...fields }))
     },
@@ -130,7 +144,7 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
   switch (event.type) {
     case 'message':
       if (json) return output.line(JSON.stringify(messageJson(event.message)))
-      if (messages) output.line(formatMessage(event.message, output.options.hex))
+      if (messages) output.line(formatMessage(event.message, output.style, output.options.hex))
       return
     case 'sent':
       // A relay sends one per member per message: nothing is built unless it is shown.
@@ -186,7 +200,7 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
           }),
         )
       }
-      output.write(process.stderr, formatTrace(trace))
+      output.write(output.io.stderr, formatTrace(trace, output.style.dim))
       return
     }
     case 'status':
@@ -218,7 +232,7 @@ export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
 }
 
 /** `trace <- 127.0.0.1:5000 "hi": delivered`, then one aligned line per hook. */
-export function formatTrace(trace: Trace): string {
+export function formatTrace(trace: Trace, dim: Style['dim']): string {
   const arrow = trace.direction === 'inbound' ? '<-' : '->'
   const head = `trace ${arrow} ${formatAddress(trace.peer)} ${JSON.stringify(trace.text)}: ${trace.outcome}`
   const rows = trace.steps.map((s) => [
@@ -254,7 +268,8 @@ const LINE_END = /\r?\n$|\r$/
  * `12:00:01 alice: hello`; with `hex`, or for bytes that are not text in the encoding, the
  * byte count and a hex dump with the ASCII beside it.
  */
-export function formatMessage(message: Message, hex = false): string {
+export function formatMessage(message: Message, style: Style, hex = false): string {
+  const { dim, cyan, yellow, onStdout } = style
   const time = new Date(message.at).toTimeString().slice(0, 8)
   const who = (message.meta.peer as string | undefined) ?? formatAddress(message.from)
   const rows = hex || message.malformed ? hexDump(message.bytes).map((row) => `  ${row}`) : []

@@ -24,9 +24,9 @@ export function createReloader(
   async function once(changedAt: number | undefined, stale: readonly string[] | undefined): Promise<boolean> {
     const began = performance.now()
     try {
-      const file = findConfig(flags.config)
+      const file = findConfig(flags.config, output.io.cwd)
       const fresh = stale ?? (file ? [...scanImports(file).keys()] : true)
-      const config = await readConfig(flags, { ...defaults, fresh })
+      const config = await readConfig(flags, output, { ...defaults, fresh })
       const loadMs = performance.now() - began
       const report = await reload(config)
       const afterChangeMs = changedAt === undefined ? undefined : began + loadMs + report.swapMs - changedAt

@@ -11,7 +11,6 @@ import {
 import { readConfig, type SessionFlags } from './_config.ts'
 import type { Output } from './_output.ts'
 import { createReloader, type Reloader } from './_reloader.ts'
-import { untilSignal } from './_signals.ts'
 import { watchConfig } from './_watch.ts'
 
 export interface SessionOptions {
@@ -50,9 +49,9 @@ export async function startSession(
   options: SessionOptions = {},
 ): Promise<Session> {
   // Before "listening" is printed: see untilSignal.
-  const signal = untilSignal(output)
+  const signal = output.signals.until(output)
   const shape = options.shape ?? ((config: ResolvedConfig) => config)
-  const config = await shape(await readConfig(flags, { port: options.port }))
+  const config = await shape(await readConfig(flags, output, { port: options.port }))
   const chat = await createChat({
     config,
     logger: output.logger,

@@ -15,7 +15,7 @@ const DEBOUNCE_MS = 50
 const EMPTY_WAITS = 20
 /** Watches the config and its local imports; a change (debounced) reloads. */
 export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloader): { close(): void } {
-  const config = findConfig(flags.config)
+  const config = findConfig(flags.config, output.io.cwd)
   if (!config) {
     output.logger.warn('--watch: there is no config file to watch (chat.config.ts or --config FILE)')
     return { close() {} }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { setTimeout } from 'node:timers'
-import { main } from './main.ts'
+import { processIo } from './_io.ts'
+import { run } from './main.ts'
 
 // A reader that went away (`chat listen | head -1`) ends the command quietly, as it does for cat.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -21,7 +22,7 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 
 // Exit explicitly: a plugin's stray timer must not keep a finished command alive. But not before
 // stdout and stderr have taken every line: `--json` events written to a pipe would be cut off.
-main(process.argv.slice(2)).then(async (code) => {
+run(process.argv.slice(2), processIo()).then(async (code) => {
   await Promise.all([flushed(process.stdout), flushed(process.stderr)])
   process.exit(code)
 })

@@ -1,3 +1,4 @@
+import { format } from 'node:util'
 import { ChatError, describeError, isChatError } from '../core/errors.ts'
 import { didYouMean } from '../core/suggest.ts'
 import { formatFlags, type CommandSpec } from './_args.ts'
@@ -8,8 +9,10 @@ import { plugins, spec as pluginsSpec } from './commands/plugins.ts'
 import { send, spec as sendSpec } from './commands/send.ts'
 import { serve, spec as serveSpec } from './commands/serve.ts'
 import { version } from './_version.ts'
+import { writeLine, type Cli, type Io } from './_io.ts'
+import { createSignals } from './_signals.ts'
 
-type Run = (argv: string[]) => Promise<number>
+type Run = (argv: string[], cli: Cli) => Promise<number>
 
 /** Every command with its flag table; `chat` itself runs when no other is named. */
 const commands: Array<[CommandSpec, Run]> = [
@@ -76,27 +79,43 @@ export function findCommand(argv: readonly string[]): { spec: CommandSpec; run: 
   return { spec: chatSpec, run: chat, rest: [...argv] }
 }
 
-/** Runs the command line; resolves to the exit status (0 done, 1 runtime failure, 2 usage or config error). */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the command line `chat ARGV...` with this io (`processIo()` for the real command; a test's
+ * streams to run one in the test's own process). Resolves to the exit status: 0 done, 1 runtime
+ * failure, 2 usage or config error, 130 on a second signal.
+ */
+export function run(argv: string[], io: Io): Promise<number> {
+  let exited: (code: number) => void = () => {}
+  const exit = new Promise<number>((resolve) => (exited = resolve))
+  const signals = createSignals(io, (code) => {
+    io.exit?.(code)
+    exited(code)
+  })
+  return Promise.race([main(argv, { io, signals }), exit])
+}
+
+async function main(argv: string[], cli: Cli): Promise<number> {
+  const { stdout, stderr } = cli.io
   const [first] = argv
   if (first === 'help' || ((first === '--help' || first === '-h') && argv.length === 1))
-    return (void console.log(usage()), 0)
+    return (void writeLine(stdout, usage()), 0)
   const verbose = argv.includes('--verbose')
   try {
     const { spec, run, rest } = findCommand(argv)
-    if (spec === chatSpec && (rest.includes('--help') || rest.includes('-h'))) return (void console.log(usage()), 0)
-    return await run(rest)
+    if (spec === chatSpec && (rest.includes('--help') || rest.includes('-h')))
+      return (void writeLine(stdout, usage()), 0)
+    return await run(rest, cli)
   } catch (error) {
     if (isChatError(error)) {
-      console.error(`chat: ${error.message}`)
-      if (verbose && error.cause instanceof Error && error.cause.stack) console.error(error.cause.stack)
+      writeLine(stderr, `chat: ${error.message}`)
+      if (verbose && error.cause instanceof Error && error.cause.stack) writeLine(stderr, error.cause.stack)
       return error.code === 'E_CONFIG' || error.code === 'E_USAGE' || error.code === 'E_TARGET' ? 2 : 1
     }
     // A permission the runtime was not granted (NotCapable): its message names the flag to add.
     if (error instanceof Error && error.name === 'NotCapable')
-      return (void console.error(`chat: ${describeError(error)}`), 2)
-    console.error(`chat: internal error: ${describeError(error)} (this is a bug; please report it)`)
-    console.error(error instanceof Error ? error.stack : error)
+      return (void writeLine(stderr, `chat: ${describeError(error)}`), 2)
+    writeLine(stderr, `chat: internal error: ${describeError(error)} (this is a bug; please report it)`)
+    writeLine(stderr, error instanceof Error ? String(error.stack) : format(error))
     return 1
   }
 }

@@ -1,9 +1,10 @@
+import { writeLine, type Cli } from '../_io.ts'
 import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address } from '../_core.ts'
 import { version } from '../_version.ts'
 import { defineCommand, groupFlags, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
 import { converse, type Conversation } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
-import { createOutput, dim, type Output } from '../_output.ts'
+import { createOutput, type Output } from '../_output.ts'
 import { startSession, type Session } from '../_session.ts'
 import { createStats } from '../_stats.ts'
 import { parseGroup } from '../../core/runtime/group.ts'
@@ -51,15 +52,15 @@ const OWN = ['to', 'peers', 'plugins', 'reload', 'stats', 'hex', 'help', 'quit',
 // `/who` is ours only with a presence plugin: without one it goes to the peer (a relay may answer it).
 const OWN_WITH_PRESENCE = [...OWN, 'who']
 
-export async function chat(argv: string[]): Promise<number> {
+export async function chat(argv: string[], cli: Cli): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return (void console.log(formatHelp(spec)), 0)
-  if (values.version) return (void console.log(version), 0)
+  if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
+  if (values.version) return (void writeLine(cli.io.stdout, version), 0)
   if (positionals.length)
     throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat takes no arguments (chat --help)`)
   const eol = values.eol ?? ''
-  const output = createOutput(values)
-  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
+  const output = createOutput(values, cli)
+  const interactive = cli.io.stdin.isTTY === true && cli.io.stdout.isTTY === true && !values.json
   let conversation: Conversation | undefined
   let target: Address | undefined
   const print = output.handler()
@@ -95,7 +96,7 @@ export async function chat(argv: string[]): Promise<number> {
     interactive,
     linger: values.linger ?? 500,
     own: presence ? OWN_WITH_PRESENCE : OWN,
-    prompt: () => dim(`${target ? (chat.peers.nameOf(target) ?? formatAddress(target)) : '(nobody)'}> `),
+    prompt: () => output.style.dim(`${target ? (chat.peers.nameOf(target) ?? formatAddress(target)) : '(nobody)'}> `),
     command(name, arg) {
       if (name === 'stats') return output.line(`  ${stats.describe()}`)
       if (name === 'who') return output.line(formatWho(membersOf(presence)))
@@ -153,7 +154,7 @@ async function command(
     }
     case 'plugins': {
       const plugins = chat.plugins()
-      output.line(plugins.length ? formatPlugins(plugins) : '  no plugins')
+      output.line(plugins.length ? formatPlugins(plugins, output.style.dim) : '  no plugins')
       break
     }
     case 'reload':

@@ -1,3 +1,4 @@
+import { writeLine, type Cli } from '../_io.ts'
 import {
   ChatError,
   createPeers,
@@ -17,7 +18,7 @@ import { heartbeat, isRelay, schedule, type RelayStatus } from '../../plugins/in
 import { defineCommand, formatHelp, parseFlags, sessionFlags, parseSeconds, watchFlag } from '../_args.ts'
 import { converse } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
-import { createOutput, dim, onStdout, type Output } from '../_output.ts'
+import { createOutput, type Output, type Style } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
 export const spec = defineCommand({
@@ -60,9 +61,9 @@ function parseNick(text: string, flag: string): string {
 const COMMANDS = '/quit, /reload, /help; another /command is sent as text; //text sends "/text"'
 const OWN = ['quit', 'exit', 'reload', 'help']
 
-export async function join(argv: string[]): Promise<number> {
+export async function join(argv: string[], cli: Cli): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return (void console.log(formatHelp(spec)), 0)
+  if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
   const [target, ...extra] = positionals
   if (target === undefined)
     throw new ChatError(
@@ -72,8 +73,8 @@ export async function join(argv: string[]): Promise<number> {
   if (extra.length) throw new ChatError('E_USAGE', `Unexpected \`${extra.join(' ')}\`: chat join takes one TARGET`)
   const interval = values.interval ?? 10
   const eol = values.eol ?? ''
-  const output = createOutput(values)
-  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !values.json
+  const output = createOutput(values, cli)
+  const interactive = cli.io.stdin.isTTY === true && cli.io.stdout.isTTY === true && !values.json
   let byeSaid: () => void = () => {}
   const bye = new Promise<void>((resolve) => (byeSaid = resolve))
 
@@ -115,7 +116,7 @@ export async function join(argv: string[]): Promise<number> {
     shape,
     onEvent(event) {
       if (event.type === 'message' && !values.json && relay && isFrom(event.message, relay))
-        return output.line(formatBroadcast(event.message))
+        return output.line(formatBroadcast(event.message, output.style))
       print(event)
     },
   })
@@ -127,7 +128,7 @@ export async function join(argv: string[]): Promise<number> {
     linger: values.linger ?? 500,
     own: OWN,
     until: bye,
-    prompt: () => dim(`${chat.peers.nameOf(to) ?? formatAddress(to)}> `),
+    prompt: () => output.style.dim(`${chat.peers.nameOf(to) ?? formatAddress(to)}> `),
     async command(name) {
       if (name === 'quit' || name === 'exit') return true
       if (name === 'reload') await session.reloader.reload()
@@ -160,7 +161,7 @@ function isFrom(message: Message, relay: Address): boolean {
 }
 
 /** A broadcast carries its sender in its text already: `12:00:01 alice: hi`. */
-function formatBroadcast(message: Message): string {
+function formatBroadcast(message: Message, { dim, onStdout }: Style): string {
   return `${dim(new Date(message.at).toTimeString().slice(0, 8))} ${onStdout(message.text.replace(/\r?\n$|\r$/, ''))}`
 }
 

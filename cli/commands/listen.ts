@@ -1,3 +1,4 @@
+import { writeLine, type Cli } from '../_io.ts'
 import { defineCommand, groupFlags, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
@@ -16,11 +17,11 @@ The config's plugins run as usual (a bot in the config still answers).`,
   },
 })
 
-export async function listen(argv: string[]): Promise<number> {
+export async function listen(argv: string[], cli: Cli): Promise<number> {
   const { values } = parseFlags(spec, argv)
-  if (values.help) return (void console.log(formatHelp(spec)), 0)
+  if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
   const limit = values.once ? 1 : values.count
-  const output = createOutput(values)
+  const output = createOutput(values, cli)
   const print = output.handler()
   let seen = 0
   let enough: () => void = () => {}

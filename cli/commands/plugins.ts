@@ -1,7 +1,8 @@
+import { writeLine, type Cli } from '../_io.ts'
 import { inspect } from 'node:util'
 import { ChatError, describePlugins, orderPlugins, type PluginInfo } from '../_core.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, parseFlags } from '../_args.ts'
-import { dim } from '../_output.ts'
+import { styleOf } from '../_output.ts'
 import { readConfig } from '../_config.ts'
 
 export const spec = defineCommand({
@@ -19,28 +20,30 @@ In the interactive chat, /plugins shows the plugins in effect.`,
   },
 })
 
-export async function plugins(argv: string[]): Promise<number> {
+export async function plugins(argv: string[], cli: Cli): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return (void console.log(formatHelp(spec)), 0)
+  if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
   if (positionals.length)
     throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat plugins takes no arguments`)
-  const config = await readConfig(values)
+  const config = await readConfig(values, cli)
   const list = describePlugins(orderPlugins(config.plugins))
   if (values.json) {
-    for (const info of list) console.log(JSON.stringify({ event: 'plugin', ...info, options: toJson(info.options) }))
+    for (const info of list)
+      writeLine(cli.io.stdout, JSON.stringify({ event: 'plugin', ...info, options: toJson(info.options) }))
     return 0
   }
   const source = config.file ? ` (${config.file})` : ''
-  console.log(
+  writeLine(
+    cli.io.stdout,
     list.length
-      ? `${list.length} plugin${list.length === 1 ? '' : 's'}${source}, in the order they run:\n${formatPlugins(list)}`
+      ? `${list.length} plugin${list.length === 1 ? '' : 's'}${source}, in the order they run:\n${formatPlugins(list, styleOf(cli.io).dim)}`
       : `no plugins${source}`,
   )
   return 0
 }
 
 /** `  1. codec (pre)  decode, encode  "gbk"`: one line per plugin. */
-export function formatPlugins(list: PluginInfo[]): string {
+export function formatPlugins(list: PluginInfo[], dim: (text: string) => string): string {
   const width = Math.max(0, ...list.map((p) => p.name.length + (p.enforce ? p.enforce.length + 3 : 0)))
   return list
     .map((p, i) => {

@@ -1,3 +1,4 @@
+import { writeLine, type Cli } from '../_io.ts'
 import { createInterface } from 'node:readline'
 import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../_core.ts'
 import { defineCommand, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
@@ -51,9 +52,9 @@ unless --port says otherwise. A TEXT that starts with hex: is bytes written in h
   },
 })
 
-export async function send(argv: string[]): Promise<number> {
+export async function send(argv: string[], cli: Cli): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
-  if (values.help) return (void console.log(formatHelp(spec)), 0)
+  if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
   const [target, ...words] = positionals
   if (target === undefined)
     throw new ChatError('E_USAGE', 'Missing TARGET: chat send TARGET TEXT... (see chat send --help)')
@@ -65,9 +66,9 @@ export async function send(argv: string[]): Promise<number> {
   if (stdin && (repeat !== undefined || every !== undefined))
     throw new ChatError('E_USAGE', '--repeat and --every repeat a TEXT, not stdin (`-`)')
   if (!stdin) toWire(words.join(' '), eol) // a TEXT that is not what it says (`hex:zz`) is a usage error: exit 2
-  const wait = values.wait ?? (count !== undefined ? Infinity : process.stdout.isTTY === true ? 1000 : 0)
+  const wait = values.wait ?? (count !== undefined ? Infinity : cli.io.stdout.isTTY === true ? 1000 : 0)
 
-  const output = createOutput(values)
+  const output = createOutput(values, cli)
   const print = output.handler()
   let received = 0
   let enough: () => void = () => {}
@@ -91,7 +92,7 @@ export async function send(argv: string[]): Promise<number> {
       if (!(await sendOne(chat, output, text, eol, to))) failed++
     }
     if (stdin) {
-      for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) await say(line)
+      for await (const line of createInterface({ input: cli.io.stdin, crlfDelay: Infinity })) await say(line)
     } else if (repeat !== undefined || every !== undefined) {
       const plan = { times: repeat ?? Infinity, every: every ?? 1000, stopped: signal.then(() => {}) }
       await repeatSend(words.join(' '), plan, say)

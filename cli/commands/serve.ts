@@ -1,3 +1,4 @@
+import { writeLine, type Cli } from '../_io.ts'
 import { defineCommand, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
@@ -13,10 +14,10 @@ of the config (or of a local file it imports) swaps the plugins without a restar
   flags: { ...watchFlag, ...sessionFlags },
 })
 
-export async function serve(argv: string[]): Promise<number> {
+export async function serve(argv: string[], cli: Cli): Promise<number> {
   const { values } = parseFlags(spec, argv)
-  if (values.help) return (void console.log(formatHelp(spec)), 0)
-  const output = createOutput(values)
+  if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
+  const output = createOutput(values, cli)
   const shown = { messages: values.verbose === true }
   const session = await startSession(output, values, {
     onEvent: output.handler(shown),
