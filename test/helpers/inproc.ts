@@ -1,0 +1,158 @@
+import { EventEmitter } from 'node:events'
+import { PassThrough, Writable } from 'node:stream'
+import { afterEach } from 'vitest'
+import { run } from '../../cli/main.ts'
+import type { Io } from '../../cli/_io.ts'
+import { tempDir } from './chat-process.ts'
+
+/**
+ * `chat` run in the test's own process (cli/main.ts `run`), with fake stdin/stdout/stderr and
+ * signals: the same command as the spawned one, but fast, and visible to coverage and to mutation
+ * testing. The end-to-end tests (test/cli) keep proving the real process.
+ */
+export interface InProc {
+  readonly stdout: string[]
+  readonly stderr: string[]
+  /** Resolves with the first stdout line (or stderr line with `stream: 'stderr'`) that matches. */
+  waitFor(match: RegExp | ((line: string) => boolean), options?: { stream?: 'stdout' | 'stderr' }): Promise<string>
+  /** The next `--json` event of a kind (after those already taken), the first that passes `match` if given. */
+  event(name: string, match?: (event: Record<string, any>) => boolean): Promise<Record<string, any>>
+  /** The `listening` event's port (needs `--json`). */
+  port(): Promise<number>
+  write(line: string): void
+  end(): void
+  /** Delivers SIGINT or SIGTERM to the run. */
+  kill(signal?: 'SIGINT' | 'SIGTERM'): void
+  /** The exit code, and all that was printed (exactly). */
+  readonly exited: Promise<{ code: number; stdout: string; stderr: string }>
+}
+
+export interface InProcOptions {
+  /** Default: a fresh empty folder (no chat.config.ts). */
+  cwd?: string
+  /** Default: none (so no colour). */
+  env?: Record<string, string>
+  /** Make stdin and stdout (or just one) say they are a terminal. */
+  tty?: boolean | 'stdin' | 'stdout'
+  /** All of stdin at once (then it ends); default: open until `end()`. */
+  input?: string
+}
+
+const running = new Set<InProc>()
+afterEach(async () => {
+  // A test that failed half-way leaves its chat running: a first signal ends it cleanly.
+  const left = [...running]
+  for (const chat of left) chat.kill('SIGTERM')
+  await Promise.all(left.map((chat) => chat.exited))
+})
+
+/** A stream that keeps what is written, as lines, and says when more came. */
+function capture(lines: string[], onLine: () => void, isTTY: boolean): Writable & { isTTY?: boolean; text: string } {
+  let partial = ''
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      captured.text += chunk.toString()
+      const parts = (partial + chunk.toString()).split('\n')
+      partial = parts.pop()!
+      lines.push(...parts)
+      onLine()
+      done()
+    },
+  })
+  const captured = Object.assign(stream, { isTTY, columns: 80, rows: 24, text: '' })
+  return captured
+}
+
+/** Starts `chat ARGS...` in this process. */
+export function startInProc(args: string[], options: InProcOptions = {}): InProc {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const waiters = new Set<() => void>()
+  const wake = () => {
+    for (const waiter of waiters) waiter()
+  }
+  const stdin = Object.assign(new PassThrough(), { isTTY: options.tty === true || options.tty === 'stdin' })
+  const signals = new EventEmitter()
+  const out = capture(stdout, wake, options.tty === true || options.tty === 'stdout')
+  const err = capture(stderr, wake, false)
+  const io: Io = {
+    stdin,
+    stdout: out,
+    stderr: err,
+    env: options.env ?? {},
+    cwd: options.cwd ?? tempDir('udpchat-inproc-'),
+    signals,
+  }
+  if (options.input !== undefined) stdin.end(options.input)
+  let done = false
+  const exited = run(args, io).then((code) => {
+    done = true
+    running.delete(handle)
+    wake()
+    return { code, stdout: out.text, stderr: err.text }
+  })
+  const taken = new Map<string, number>()
+
+  function waitFor(
+    match: RegExp | ((line: string) => boolean),
+    { stream = 'stdout', from = 0 }: { stream?: 'stdout' | 'stderr'; from?: number } = {},
+  ): Promise<string> {
+    const test = typeof match === 'function' ? match : (line: string) => match.test(line)
+    const lines = stream === 'stdout' ? stdout : stderr
+    // Made here, so that a failure names the line of the test that waited. No time-out of its
+    // own: the test's shows what was printed through this error.
+    const error = new Error(`chat ended before printing ${match} on ${stream}`)
+    return new Promise((resolve, reject) => {
+      let index = from
+      const check = () => {
+        for (; index < lines.length; index++) {
+          if (test(lines[index]!)) {
+            waiters.delete(check)
+            return resolve(lines[index]!)
+          }
+        }
+        if (done) {
+          waiters.delete(check)
+          error.message += `\nstdout:\n${stdout.join('\n')}\nstderr:\n${stderr.join('\n')}`
+          reject(error)
+        }
+      }
+      waiters.add(check)
+      check()
+    })
+  }
+
+  const handle: InProc = {
+    stdout,
+    stderr,
+    waitFor: (match, options) => waitFor(match, options),
+    async event(name, match = () => true) {
+      const from = taken.get(name) ?? 0
+      const line = await waitFor(
+        (l) => {
+          if (!l.startsWith('{')) return false
+          const event = JSON.parse(l)
+          return event.event === name && match(event)
+        },
+        { from },
+      )
+      taken.set(name, stdout.indexOf(line, from) + 1)
+      return JSON.parse(line)
+    },
+    async port() {
+      const line = await waitFor((l) => l.startsWith('{') && JSON.parse(l).event === 'listening')
+      return JSON.parse(line).port as number
+    },
+    write: (line) => void stdin.write(`${line}\n`),
+    end: () => void stdin.end(),
+    kill: (signal = 'SIGTERM') => void signals.emit(signal, signal),
+    exited,
+  }
+  running.add(handle)
+  return handle
+}
+
+/** Runs `chat ARGS...` in this process to the end (stdin empty unless `input` says). */
+export function runInProc(args: string[], options: InProcOptions = {}) {
+  return startInProc(args, { input: '', ...options }).exited
+}
