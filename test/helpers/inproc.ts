@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { PassThrough, Writable } from 'node:stream'
 import { afterEach } from 'vitest'
 import { run } from '../../cli/main.ts'
 import type { Io } from '../../cli/_io.ts'
-import { tempDir } from './chat-process.ts'
+import { root, tempDir } from './chat-process.ts'
 
 /**
  * `chat` run in the test's own process (cli/main.ts `run`), with fake stdin/stdout/stderr and
@@ -155,4 +157,14 @@ export function startInProc(args: string[], options: InProcOptions = {}): InProc
 /** Runs `chat ARGS...` in this process to the end (stdin empty unless `input` says). */
 export function runInProc(args: string[], options: InProcOptions = {}) {
   return startInProc(args, { input: '', ...options }).exited
+}
+
+/**
+ * A config file in a fresh folder: `source` with `@/` standing for the repository's root (so
+ * `import { relay } from '@/plugins/index.ts'`). Returns the file's path.
+ */
+export function writeConfig(source: string, name = 'chat.config.ts'): string {
+  const file = join(tempDir('udpchat-inproc-config-'), name)
+  writeFileSync(file, source.replaceAll("from '@/", `from '${root}`))
+  return file
 }
