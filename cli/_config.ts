@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { ChatError, loadConfig, resolveConfig, type ResolvedConfig } from './_core.ts'
-import { parsePort } from '../core/address.ts'
+import { parseHostPort, parsePort } from '../core/address.ts'
 import { parseGroup } from '../core/runtime/group.ts'
 import { codec, isCodec, isSupportedEncoding } from '../plugins/index.ts'
 import type { Cli } from './_io.ts'
@@ -71,6 +71,22 @@ export async function readConfig(
     config.plugins = [...resolveConfig({ plugins: [codec(flags.encoding)] }).plugins, ...others]
   }
   return config
+}
+
+/**
+ * The config to talk to `target` (a contact name or HOST:PORT) with: when the socket would bind
+ * the default `0.0.0.0` (no --host, no other `host` in the config, no room) and the target is an
+ * IPv6 address, it binds `::` instead, since an IPv4 socket cannot send there.
+ */
+export function bindForTarget(config: ResolvedConfig, target: string, flags: SessionFlags): ResolvedConfig {
+  if (flags.host !== undefined || config.group || config.host !== '0.0.0.0') return config
+  let host: string | undefined
+  try {
+    host = parseHostPort(config.peers[target] ?? target)?.host
+  } catch {
+    // A bad port: the chat says so when it resolves the target.
+  }
+  return host?.includes(':') ? { ...config, host: '::' } : config
 }
 
 /** The config file's absolute path: `--config`, else the first `chat.config.*` in `cwd`. */

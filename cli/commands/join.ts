@@ -20,6 +20,7 @@ import { converse } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
 import { createOutput, type Output, type Style } from '../_output.ts'
 import { startSession } from '../_session.ts'
+import { bindForTarget } from '../_config.ts'
 
 export const spec = defineCommand({
   name: 'join',
@@ -106,7 +107,7 @@ export async function join(argv: string[], cli: Cli): Promise<number> {
         `leaving out the config's relay plugin: a member that is also a relay would echo every broadcast back to the room`,
       )
     }
-    return { ...next, plugins: [...plugins, ...client] }
+    return { ...bindForTarget(next, target, values), plugins: [...plugins, ...client] }
   }
 
   const print = output.handler()

@@ -6,6 +6,7 @@ import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
 import { createOutput, type Output } from '../_output.ts'
 import { startSession } from '../_session.ts'
+import { bindForTarget } from '../_config.ts'
 
 export const spec = defineCommand({
   name: 'send',
@@ -76,6 +77,7 @@ export async function send(argv: string[], cli: Cli): Promise<number> {
   const session = await startSession(output, values, {
     port: 0,
     announce: false,
+    shape: (config) => bindForTarget(config, target, values),
     onEvent(event) {
       print(event)
       if (event.type === 'sent' && !event.plugin && !values.json)

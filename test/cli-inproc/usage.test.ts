@@ -13,17 +13,21 @@ import { root } from '../helpers/chat-process.ts'
 import { runInProc } from '../helpers/inproc.ts'
 
 describe('chat help and version, in process', () => {
-  it.each([[['--help']], [['-h']], [['help']], [['--port', '0', '--help']], [['-q', '-h']], [['--to', 'x', '--json', '--help']]])(
-    '%j prints the list of commands and exits 0',
-    async (argv) => {
-      const exit = await runInProc(argv)
-      expect(exit).toEqual({ code: 0, stdout: `${usage()}\n`, stderr: '' })
-      expect(exit.stdout).toMatch(new RegExp(`^chat ${pkg.version}: a scriptable UDP chat\\n\\nUsage:\\n`))
-      for (const name of ['send', 'listen', 'serve', 'join', 'plugins'])
-        expect(exit.stdout).toMatch(new RegExp(`^ {2}chat ${name}\\b`, 'm'))
-      expect(exit.stdout).toMatch(/^ {2}chat \[--to TARGET\] +interactive full-duplex chat$/m)
-    },
-  )
+  it.each([
+    [['--help']],
+    [['-h']],
+    [['help']],
+    [['--port', '0', '--help']],
+    [['-q', '-h']],
+    [['--to', 'x', '--json', '--help']],
+  ])('%j prints the list of commands and exits 0', async (argv) => {
+    const exit = await runInProc(argv)
+    expect(exit).toEqual({ code: 0, stdout: `${usage()}\n`, stderr: '' })
+    expect(exit.stdout).toMatch(new RegExp(`^chat ${pkg.version}: a scriptable UDP chat\\n\\nUsage:\\n`))
+    for (const name of ['send', 'listen', 'serve', 'join', 'plugins'])
+      expect(exit.stdout).toMatch(new RegExp(`^ {2}chat ${name}\\b`, 'm'))
+    expect(exit.stdout).toMatch(/^ {2}chat \[--to TARGET\] +interactive full-duplex chat$/m)
+  })
 
   it.each([
     [['send', '--help'], send],

@@ -101,4 +101,13 @@ describe('--json fields and IPv6 through the command line', () => {
     expect(message).toMatchObject({ text: 'over v6' })
     expect(message.from).toMatch(/^\[::1\]:\d+$/)
   })
+
+  it('sends to [::1]:PORT without --host (the socket binds IPv6 for an IPv6 target)', async () => {
+    const listener = startChat(['listen', '--once', '--host', '::1', '--port', '0', '--json'])
+    const { port } = await listener.event('listening')
+    const sent = await runChat(['send', `[::1]:${port}`, 'no --host'])
+    expect(sent.stderr).not.toMatch(/address family/)
+    expect(sent.code).toBe(0)
+    expect((await listener.event('message')).text).toBe('no --host')
+  })
 })
