@@ -1,0 +1,183 @@
+import { Buffer } from 'node:buffer'
+import { describe, expect, it } from 'vitest'
+import { BACKLOG_CHARS, BatchedFile, type WriteTrouble } from '../../plugins/_batched-file.ts'
+
+/** What each write does, in turn: all it is given, fail (ENOSPC), or take only so many bytes. */
+type Step = 'ok' | 'fail' | number
+
+/** A file handle whose writes follow a plan, so failures and short writes happen when a test says. */
+class PlannedFile {
+  private readonly chunks: Buffer[] = []
+  writes = 0
+  closed = false
+  constructor(
+    private readonly plan: Step[] = [],
+    public then: Step = 'ok',
+  ) {}
+
+  async write(data: string | Uint8Array, offset?: number | null, length?: number | string) {
+    const bytes =
+      typeof data === 'string'
+        ? Buffer.from(data, length as BufferEncoding)
+        : data.subarray(offset!, offset! + (length as number))
+    this.writes++
+    const step = this.plan.shift() ?? this.then
+    if (step === 'fail') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    const taken = step === 'ok' ? bytes.length : Math.min(step, bytes.length)
+    this.chunks.push(Buffer.from(bytes.subarray(0, taken)))
+    return { bytesWritten: taken }
+  }
+
+  async close() {
+    this.closed = true
+    throw new Error('EBADF: closing twice')
+  }
+
+  get written(): Buffer {
+    return Buffer.concat(this.chunks)
+  }
+
+  get text(): string {
+    return this.written.toString('utf8')
+  }
+}
+
+function batched(handle: PlannedFile) {
+  const troubles: WriteTrouble[] = []
+  const Make = BatchedFile as unknown as new (h: PlannedFile, t: (trouble: WriteTrouble) => void) => BatchedFile
+  return { file: new Make(handle, (trouble) => troubles.push(trouble)), troubles }
+}
+
+/** One turn of the event loop's timers: a batch scheduled by `append` has been written after it (the file is in memory). */
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0))
+
+const line = (chars: number, fill = 'x') => `${fill.repeat(chars - 1)}\n`
+
+describe('BatchedFile', () => {
+  it('writes appended lines in one batch at flush, in order', async () => {
+    const handle = new PlannedFile()
+    const { file, troubles } = batched(handle)
+    file.append('one\n')
+    file.append('two\n')
+    await nextTurn()
+    expect(handle.writes).toBe(0)
+    file.flush()
+    await file.close()
+    expect(handle.text).toBe('one\ntwo\n')
+    expect(handle.writes).toBe(1)
+    expect(troubles).toEqual([])
+    expect(file.lost).toBe(0)
+  })
+
+  it('writes on its own, on the next turn, once 64 Ki chars wait (not before)', async () => {
+    const handle = new PlannedFile()
+    const { file } = batched(handle)
+    file.append(line(64 * 1024 - 1))
+    await nextTurn()
+    expect(handle.writes).toBe(0)
+    file.append('y\n')
+    expect(handle.writes).toBe(0)
+    await nextTurn()
+    expect(handle.writes).toBe(1)
+    expect(handle.text).toBe(`${line(64 * 1024 - 1)}y\n`)
+  })
+
+  it('reports a failing write once, keeps its lines, and writes them in order when the file works again', async () => {
+    const handle = new PlannedFile(['fail', 'fail'])
+    const { file, troubles } = batched(handle)
+    file.append('a\n')
+    file.flush()
+    await nextTurn()
+    file.append('b\n')
+    file.flush()
+    await nextTurn()
+    expect(troubles).toHaveLength(1)
+    expect(String(troubles[0]!.error)).toMatch(/ENOSPC/)
+    expect(troubles[0]!.recovered).toBeUndefined()
+    file.append('c\n')
+    file.flush()
+    await file.close()
+    expect(handle.text).toBe('a\nb\nc\n')
+    expect(troubles.slice(1)).toEqual([{ error: undefined, recovered: true }])
+    expect(file.lost).toBe(0)
+  })
+
+  it('finishes a short write with the rest of its bytes (multi-byte chars included)', async () => {
+    const handle = new PlannedFile([3, 2, 1])
+    const { file, troubles } = batched(handle)
+    file.append('héllo\n')
+    file.append('wörld 😀\n')
+    await file.close()
+    expect(handle.text).toBe('héllo\nwörld 😀\n')
+    expect(troubles).toEqual([])
+  })
+
+  it('after a short write then a failure, writes only the rest again: no line doubled', async () => {
+    const handle = new PlannedFile([3, 'fail'])
+    const { file, troubles } = batched(handle)
+    file.append('héllo\n')
+    file.append('wörld\n')
+    file.flush()
+    await nextTurn()
+    expect(troubles).toHaveLength(1)
+    await file.close()
+    expect(handle.text).toBe('héllo\nwörld\n')
+    expect(troubles).toHaveLength(2)
+  })
+
+  it('counts the lines still unwritten at close as lost, a partly written one too', async () => {
+    const handle = new PlannedFile([3], 'fail')
+    const { file } = batched(handle)
+    file.append('héllo\n')
+    file.append('wörld\n')
+    await file.close()
+    expect(handle.text).toBe('hé')
+    expect(file.lost).toBe(2)
+    expect(handle.closed).toBe(true)
+  })
+
+  it('keeps at most 8 Mi chars of lines while failing, giving up the oldest first (and counting them)', async () => {
+    expect(BACKLOG_CHARS).toBe(8 * 1024 * 1024)
+    const handle = new PlannedFile([], 'fail')
+    const { file } = batched(handle)
+    const quarter = BACKLOG_CHARS / 4
+    for (const fill of ['a', 'b', 'c', 'd']) {
+      file.append(line(quarter, fill))
+      file.flush()
+      await nextTurn()
+    }
+    // Exactly the bound: all four kept.
+    expect(file.lost).toBe(0)
+    file.append(line(quarter, 'e'))
+    file.flush()
+    await nextTurn()
+    handle.then = 'ok'
+    await file.close()
+    expect(file.lost).toBe(1)
+    expect(handle.text).toBe(['b', 'c', 'd', 'e'].map((fill) => line(quarter, fill)).join(''))
+  })
+
+  it('keeps one batch larger than the bound rather than lose it', async () => {
+    const handle = new PlannedFile(['fail'])
+    const { file } = batched(handle)
+    const big = line(BACKLOG_CHARS + 10)
+    file.append(big)
+    file.flush()
+    await nextTurn()
+    await file.close()
+    expect(file.lost).toBe(0)
+    expect(handle.written.length).toBe(big.length)
+  })
+
+  it('closes the file (whatever closing says) and counts a line appended after close as lost', async () => {
+    const handle = new PlannedFile()
+    const { file } = batched(handle)
+    await file.close()
+    expect(handle.closed).toBe(true)
+    file.append('late\n')
+    file.flush()
+    await nextTurn()
+    expect(file.lost).toBe(1)
+    expect(handle.writes).toBe(0)
+  })
+})
