@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest'
+import { definePlugin, drop, type Plugin } from '../../core/index.ts'
+import { kit } from '../helpers/kit.ts'
+
+// The strategies the engine calls hooks by, seen from a peer: `first` (decode, encode), `bytes`
+// (unwrap, wrap) and the async half of `waterfall` (inbound, outbound).
+const bytesOf = (text: string) => new TextEncoder().encode(text)
+const textOf = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
+const echo = definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, `echo: ${m.text}`) })
+const thrower = (message: string) => () => {
+  throw new Error(message)
+}
+
+describe('decode and encode: the first plugin that answers', () => {
+  it('asks the next decoder when one throws (reported) or answers nothing, and falls back to utf-8', async () => {
+    const calls: string[] = []
+    const t = await kit([
+      definePlugin({ name: 'broken', decode: () => (calls.push('broken'), thrower('bad table')()) }),
+      definePlugin({ name: 'shy', decode: () => void calls.push('shy') }),
+      definePlugin({
+        name: 'rot',
+        decode: (b) => (calls.push('rot'), textOf(b) === 'rot' ? { text: 'decoded', encoding: 'rot' } : undefined),
+      }),
+      definePlugin({ name: 'never', decode: () => (calls.push('never'), { text: 'never', encoding: 'x' }) }),
+    ])
+    const alice = t.peer('alice')
+    const first = await alice.send('rot')
+    expect(first.expectDelivered('decoded').encoding).toBe('rot')
+    expect(calls).toEqual(['broken', 'shy', 'rot'])
+    expect(first.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([['broken', 'decode', 'bad table']])
+    calls.length = 0
+    const plain = await alice.send('plain')
+    // `never` answers whatever it gets: it is asked only because the others had no answer.
+    expect(plain.expectDelivered('never').encoding).toBe('x')
+    expect(calls).toEqual(['broken', 'shy', 'rot', 'never'])
+  })
+
+  it('decodes as utf-8 when no decoder answers, and marks bytes that are not utf-8 malformed', async () => {
+    const t = await kit([definePlugin({ name: 'shy', decode: () => undefined })])
+    const alice = t.peer('alice')
+    const ok = (await alice.send('héllo')).expectDelivered('héllo')
+    expect(ok.encoding).toBe('utf-8')
+    expect(ok.malformed).toBeUndefined()
+    const bad = (await alice.send(new Uint8Array([0x68, 0xff, 0x69]))).expectDelivered()
+    expect(bad.malformed).toBe(true)
+  })
+
+  it('a decoder that fails never fails closed: onError drop does not stop the datagram', async () => {
+    const t = await kit([definePlugin({ name: 'strict', onError: 'drop', decode: thrower('no') }), echo])
+    const delivery = await t.peer('alice').send('hi')
+    delivery.expectReply('echo: hi')
+    expect(delivery.drop).toBeUndefined()
+    expect(delivery.errors).toHaveLength(1)
+  })
+
+  it('encodes with the first encoder that answers, after one that throws, or as utf-8', async () => {
+    const t = await kit([
+      echo,
+      definePlugin({ name: 'broken', encode: thrower('no table') }),
+      definePlugin({ name: 'upper', encode: (text) => (text.endsWith('!') ? bytesOf(text.toUpperCase()) : undefined) }),
+    ])
+    const alice = t.peer('alice')
+    const loud = await alice.send('hi!')
+    loud.expectReply('ECHO: HI!')
+    expect(loud.errors.map((e) => [e.plugin, e.hook])).toEqual([['broken', 'encode']])
+    ;(await alice.send('hi')).expectReply('echo: hi')
+  })
+
+  it('resets the failures in a row of a decoder that answers again', async () => {
+    let n = 0
+    const flaky = definePlugin({
+      name: 'flaky',
+      decode: (b) => {
+        if (++n % 2) throw new Error('odd')
+        return { text: textOf(b), encoding: 'flaky' }
+      },
+    })
+    const t = await kit({ plugins: [flaky], maxFailures: 2 })
+    const alice = t.peer('alice')
+    for (let i = 0; i < 6; i++) await alice.send('x')
+    expect(n).toBe(6)
+    expect(t.events.some((e) => e.type === 'error' && /in a row/.test(e.error.message))).toBe(false)
+  })
+})
+
+describe('unwrap and wrap: bytes in turn', () => {
+  it('unwraps in plugin order and wraps in reverse, so the first plugin is the outermost', async () => {
+    const framing = (tag: string): Plugin =>
+      definePlugin({
+        name: tag,
+        unwrap: (b) => {
+          const s = textOf(b)
+          return s.startsWith(`${tag}(`) && s.endsWith(')') ? bytesOf(s.slice(tag.length + 1, -1)) : drop(`no ${tag}`)
+        },
+        wrap: (b) => bytesOf(`${tag}(${textOf(b)})`),
+      })
+    const t = await kit([framing('outer'), framing('inner'), echo])
+    const alice = t.peer('alice')
+    const delivery = await alice.send('outer(inner(hi))')
+    expect(delivery.expectDelivered('hi').bytes).toEqual(bytesOf('hi'))
+    delivery.expectReply('outer(inner(echo: hi))')
+  })
+
+  it('drops a datagram an unwrap hook refuses, showing none of it, before decode', async () => {
+    let decoded = 0
+    const t = await kit([
+      definePlugin({ name: 'sig', unwrap: () => drop('bad signature') }),
+      definePlugin({ name: 'dec', decode: () => void decoded++ }),
+      echo,
+    ])
+    const alice = t.peer('alice')
+    const delivery = await alice.send('secret')
+    expect(delivery.expectDrop('bad signature')).toEqual({
+      type: 'drop',
+      plugin: 'sig',
+      reason: 'bad signature',
+      direction: 'inbound',
+      peer: alice.address,
+      text: '',
+    })
+    delivery.expectNothingSent()
+    expect(decoded).toBe(0)
+  })
+
+  it('goes on with the bytes as they were when an unwrap hook throws (reported), unless it fails closed', async () => {
+    const open = await kit([definePlugin({ name: 'sig', unwrap: thrower('bad key') }), echo])
+    const delivery = await open.peer('alice').send('hi')
+    delivery.expectReply('echo: hi')
+    expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([['sig', 'unwrap', 'bad key']])
+
+    const closed = await kit([definePlugin({ name: 'sig', onError: 'drop', unwrap: thrower('bad key') }), echo])
+    const stopped = await closed.peer('alice').send('hi')
+    stopped.expectDrop('its unwrap hook failed (the plugin fails closed)')
+    stopped.expectNothingSent()
+  })
+
+  it('keeps the bytes when an unwrap or wrap hook returns nothing', async () => {
+    const t = await kit([definePlugin({ name: 'look', unwrap: () => undefined, wrap: () => undefined }), echo])
+    ;(await t.peer('alice').send('hi')).expectReply('echo: hi')
+  })
+
+  it("stops a reply whose fail-closed wrap hook throws, and rejects the chat's own send with the reason", async () => {
+    const t = await kit([definePlugin({ name: 'sig', onError: 'drop', wrap: thrower('no key') }), echo])
+    const alice = t.peer('alice')
+    const delivery = await alice.send('hi')
+    delivery.expectNothingSent()
+    expect(delivery.expectDrop('its wrap hook failed (the plugin fails closed)')).toMatchObject({
+      plugin: 'sig',
+      direction: 'outbound',
+      text: 'echo: hi',
+    })
+    await expect(t.chat.send('own', alice.address)).rejects.toThrow(
+      'Not sent: its wrap hook failed (the plugin fails closed)',
+    )
+  })
+})
+
+describe('async inbound and outbound hooks', () => {
+  it('goes on with what an async hook resolves to, or the message as it was when it resolves to nothing', async () => {
+    const t = await kit([
+      definePlugin({ name: 'tag', inbound: async (m) => ({ ...m, text: `[${m.text}]` }) }),
+      definePlugin({ name: 'look', inbound: async () => undefined }),
+      echo,
+      definePlugin({ name: 'sign', outbound: async (m) => ({ ...m, text: `${m.text} ~a` }) }),
+      definePlugin({ name: 'nothing', outbound: async () => undefined }),
+    ])
+    const delivery = await t.peer('alice').send('hi')
+    delivery.expectDelivered('[hi]')
+    delivery.expectReply('echo: [hi] ~a')
+  })
+
+  it('goes on to the next hook after an async one that fails, unless it fails closed', async () => {
+    const failing = async () => {
+      throw new Error('later')
+    }
+    const t = await kit([definePlugin({ name: 'f', inbound: failing }), echo])
+    const delivery = await t.peer('alice').send('hi')
+    delivery.expectReply('echo: hi')
+    expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([['f', 'inbound', 'later']])
+  })
+
+  it('resets the failures in a row of an async hook that succeeds', async () => {
+    let n = 0
+    const t = await kit({
+      plugins: [
+        definePlugin({
+          name: 'odd',
+          inbound: async () => {
+            if (++n % 2) throw new Error('odd')
+          },
+        }),
+      ],
+      maxFailures: 2,
+    })
+    for (let i = 0; i < 6; i++) await t.peer().send('x')
+    expect(n).toBe(6)
+  })
+})
