@@ -2,6 +2,7 @@
 // `node --cpu-prof`, driven by the load generator, then the profile's self time by function
 // and by file. The .cpuprofile stays in the folder it names, for Chrome DevTools.
 //   jiti bench/profile.ts [--config FILE | --raw | --relay N] [--seconds S] [--window W] [--dir DIR]
+//     [--client connected|sendto] [--text mixed|dots]
 // --raw profiles the raw node:dgram echo server instead, for comparison; --relay N the relay
 // fanning out to N members (N - 1 held by bench/_members.py, the load generator speaks).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     raw: { type: 'boolean' },
     relay: { type: 'string' },
     interval: { type: 'string' },
+    client: { type: 'string' },
+    text: { type: 'string' },
   },
 })
 const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'udpchat-profile-'))
@@ -51,6 +54,8 @@ const result = await load.run({
   window: Number(values.window ?? (fanout ? 16 : 32)),
   warmupMs: 500,
   durationMs: Number(values.seconds ?? 5) * 1000,
+  client: values.client === 'sendto' ? 'sendto' : 'connected',
+  text: values.text === 'dots' ? 'dots' : 'mixed',
 })
 await load.close()
 held?.stop()
