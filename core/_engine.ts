@@ -64,6 +64,8 @@ export class Engine extends HookRunner {
   // Whoever waits on a send, by the message's meta (hooks that change a message keep it): a drop settles it too.
   private readonly waiting = new WeakMap<object, Done>()
   private readonly o: EngineOptions
+  /** While a datagram is handled (synchronously), its arrival time: the time of whatever its hooks send there and then. */
+  private arrival: number | undefined
 
   constructor(options: EngineOptions) {
     super(options.emit, options)
@@ -89,7 +91,17 @@ export class Engine extends HookRunner {
     if (this.closed || !this.o.guard.admit(bytes.byteLength, from, now)) return
     const set = this.set
     if (!set) return void (this.early.length < MAX_EARLY && this.early.push([bytes, from, now]))
-    this.handle(set, bytes, from, now)
+    this.arrival = now
+    try {
+      this.handle(set, bytes, from, now)
+    } finally {
+      this.arrival = undefined
+    }
+  }
+
+  /** The time for the guard: a datagram's replies made while it is handled share its arrival time (one clock read). */
+  private now(): number {
+    return this.arrival ?? Date.now()
   }
 
   private handle(set: PluginSet, bytes: Uint8Array, from: Address, now: number): void {
@@ -155,7 +167,7 @@ export class Engine extends HookRunner {
   /** A plugin's answer to a message, within the guard's answer budget for its sender. */
   replyFrom(plugin: string, message: Message, text: string): void {
     this.o.observer?.sent(plugin)
-    if (this.o.guard.answer(message.from, Date.now())) return this.send(text, message.from, plugin, undefined, true)
+    if (this.o.guard.answer(message.from, this.now())) return this.send(text, message.from, plugin, undefined, true)
     this.refused(
       plugin,
       `guard: ${message.from.host} is over its answer budget (limits.answers)`,
@@ -232,7 +244,7 @@ export class Engine extends HookRunner {
   private refuse(size: number, out: Outgoing, limited: boolean): string | undefined {
     const max = out.to.family === 'IPv6' ? 65_527 : 65_507
     if (size > max) return `guard: ${size} bytes is over the datagram limit (${max})`
-    if (!limited || out.meta.peer !== undefined || this.o.guard.send(out.to, size, Date.now())) return undefined
+    if (!limited || out.meta.peer !== undefined || this.o.guard.send(out.to, size, this.now())) return undefined
     const factor = this.o.guard.budget!.factor
     return (
       `guard: ${out.to.host} has not proved it receives what we send; ` +
