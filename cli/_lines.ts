@@ -43,6 +43,8 @@ export function readLines(output: Output, interactive: boolean, on: LineHandlers
   })
 
   async function handle(line: string): Promise<void> {
+    // Lines read in the same chunk as a /quit were queued before it ran: they are not sent.
+    if (quit) return
     if (line.startsWith('/') && !line.startsWith('//')) {
       const [name = '', ...rest] = line.slice(1).trim().split(/\s+/)
       if (await on.command(name, rest.join(' '), line)) {

@@ -175,3 +175,16 @@ describe('chat with piped stdin, in process', () => {
     ;(globalThis as { __inprocRelease?: () => void }).__inprocRelease?.()
   })
 })
+
+describe('/quit', () => {
+  it('sends none of the lines after it, even those read in the same chunk', async () => {
+    const bob = await peer()
+    const exit = await runInProc(['--to', String(bob.port), ...local, '--linger', '0'], {
+      input: 'one\n/quit\nafter\n',
+    })
+    expect(exit.code).toBe(0)
+    expect((await bob.next()).data.toString()).toBe('one')
+    // The chat has closed its socket: anything it was going to send has been sent.
+    await expect(bob.next(100)).rejects.toThrow(/no datagram/)
+  })
+})
