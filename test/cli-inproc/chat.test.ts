@@ -188,3 +188,35 @@ describe('/quit', () => {
     await expect(bob.next(100)).rejects.toThrow(/no datagram/)
   })
 })
+
+describe('a drop on the way out', () => {
+  it('is a drop event with direction outbound (--json), and a debug line with --verbose', async () => {
+    const bob = await peer()
+    const config = writeConfig(
+      "import { drop } from '@/core/index.ts'\n" +
+        "export default { plugins: [{ name: 'filter', outbound: (m) => (m.text.includes('secret') ? drop('no secrets') : m) }] }",
+    )
+    const json = await runInProc(['-c', config, '--to', String(bob.port), ...local, '--linger', '0', '--json'], {
+      input: 'my secret\nfine\n',
+    })
+    expect((await bob.next()).data.toString()).toBe('fine')
+    const drops = json.stdout
+      .split('\n')
+      .filter((l) => l.includes('"drop"'))
+      .map((l) => JSON.parse(l))
+    expect(drops).toEqual([
+      {
+        event: 'drop',
+        plugin: 'filter',
+        reason: 'no secrets',
+        direction: 'outbound',
+        peer: `127.0.0.1:${bob.port}`,
+        text: 'my secret',
+      },
+    ])
+    const verbose = await runInProc(['-c', config, '--to', String(bob.port), ...local, '--linger', '0', '--verbose'], {
+      input: 'a secret\n',
+    })
+    expect(verbose.stderr).toContain(`\ndebug filter dropped a message to 127.0.0.1:${bob.port}: no secrets\n`)
+  })
+})

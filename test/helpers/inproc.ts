@@ -15,8 +15,11 @@ import { root, tempDir } from './chat-process.ts'
 export interface InProc {
   readonly stdout: string[]
   readonly stderr: string[]
-  /** Resolves with the first stdout line (or stderr line with `stream: 'stderr'`) that matches. */
-  waitFor(match: RegExp | ((line: string) => boolean), options?: { stream?: 'stdout' | 'stderr' }): Promise<string>
+  /** Resolves with the first stdout line (or stderr line with `stream: 'stderr'`) that matches (a string: equals). */
+  waitFor(
+    match: string | RegExp | ((line: string) => boolean),
+    options?: { stream?: 'stdout' | 'stderr' },
+  ): Promise<string>
   /** The next `--json` event of a kind (after those already taken), the first that passes `match` if given. */
   event(name: string, match?: (event: Record<string, any>) => boolean): Promise<Record<string, any>>
   /** The `listening` event's port (needs `--json`). */
@@ -96,10 +99,15 @@ export function startInProc(args: string[], options: InProcOptions = {}): InProc
   const taken = new Map<string, number>()
 
   function waitFor(
-    match: RegExp | ((line: string) => boolean),
+    match: string | RegExp | ((line: string) => boolean),
     { stream = 'stdout', from = 0 }: { stream?: 'stdout' | 'stderr'; from?: number } = {},
   ): Promise<string> {
-    const test = typeof match === 'function' ? match : (line: string) => match.test(line)
+    const test =
+      typeof match === 'function'
+        ? match
+        : typeof match === 'string'
+          ? (line: string) => line === match
+          : (line: string) => match.test(line)
     const lines = stream === 'stdout' ? stdout : stderr
     // Made here, so that a failure names the line of the test that waited. No time-out of its
     // own: the test's shows what was printed through this error.
