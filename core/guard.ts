@@ -2,6 +2,7 @@ import type { Limits } from './limits.ts'
 import type { Address } from './address.ts'
 import { SendBudget } from './send-budget.ts'
 import { SourceBuckets } from './source-buckets.ts'
+import { randomSeed, sourceHash } from './source-key.ts'
 
 /** What the guard turned away since the last report (and in all, since the chat started). */
 export interface GuardCounts {
@@ -18,8 +19,9 @@ export const GUARD_REPORT_MS = 1000
 
 /**
  * The chat's one guard: the per-source rate limit before decode, the answer budget of
- * `ctx.reply`, and the amplification limit on every send a plugin makes. Each check costs a
- * hash of the host and a few array reads; memory is fixed however many sources there are.
+ * `ctx.reply`, and the amplification limit on every send a plugin makes. A datagram's source is
+ * hashed once, and an answer to it (addressed to the same `Address` object) reuses that hash: each
+ * check is then a few array reads. Memory is fixed however many sources there are.
  */
 export class Guard {
   private readonly perSource: SourceBuckets | undefined
@@ -29,6 +31,11 @@ export class Guard {
   readonly recent: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0 }
   /** Since the start. */
   readonly total: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0 }
+  private readonly seed = randomSeed()
+  // The last address hashed, its host (an address object changed in place is hashed again) and hash.
+  private lastAddress: Pick<Address, 'host'> | undefined
+  private lastHost = ''
+  private lastHash = 0
 
   constructor(limits: Limits) {
     const buckets = (b: Limits['perSource']) =>
@@ -43,26 +50,34 @@ export class Guard {
 
   /** A datagram arrived: false if its source is over its rate (dropped, counted). */
   admit(bytes: number, from: Address, now: number): boolean {
-    if (this.perSource && !this.perSource.take(from, now)) {
+    const hash = this.hash(from)
+    if (this.perSource !== undefined && !this.perSource.takeHashed(hash, now)) {
       this.recent.rateLimited++
       return false
     }
-    this.budget?.received(from, bytes)
+    this.budget?.receivedHashed(hash, bytes)
     return true
   }
 
   /** A plugin answers `to`: false if that address is over its answer budget (counted). */
   answer(to: Address, now: number): boolean {
-    if (!this.answers || this.answers.take(to, now)) return true
+    if (!this.answers || this.answers.takeHashed(this.hash(to), now)) return true
     this.recent.unanswered++
     return false
   }
 
   /** A plugin sends `bytes` to `to`: false if that would break the amplification limit (counted). */
   send(to: Address, bytes: number, now: number): boolean {
-    if (!this.budget || this.budget.spend(to, bytes, now)) return true
+    if (!this.budget || this.budget.spendHashed(to.host, this.hash(to), bytes, now)) return true
     this.recent.amplification++
     return false
+  }
+
+  private hash(address: Pick<Address, 'host'>): number {
+    if (address === this.lastAddress && address.host === this.lastHost) return this.lastHash
+    this.lastAddress = address
+    this.lastHost = address.host
+    return (this.lastHash = sourceHash(address.host, this.seed))
   }
 
   /** The counts since the last call, added to the totals; undefined when nothing was turned away. */

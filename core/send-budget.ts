@@ -53,7 +53,11 @@ export class SendBudget {
 
   /** Counts a datagram received from `from`: it earns `factor` times its size. */
   received(from: Pick<Address, 'host'>, bytes: number): void {
-    const h = sourceHash(from.host, this.seed)
+    this.receivedHashed(sourceHash(from.host, this.seed), bytes)
+  }
+
+  /** `received` for a source already hashed with `sourceHash`. */
+  receivedHashed(h: number, bytes: number): void {
     const i = h & this.mask
     if (this.tags[i] !== h) {
       this.tags[i] = h
@@ -64,8 +68,12 @@ export class SendBudget {
 
   /** Spends `bytes` of the address's budget if it has them; false (nothing spent) if not. */
   spend(to: Pick<Address, 'host'>, bytes: number, now: number = Date.now()): boolean {
-    if (this.proven.size !== 0 && this.proven.has(to.host)) return true
-    const h = sourceHash(to.host, this.seed)
+    return this.spendHashed(to.host, sourceHash(to.host, this.seed), bytes, now)
+  }
+
+  /** `spend` for an address whose host is already hashed with `sourceHash`. */
+  spendHashed(host: string, h: number, bytes: number, now: number): boolean {
+    if (this.proven.size !== 0 && this.proven.has(host)) return true
     const i = h & this.mask
     const earned = this.tags[i] === h ? this.credit[i]! : 0
     const elapsed = now - this.stamps[i]!

@@ -40,7 +40,12 @@ export class SourceBuckets {
 
   /** Takes `cost` tokens from the source's bucket if it has them; false (and nothing taken) if not. */
   take(from: Pick<Address, 'host'>, now: number = Date.now(), cost = 1): boolean {
-    const i = sourceHash(from.host, this.seed) & this.mask
+    return this.takeHashed(sourceHash(from.host, this.seed), now, cost)
+  }
+
+  /** `take` for a source already hashed with `sourceHash` (the guard hashes each datagram's source once). */
+  takeHashed(hash: number, now: number, cost = 1): boolean {
+    const i = hash & this.mask
     const tokens = this.refill(i, now)
     if (tokens < cost) return false
     this.tokens[i] = tokens - cost

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SendBudget, SourceBuckets } from '../../core/index.ts'
+import { Guard } from '../../core/guard.ts'
 import { prefix64, sourceHash, sourceLabel } from '../../core/source-key.ts'
 
 describe('sourceHash()', () => {
@@ -20,6 +21,46 @@ describe('sourceHash()', () => {
     expect(sourceHash('2001:db8:1:2::5', 7)).not.toBe(sourceHash('2001:db8:1:3::5', 7))
     expect(sourceHash('::ffff:10.0.0.1', 7)).toBe(sourceHash('10.0.0.1', 7))
     expect(sourceHash('10.0.0.1', 7)).not.toBe(sourceHash('10.0.0.2', 7))
+  })
+
+  it('reads the /64 in place the same whatever way the address is written', () => {
+    const same = [
+      '2001:db8::5',
+      '2001:db8:0:0:1::',
+      '2001:0DB8:0000:0000:ffff::1',
+      '2001:db8::%eth0',
+      '2001:db8:0:0::1.2.3.4',
+    ]
+    for (const host of same) expect(prefix64(host), host).toEqual([0x2001, 0xdb8, 0, 0])
+    for (const host of same) expect(sourceHash(host, 11), host).toBe(sourceHash(same[0]!, 11))
+    expect(prefix64('1::2:3:4:5:6:7')).toEqual([1, 0, 2, 3]) // the tail reaches into the /64
+    expect(prefix64('::2:3:4:5:6:7:8')).toEqual([0, 2, 3, 4])
+    expect(prefix64('1:2:3:4:5:6:7::')).toEqual([1, 2, 3, 4])
+    expect(prefix64('2001:db8:1::1.2.3.4')).toEqual([0x2001, 0xdb8, 1, 0])
+    for (const junk of ['', ':', ':::', '1:::2', 'x:y::z', '1.2.3.4.5::'])
+      expect(() => sourceHash(junk, 3), junk).not.toThrow()
+  })
+})
+
+describe('Guard', () => {
+  it('hashes an address again when its host changed in place (the one-entry cache is no stale key)', () => {
+    const guard = new Guard({ perSource: { rate: 1e-9, burst: 1 }, answers: false, amplification: false, allowance: 0 })
+    const from = { host: '10.0.0.1', port: 1, family: 'IPv4' as const }
+    expect(guard.admit(1, from, 0)).toBe(true)
+    expect(guard.admit(1, from, 0)).toBe(false)
+    from.host = '10.0.0.2'
+    expect(guard.admit(1, from, 0)).toBe(true)
+    expect(guard.admit(1, { ...from, host: '10.0.0.1' }, 0)).toBe(false)
+  })
+
+  it('answers and amplification use the same source keys as the rate limit (IPv6 by /64)', () => {
+    const guard = new Guard({ perSource: false, answers: { rate: 1e-9, burst: 1 }, amplification: 3, allowance: 0 })
+    const a = { host: '2001:db8:1:2::5', port: 1, family: 'IPv6' as const }
+    expect(guard.admit(10, a, 0)).toBe(true)
+    expect(guard.answer(a, 0)).toBe(true)
+    expect(guard.answer({ ...a, host: '2001:db8:1:2::9' }, 0)).toBe(false) // same /64, same budget
+    expect(guard.send({ ...a, host: '2001:db8:1:2:ff::1' }, 30, 0)).toBe(true) // 3 x 10 bytes earned by the /64
+    expect(guard.send(a, 1, 0)).toBe(false)
   })
 })
 
