@@ -4,12 +4,41 @@
 import { parseArgs } from 'node:util'
 import { fuzzServer, SERVERS } from './helpers/fuzz.ts'
 
-const { values } = parseArgs({
-  options: { count: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' } },
-})
+const USAGE =
+  'usage: npm run fuzz -- [--count N] [--seed S] [--only echo,time,bot,relay,listen]\n' +
+  '  --count  datagrams per server (default 1,000,000)\n' +
+  '  --seed   the random seed, to repeat a run (default: from the clock, printed)\n' +
+  '  --only   the servers to fuzz, in turn (default: all)'
+
+function usage(problem?: string): never {
+  if (problem) console.error(`fuzz: ${problem}`)
+  console.error(USAGE)
+  process.exit(problem ? 2 : 0)
+}
+
+let parsed: ReturnType<typeof parse>
+const parse = () =>
+  parseArgs({
+    options: {
+      count: { type: 'string' },
+      seed: { type: 'string' },
+      only: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  })
+try {
+  parsed = parse()
+} catch (error) {
+  usage((error as Error).message.split('\n')[0])
+}
+const { values } = parsed
+if (values.help) usage()
 const count = Number(values.count ?? 1_000_000)
 const seed = Number(values.seed ?? Date.now() % 100_000)
 const servers = values.only ? values.only.split(',') : Object.keys(SERVERS)
+if (!Number.isInteger(count) || count < 1) usage(`--count must be a whole number above 0, got \`${values.count}\``)
+if (!Number.isInteger(seed)) usage(`--seed must be a whole number, got \`${values.seed}\``)
+for (const server of servers) if (!(server in SERVERS)) usage(`no server \`${server}\` to fuzz`)
 let failed = false
 console.log(`fuzz: ${count.toLocaleString('en')} datagrams per server, seed ${seed}`)
 for (const server of servers) {
