@@ -4,6 +4,7 @@ import type { ChatEventHandler } from './events.ts'
 import type { HookName } from './hooks.ts'
 import { toHex } from './hex.ts'
 import type { SendCallback } from './runtime/types.ts'
+import { maxDatagram, oversizeError } from './runtime/_errors.ts'
 import type { Decoded, Message, Outgoing } from './message.ts'
 import type { Target } from './peers.ts'
 import { decodeUtf8, encodeUtf8 } from './utf8.ts'
@@ -151,10 +152,7 @@ export class Engine extends HookRunner {
       this.o.observer?.encoded(out)
       const wire = set.hooks.wrap.length ? this.bytes(set.hooks.wrap, bytes, out.to) : bytes
       if (!(wire instanceof Uint8Array)) return this.stopped(out, wire[1], wire[0].owner.plugin.name, done)
-      const refused = done ? undefined : this.refuse(wire.byteLength, out, limited)
-      if (refused === undefined) return this.leave(wire, out, plugin, done)
-      this.o.observer?.note(out, { plugin: 'guard', hook: 'outbound', did: 'dropped', detail: refused, ms: 0 })
-      this.stopped(out, refused, plugin ?? 'guard', done)
+      this.leave(wire, out, plugin, done, limited && !done)
     })
   }
 
@@ -240,10 +238,8 @@ export class Engine extends HookRunner {
     return out
   }
 
-  /** Why a plugin's datagram may not leave: over UDP's limit, or over the amplification limit; undefined if it may. */
+  /** Why a plugin's datagram may not leave (over the amplification limit); undefined if it may. */
   private refuse(size: number, out: Outgoing, limited: boolean): string | undefined {
-    const max = out.to.family === 'IPv6' ? 65_527 : 65_507
-    if (size > max) return `guard: ${size} bytes is over the datagram limit (${max})`
     if (!limited || out.meta.peer !== undefined || this.o.guard.send(out.to, size, this.now())) return undefined
     const factor = this.o.guard.budget!.factor
     return (
@@ -252,7 +248,25 @@ export class Engine extends HookRunner {
     )
   }
 
-  private leave(bytes: Uint8Array, out: Outgoing, plugin: string | undefined, done?: Done): void {
+  /**
+   * Every datagram leaves here (sends, replies, broadcasts, raw bytes), so the size check is here
+   * once, before the amplification limit spends anything: over UDP's limit, a plugin's datagram
+   * is dropped with a reason, a caller's send fails. `limited`: held to the amplification limit.
+   */
+  private leave(bytes: Uint8Array, out: Outgoing, plugin: string | undefined, done?: Done, limited = false): void {
+    const size = bytes.byteLength
+    const max = maxDatagram(out.to.family)
+    if (size > max && done) {
+      this.o.observer?.end(out, 'failed')
+      done(oversizeError(size, out.to))
+      return this.settled()
+    }
+    const refused =
+      size > max ? `guard: ${size} bytes is over the datagram limit (${max})` : this.refuse(size, out, limited)
+    if (refused !== undefined) {
+      this.o.observer?.note(out, { plugin: 'guard', hook: 'outbound', did: 'dropped', detail: refused, ms: 0 })
+      return this.stopped(out, refused, plugin ?? 'guard', done)
+    }
     this.o.output(bytes, out.to, (error) => {
       this.o.observer?.end(out, error ? 'failed' : 'sent')
       if (error) {

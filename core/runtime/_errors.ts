@@ -2,8 +2,26 @@ import { formatAddress, type Address } from '../address.ts'
 import { ChatError, describeError, isChatError } from '../errors.ts'
 import type { BindOptions } from './types.ts'
 
-/** The largest UDP payload over IPv4 (65,535 - 8 byte UDP header - 20 byte IP header). */
-export const MAX_DATAGRAM = 65_507
+/**
+ * The largest UDP payload to an address of `family`: 65,535 less the UDP header (8 bytes) and,
+ * over IPv4, its header (20 bytes). The engine holds every datagram to it before the socket does.
+ */
+export function maxDatagram(family: Address['family']): number {
+  return family === 'IPv6' ? 65_527 : 65_507
+}
+
+/** The error of a datagram over `maxDatagram`: the engine's and every runtime's (`EMSGSIZE`), in the same words. */
+export function oversizeError(size: number, to: Address, cause?: unknown): ChatError {
+  const where = formatAddress(to)
+  const max = maxDatagram(to.family)
+  return new ChatError(
+    'E_MSG_SIZE',
+    `Not sent to ${where}: ${size} bytes is more than one UDP datagram can carry (${max})`,
+    {
+      cause,
+    },
+  )
+}
 
 /** A runtime error with a Node-style `code` (Deno and Bun errors carry one too). */
 export type CodedError = Error & { code?: string }
@@ -20,11 +38,7 @@ export function sendError(error: CodedError, size: number, to: Address): ChatErr
   const code = codeOf(error)
   switch (code) {
     case 'EMSGSIZE':
-      return new ChatError(
-        'E_MSG_SIZE',
-        `Not sent to ${where}: ${size} bytes is more than one UDP datagram can carry (${MAX_DATAGRAM})`,
-        { cause: error },
-      )
+      return oversizeError(size, to, error)
     case 'ECONNREFUSED':
       return new ChatError('E_SEND', `Nobody is listening at ${where} (ECONNREFUSED)`, { cause: error })
     case 'ENOTFOUND':

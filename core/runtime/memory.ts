@@ -2,7 +2,7 @@ import { isIP } from 'node:net'
 import { isWildcard, type Address, type IpVersion } from '../address.ts'
 import type { BindOptions, DatagramHandler, RawSocket, UdpAdapter, UdpTransport } from './types.ts'
 import { createTransport } from './transport.ts'
-import { MAX_DATAGRAM, type CodedError } from './_errors.ts'
+import { maxDatagram, type CodedError } from './_errors.ts'
 
 /** A UDP network in memory: sockets bound on it reach each other, nothing touches the OS. */
 export interface MemoryNetwork {
@@ -62,7 +62,7 @@ export function createMemoryNetwork(): MemoryNetwork {
       local,
       send(data, to, done) {
         if (closed) return done(coded('EBADF', 'the socket is closed'))
-        if (data.byteLength > MAX_DATAGRAM) return done(coded('EMSGSIZE'))
+        if (data.byteLength > maxDatagram(to.family)) return done(coded('EMSGSIZE')) // as the kernel would
         const copy = data.slice()
         pending++
         queueMicrotask(() => {

@@ -203,6 +203,30 @@ describe('createChat() pipeline', () => {
     expect(events.map((e) => e.type)).toEqual(['listening', 'sent', 'drop'])
   })
 
+  it('drops a broadcast copy over the datagram limit with a reason, as a send or a reply (one check for all)', async () => {
+    const { chat, events, next } = await start(
+      [
+        definePlugin({
+          name: 'shout',
+          inbound: (m, ctx) => ctx.broadcast(m.text === 'big' ? 'x'.repeat(70_000) : m.text, [m.from, m.from]),
+        }),
+      ],
+      ['sent'],
+    )
+    const alice = await peer()
+    await alice.send('big', chat.local.port)
+    await alice.send('small', chat.local.port)
+    expect((await alice.next()).data.toString()).toBe('small')
+    await chat.idle()
+    const drops = events.filter((e) => e.type === 'drop')
+    expect(drops.map((d) => [d.plugin, d.direction, d.reason])).toEqual([
+      ['shout', 'outbound', 'guard: 70000 bytes is over the datagram limit (65507)'],
+      ['shout', 'outbound', 'guard: 70000 bytes is over the datagram limit (65507)'],
+    ])
+    expect(events.filter((e) => e.type === 'error')).toEqual([])
+    await next('sent', (e) => e.text === 'small')
+  })
+
   it('sends the replies of many datagrams in the order they were made', async () => {
     const { chat } = await start([
       definePlugin({
