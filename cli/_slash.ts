@@ -1,3 +1,4 @@
+import { distance } from '../core/suggest.ts'
 import type { Output } from './_output.ts'
 
 /**
@@ -11,7 +12,8 @@ export function slashRouter(output: Output, own: readonly string[]): (name: stri
   let told = false
   return (name) => {
     if (own.includes(name)) return 'own'
-    const near = own.find((command) => command.length > 2 && closeTo(name, command))
+    // One letter added, removed, changed, or two neighbours swapped.
+    const near = own.find((command) => command.length > 2 && distance(name, command) === 1)
     if (near) {
       output.logger.warn(
         `Not sent: /${name} is not a chat command (did you mean /${near}?); //${name} sends it as text`,
@@ -26,16 +28,4 @@ export function slashRouter(output: Output, own: readonly string[]): (name: stri
     }
     return 'text'
   }
-}
-
-/** True when one letter added, removed, changed, or two neighbours swapped, turn `a` into `b`. */
-function closeTo(a: string, b: string): boolean {
-  if (a === b || Math.abs(a.length - b.length) > 1) return false
-  let i = 0
-  while (i < a.length && a[i] === b[i]) i++
-  const rest = (x: string, n: number) => x.slice(i + n)
-  if (a.length === b.length) {
-    return rest(a, 1) === rest(b, 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, 2) === rest(b, 2))
-  }
-  return a.length > b.length ? rest(a, 1) === rest(b, 0) : rest(a, 0) === rest(b, 1)
 }

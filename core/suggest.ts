@@ -22,8 +22,11 @@ export function didYouMean(
   return match === undefined ? '' : `; did you mean ${show(match)}?`
 }
 
-/** Edit distance with transpositions (optimal string alignment); names are short, so O(n*m) is fine. */
-function distance(a: string, b: string): number {
+/**
+ * Edit distance with transpositions (optimal string alignment): letters added, removed or changed,
+ * and two neighbours swapped, one each. Names are short, so O(n*m) is fine.
+ */
+export function distance(a: string, b: string): number {
   const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i])
   for (let j = 1; j <= b.length; j++) rows[0]![j] = j
   for (let i = 1; i <= a.length; i++) {
