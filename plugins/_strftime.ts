@@ -81,7 +81,6 @@ function expand(match: RegExpExecArray, when: When): string {
   const [whole, flags = '', width = '', modifier = '', letter = ''] = match
   if (letter === '') return whole
   if (modifier && !MODIFIABLE[modifier]!.includes(letter)) return whole
-  if (letter === '%') return '%'
   // Python itself formats these three, and only when written bare.
   if (flags === '' && width === '' && modifier === '') {
     if (letter === 'f') return String(when.wall.getUTCMilliseconds() * 1000).padStart(6, '0')
@@ -96,18 +95,23 @@ function expand(match: RegExpExecArray, when: When): string {
 }
 
 function applyFlags(field: Field, flags: string, width: number | undefined, letter: string): string {
+  // As glibc: of `_`, `0` and `-`, the last one written decides the padding.
+  const padding = flags.match(/[-_0]/g)?.pop()
   if (typeof field === 'string') {
     let text = field
-    if (flags.includes('^')) text = text.toUpperCase()
-    else if (flags.includes('#')) text = letter === 'p' || letter === 'Z' ? text.toLowerCase() : text.toUpperCase()
-    return width === undefined ? text : text.padStart(width, flags.includes('0') ? '0' : ' ')
+    // As glibc: `#` upper-cases names and lower-cases `%p` and `%Z`, over `^`; `%P` stays lower case.
+    const swap = flags.includes('#')
+    if (swap && (letter === 'p' || letter === 'Z')) text = text.toLowerCase()
+    else if ((flags.includes('^') || (swap && 'aAbBh'.includes(letter))) && letter !== 'P') text = text.toUpperCase()
+    return width === undefined ? text : text.padStart(width, padding === '0' ? '0' : ' ')
   }
   const [value, natural, naturalPad] = field
   const digits = String(Math.abs(value))
   const sign = value < 0 ? '-' : ''
-  if (flags.includes('-')) return sign + digits
-  const pad = flags.includes('_') ? ' ' : flags.includes('0') ? '0' : naturalPad
-  return sign + digits.padStart((width ?? natural) - sign.length, pad)
+  // `-` leaves out the natural padding, but a width asked for is still filled (with spaces).
+  if (padding === '-') return (sign + digits).padStart(width ?? 0, ' ')
+  const pad = padding === '_' ? ' ' : padding === '0' ? '0' : naturalPad
+  return sign + digits.padStart(Math.max(width ?? 0, natural) - sign.length, pad)
 }
 
 function directive(letter: string, when: When): Field | undefined {
@@ -115,6 +119,8 @@ function directive(letter: string, when: When): Field | undefined {
   const day = date.getUTCDay()
   const hour = date.getUTCHours()
   switch (letter) {
+    case '%':
+      return '%'
     case 'a':
       return DAYS[day]!.slice(0, 3)
     case 'A':
