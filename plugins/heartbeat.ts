@@ -21,7 +21,12 @@ export type RelayStatus =
 
 const AddressSchema = v.object({
   host: v.string(),
-  port: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)),
+  port: v.pipe(
+    v.number('a port number'),
+    v.integer('a port number from 0 to 65535'),
+    v.minValue(0, 'a port number from 0 to 65535'),
+    v.maxValue(65535, 'a port number from 0 to 65535'),
+  ),
   family: v.picklist(['IPv4', 'IPv6']),
 })
 
@@ -55,11 +60,9 @@ export type HeartbeatSettings = WithDefaults<
   'interval' | 'text' | 'quit' | 'bye' | 'silentAfter' | 'proven'
 >
 
+const TO = 'a contact name, HOST:PORT, or { host, port, family }'
 const Options = v.object({
-  to: v.union(
-    [v.pipe(v.string(), v.minLength(1)), AddressSchema],
-    'a contact name, HOST:PORT, or { host, port, family }',
-  ),
+  to: v.union([v.pipe(v.string(), v.minLength(1, TO)), AddressSchema], TO),
   interval: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 10),
   text: v.optional(v.string('a string'), '^hb^'),
   quit: v.optional(v.union([v.string(), v.literal(false)], 'a string or false'), 'quit'),

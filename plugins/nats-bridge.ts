@@ -11,6 +11,7 @@ import { askWho, whoAnswer } from './_nats-who.ts'
 import { roomOf, type RelayRoom } from './relay.ts'
 
 const SUBJECT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/
+const SERVERS = 'a server (HOST:PORT or nats://...) or a list of them'
 
 /** The options of `natsBridge()`. */
 export interface NatsBridgeOptions {
@@ -56,8 +57,11 @@ const Options = v.object({
   ),
   servers: v.optional(
     v.union(
-      [v.pipe(v.string(), v.minLength(1)), v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.minLength(1))],
-      'a server (HOST:PORT or nats://...) or a list of them',
+      [
+        v.pipe(v.string(), v.minLength(1, SERVERS)),
+        v.pipe(v.array(v.pipe(v.string(), v.minLength(1, SERVERS)), SERVERS), v.minLength(1, SERVERS)),
+      ],
+      SERVERS,
     ),
     '127.0.0.1:4222',
   ),
@@ -68,10 +72,26 @@ const Options = v.object({
     ),
     'udpchat.room.lobby',
   ),
-  name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64, 'a name of at most 64 characters'))),
+  name: v.optional(
+    v.pipe(
+      v.string('a name'),
+      v.minLength(1, 'a name of 1 character or more'),
+      v.maxLength(64, 'a name of at most 64 characters'),
+    ),
+  ),
   label: v.optional(v.string('a template string such as `{from}@{relay}`'), '{from}@{relay}'),
-  who: v.optional(v.union([v.pipe(v.string(), v.minLength(1)), v.literal(false)], 'a string or false'), '/who'),
-  whoWait: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(10_000)), 500),
+  who: v.optional(
+    v.union([v.pipe(v.string(), v.minLength(1, 'a string or false')), v.literal(false)], 'a string or false'),
+    '/who',
+  ),
+  whoWait: v.optional(
+    v.pipe(
+      v.number('a number of milliseconds'),
+      v.minValue(1, 'a number of milliseconds from 1 to 10000'),
+      v.maxValue(10_000, 'a number of milliseconds from 1 to 10000'),
+    ),
+    500,
+  ),
   retry: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 2),
   nats: v.optional(
     v.custom<Partial<NodeConnectionOptions>>(

@@ -30,9 +30,25 @@ const Options = v.object({
     v.pipe(v.string('HOST:PORT or a contact name'), v.minLength(1, 'HOST:PORT or a contact name')),
     '255.255.255.255:7788',
   ),
-  every: v.optional(v.pipe(v.number('a number of milliseconds'), v.integer(), v.minValue(50, 'at least 50 ms')), 5000),
-  forgetAfter: v.optional(v.pipe(v.number('a number of milliseconds'), v.integer(), v.minValue(1))),
-  maxMembers: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 1024),
+  every: v.optional(
+    v.pipe(
+      v.number('a number of milliseconds'),
+      v.integer('a whole number of milliseconds'),
+      v.minValue(50, 'at least 50 ms'),
+    ),
+    5000,
+  ),
+  forgetAfter: v.optional(
+    v.pipe(
+      v.number('a number of milliseconds'),
+      v.integer('a whole number of milliseconds'),
+      v.minValue(1, 'a whole number of milliseconds, 1 or more'),
+    ),
+  ),
+  maxMembers: v.optional(
+    v.pipe(v.number('a whole number'), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')),
+    1024,
+  ),
 })
 
 type _Checked = [

@@ -10,7 +10,13 @@ const Secret = v.pipe(
   v.minLength(16, 'a secret of 16 characters or more (e.g. `openssl rand -base64 32`)'),
 )
 const Key = v.union(
-  [Secret, v.object({ secret: Secret, name: v.optional(v.pipe(v.string(), v.minLength(1))) })],
+  [
+    Secret,
+    v.object({
+      secret: Secret,
+      name: v.optional(v.pipe(v.string('a name'), v.minLength(1, 'a name of 1 character or more'))),
+    }),
+  ],
   'a secret, or { secret, name }',
 )
 const KeyId = v.pipe(
