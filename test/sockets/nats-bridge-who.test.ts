@@ -106,6 +106,8 @@ describe.skipIf(!natsServerBin)('natsBridge() /who', () => {
       answer(nc, subject, bad)
     answer(nc, subject, { r: 'x', n: 1, m: 'a' })
     answer(nc, subject, { r: 'big', n: 1, m: ['x'.repeat(8200)] })
+    // The broker has every answerer's subscription before the question goes.
+    await nc.flush()
     await members[0]!.send('/who')
     const [said] = await received(members[0]!.inbox)
     const [, head, rest] = /^(who: [^:]+): (.*)$/.exec(said!)!
@@ -124,6 +126,7 @@ describe.skipIf(!natsServerBin)('natsBridge() /who', () => {
     const alice = chats[0]!.peer('alice')
     await alice.send('^hb^')
     for (let i = 0; i < 105; i++) answer(nc, subject, { r: `relay-${i}`, n: 1, m: [`member-of-relay-${i}`] })
+    await nc.flush()
     await alice.send('/who')
     const [said] = await received(alice.inbox)
     expect(said).toMatch(/^who: 101 members on 101 relays: east 1 \(127\.0\.0\.1:\d+\); relay-/)
