@@ -93,3 +93,18 @@ describe('ctx.broadcast() with a wrap hook', () => {
     expect(peers.map((p) => p.inbox)).toEqual([['ALL: HI'], ['ALL: HI'], ['ALL: HI']])
   })
 })
+
+describe('ctx.broadcast() while tracing', () => {
+  it('takes every copy the full way out, so each has its trace', async () => {
+    const t = await kit({ plugins: [], trace: true })
+    const peers = ['bob', 'carol'].map((name) => t.peer(name))
+    const targets = peers.map((p) => p.address)
+    await t.reload([definePlugin({ name: 'fan', inbound: (m, ctx) => ctx.broadcast(`all: ${m.text}`, targets) })])
+    const delivery = await t.peer('alice').send('hi')
+    expect(peers.map((p) => p.inbox)).toEqual([['all: hi'], ['all: hi']])
+    const out = delivery.traces.filter((x) => x.direction === 'outbound')
+    expect(out.map((x) => [x.peer, x.text, x.outcome])).toEqual(targets.map((to) => [to, 'all: hi', 'sent']))
+    const inbound = delivery.traces.find((x) => x.direction === 'inbound')!
+    expect(inbound.steps.map((s) => `${s.plugin} ${s.did}`)).toEqual(['fan replied'])
+  })
+})

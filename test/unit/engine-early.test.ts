@@ -59,4 +59,58 @@ describe('datagrams that arrive while the plugins start', () => {
     expect(inbox).toEqual(['late: one', 'late: two', 'late: three'])
     await peer.close()
   })
+
+  it('keeps at most 4,096 of them: the rest are lost as a full socket buffer loses them', async () => {
+    const network = createMemoryNetwork()
+    const peer = network.bindNow({ host: '127.0.0.1', port: 0, onDatagram() {}, onError() {} })
+    const { plugin, setupBegan, release } = slowStart()
+    const starting = createTestChat({
+      network,
+      config: { port: PORT, limits: { perSource: false } },
+      plugins: [plugin],
+    })
+    await setupBegan
+    for (let i = 0; i < 4100; i++) network.deliver(new TextEncoder().encode(`${i}`), peer.local, chatAddress)
+    release()
+    const t = closeAfterTest(await starting)
+    await t.settle()
+    expect(t.messages).toHaveLength(4096)
+    expect(t.messages.at(-1)?.text).toBe('4095')
+    await peer.close()
+  })
+})
+
+describe('datagrams that arrive while the chat closes', () => {
+  it('are not handed to the plugins: every message reported reached them before dispose', async () => {
+    const network = createMemoryNetwork()
+    const peer = network.bindNow({ host: '127.0.0.1', port: 0, onDatagram() {}, onError() {} })
+    let disposing!: () => void
+    let finish!: () => void
+    const disposeBegan = new Promise<void>((resolve) => (disposing = resolve))
+    const done = new Promise<void>((resolve) => (finish = resolve))
+    const seen: string[] = []
+    const t = await createTestChat({
+      network,
+      plugins: [
+        definePlugin({
+          name: 'slow-bye',
+          inbound: (m) => void seen.push(m.text),
+          async dispose() {
+            disposing()
+            await done
+          },
+        }),
+      ],
+    })
+    network.deliver(new TextEncoder().encode('before'), peer.local, t.address)
+    await t.settle()
+    const closing = t.close()
+    await disposeBegan
+    expect(network.deliver(new TextEncoder().encode('during'), peer.local, t.address)).toBe(true)
+    finish()
+    await closing
+    expect(seen).toEqual(['before'])
+    expect(t.messages.map((m) => m.text)).toEqual(['before'])
+    await peer.close()
+  })
 })

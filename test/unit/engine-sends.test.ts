@@ -121,3 +121,44 @@ describe('sends once the chat has closed', () => {
     expect(bob.inbox).toEqual([])
   })
 })
+
+describe('the amplification limit on a reply', () => {
+  it('drops a reply over 3x what the sender sent plus the allowance, saying why, and lets a contact have it', async () => {
+    const loud = definePlugin({ name: 'loud', inbound: (m, ctx) => ctx.reply(m, m.text.repeat(40)) })
+    const t = await kit({ plugins: [loud], config: { limits: { allowance: 0, answers: false } } })
+    const alice = t.peer('alice')
+    const first = await alice.send('ab')
+    first.expectNoReply()
+    expect(first.expectDrop()).toEqual({
+      type: 'drop',
+      plugin: 'loud',
+      reason:
+        'guard: 127.0.0.1 has not proved it receives what we send; it was already sent 3x what it sent (limits.amplification)',
+      direction: 'outbound',
+      peer: alice.address,
+      text: 'ab'.repeat(40),
+    })
+    const bob = t.peer('bob', { contact: true })
+    ;(await bob.send('ab')).expectReply('ab'.repeat(40))
+  })
+
+  it("does not hold the chat's own sends to it: they are what the user typed", async () => {
+    const t = await kit({ config: { limits: { allowance: 0 } } })
+    const alice = t.peer('alice')
+    await t.send('x'.repeat(1000), alice)
+    expect(alice.inbox).toEqual(['x'.repeat(1000)])
+  })
+})
+
+describe('Chat.send() with bytes', () => {
+  it('sends them as given and reports them as hex text with their size', async () => {
+    const t = await kit([definePlugin({ name: 'shout', outbound: (m) => ({ ...m, text: m.text.toUpperCase() }) })])
+    const alice = t.peer('alice')
+    await t.chat.send(new Uint8Array([0x68, 0x69, 0x0a]), alice.address)
+    await t.settle()
+    expect(alice.inbox).toEqual(['hi\n'])
+    expect(only(t.events, 'sent')).toEqual([
+      { type: 'sent', to: alice.address, peer: undefined, text: 'hex:68 69 0a', bytes: 3, plugin: undefined },
+    ])
+  })
+})
