@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { definePlugin, type ChatEvent } from '../../core/index.ts'
+import { ChatError } from '../../core/errors.ts'
+import type { UdpTransport } from '../../core/runtime/types.ts'
+import { createMemoryNetwork, type MemoryNetwork } from '../../core/testing.ts'
 import { kit } from '../helpers/kit.ts'
 
 // The engine's ways out, on the in-memory network: a plugin's send to a name, the limits a
@@ -43,7 +46,6 @@ describe("the datagram size limit on a plugin's send", () => {
 
   it('allows an IPv6 peer up to 65,527 bytes (no IPv4 header), and refuses one more', async () => {
     const over = await kit({ plugins: [big(65_528)], config: { host: '::1', limits: { amplification: false } } })
-    over.peer('alice')
     const v6 = over.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
     over.network.deliver(new TextEncoder().encode('hi'), v6.local, over.address)
     await over.settle()
@@ -51,14 +53,17 @@ describe("the datagram size limit on a plugin's send", () => {
       'guard: 65528 bytes is over the datagram limit (65527)',
     ])
     const under = await kit({ plugins: [big(65_527)], config: { host: '::1', limits: { amplification: false } } })
-    const v6b = under.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
+    const sizes: number[] = []
+    const v6b = under.network.bindNow({
+      host: '::1',
+      port: 0,
+      onDatagram: (d) => sizes.push(d.byteLength),
+      onError() {},
+    })
     under.network.deliver(new TextEncoder().encode('hi'), v6b.local, under.address)
     await under.settle()
-    // Past the guard: the memory network (like an IPv4 socket) refuses it as a send failure instead.
     expect(only(under.events, 'drop')).toEqual([])
-    expect(only(under.events, 'error').map((e) => [e.plugin, e.error.message])).toEqual([
-      ['big', `Not sent to [::1]:${v6b.local.port}: 65527 bytes is more than one UDP datagram can carry (65507)`],
-    ])
+    expect(sizes).toEqual([65_527])
     await v6.close()
     await v6b.close()
   })
@@ -87,28 +92,59 @@ describe('the answer budget (limits.answers)', () => {
 })
 
 describe('a send that fails at the socket', () => {
+  /** The memory network, but nobody listens at `refused`: the socket reports it as a real one would. */
+  function refusing() {
+    const network = createMemoryNetwork()
+    let refused = -1
+    const transport: UdpTransport = {
+      ...network.transport,
+      async bind(options) {
+        const socket = await network.transport.bind(options)
+        return {
+          ...socket,
+          send: (data, to, done) =>
+            to.port === refused
+              ? done(new ChatError('E_SEND', `Nobody is listening at 127.0.0.1:${to.port} (ECONNREFUSED)`))
+              : socket.send(data, to, done),
+        }
+      },
+    }
+    const wrapped: MemoryNetwork = Object.create(network, { transport: { value: transport } })
+    return { network: wrapped, refuse: (port: number) => (refused = port) }
+  }
+
   it("reports a plugin's failed send as an error with the plugin and the peer, and no sent event", async () => {
-    const t = await kit({
-      plugins: [definePlugin({ name: 'big', inbound: (m, ctx) => ctx.reply(m, 'x'.repeat(65_520)) })],
-      config: { host: '::1', limits: { amplification: false } },
-    })
-    const v6 = t.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
-    t.network.deliver(new TextEncoder().encode('hi'), v6.local, t.address)
-    await t.settle()
-    const errors = only(t.events, 'error')
-    expect(errors).toHaveLength(1)
-    expect(errors[0]).toMatchObject({ plugin: 'big', peer: v6.local })
-    expect(only(t.events, 'sent')).toEqual([])
-    await v6.close()
+    const { network, refuse } = refusing()
+    const t = await kit({ network, plugins: [definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, 'hi') })] })
+    const alice = t.peer('alice')
+    refuse(alice.address.port)
+    const delivery = await alice.send('x')
+    expect(delivery.errors.map((e) => [e.plugin, e.peer, e.error.message])).toEqual([
+      ['echo', alice.address, `Nobody is listening at 127.0.0.1:${alice.address.port} (ECONNREFUSED)`],
+    ])
+    expect(delivery.sent).toEqual([])
   })
 
   it("rejects the chat's own send instead of reporting an error event", async () => {
-    const t = await kit({ config: { host: '::1' } })
-    const v6 = t.network.bindNow({ host: '::1', port: 0, onDatagram() {}, onError() {} })
-    await expect(t.chat.send('x'.repeat(65_520), v6.local)).rejects.toThrow(/65520 bytes is more than one UDP/)
+    const { network, refuse } = refusing()
+    const t = await kit({ network })
+    const alice = t.peer('alice')
+    refuse(alice.address.port)
+    await expect(t.chat.send('hi', alice.address)).rejects.toThrow('Nobody is listening at')
     await t.settle()
     expect(only(t.events, 'error')).toEqual([])
-    await v6.close()
+    expect(only(t.events, 'sent')).toEqual([])
+  })
+
+  it("rejects the chat's own send over the datagram limit, with no drop or error event", async () => {
+    const t = await kit([])
+    const alice = t.peer('alice')
+    await expect(t.chat.send('x'.repeat(65_508), alice.address)).rejects.toThrow(
+      `Not sent to 127.0.0.1:${alice.address.port}: 65508 bytes is more than one UDP datagram can carry (65507)`,
+    )
+    await t.settle()
+    expect(t.events.filter((e) => e.type !== 'listening')).toEqual([])
+    expect(alice.inbox).toEqual([])
   })
 })
 
