@@ -64,10 +64,10 @@ export function parseCount(text: string, flag: string): number {
   return Number(text)
 }
 
-/** Seconds above 0. */
+/** Seconds above 0 (a blank text is Number 0: refused too). */
 export function parseSeconds(text: string, flag: string): number {
   const n = Number(text)
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0)
+  if (!Number.isFinite(n) || n <= 0)
     throw new ChatError('E_USAGE', `Expected ${flag} to be a number of seconds above 0, got \`${text}\``)
   return n
 }
