@@ -20,11 +20,15 @@ export interface InProc {
     match: string | RegExp | ((line: string) => boolean),
     options?: { stream?: 'stdout' | 'stderr' },
   ): Promise<string>
+  /** Resolves once all written to stdout (or stderr) so far contains `text`, a line or not (a prompt). */
+  waitForText(text: string, options?: { stream?: 'stdout' | 'stderr' }): Promise<void>
   /** The next `--json` event of a kind (after those already taken), the first that passes `match` if given. */
   event(name: string, match?: (event: Record<string, any>) => boolean): Promise<Record<string, any>>
   /** The `listening` event's port (needs `--json`). */
   port(): Promise<number>
   write(line: string): void
+  /** Stdin itself, to write what is not a line (`\x04`, Ctrl-D on a terminal). */
+  readonly stdin: PassThrough
   end(): void
   /** Delivers SIGINT or SIGTERM to the run. */
   kill(signal?: 'SIGINT' | 'SIGTERM'): void
@@ -132,7 +136,21 @@ export function startInProc(args: string[], options: InProcOptions = {}): InProc
     })
   }
 
+  async function waitForText(text: string, { stream = 'stdout' }: { stream?: 'stdout' | 'stderr' } = {}) {
+    const captured = stream === 'stdout' ? out : err
+    const error = new Error(`chat ended before printing ${JSON.stringify(text)} on ${stream}`)
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (captured.text.includes(text)) return (waiters.delete(check), resolve())
+        if (done) waiters.delete(check), reject(error)
+      }
+      waiters.add(check)
+      check()
+    })
+  }
+
   const handle: InProc = {
+    waitForText,
     stdout,
     stderr,
     waitFor: (match, options) => waitFor(match, options),
@@ -154,6 +172,7 @@ export function startInProc(args: string[], options: InProcOptions = {}): InProc
       return JSON.parse(line).port as number
     },
     write: (line) => void stdin.write(`${line}\n`),
+    stdin,
     end: () => void stdin.end(),
     kill: (signal = 'SIGTERM') => void signals.emit(signal, signal),
     exited,
