@@ -27,7 +27,8 @@ export default { plugins: [{
   outbound: (m) => (m.text.includes('secret') ? drop('no secrets') : m),
 }] }`
 
-describe('chat serve, in process', () => {
+// A config loaded per test, two for --trace.
+describe('chat serve, in process', { timeout: 10_000 }, () => {
   it("runs the config's plugins without printing messages, says where and with what, stops on SIGTERM", async () => {
     const config = writeConfig(ECHO)
     const server = startInProc(['serve', '-c', config, ...local])
