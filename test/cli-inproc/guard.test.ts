@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { startInProc, writeConfig } from '../helpers/inproc.ts'
+import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
+
+const sockets: PlainSocket[] = []
+afterEach(async () => {
+  await Promise.all(sockets.splice(0).map((s) => s.close()))
+})
+
+// One datagram per source, then nothing for a very long time: the second and third are turned away.
+const STRICT = `import { uppercaseEcho } from '@/plugins/index.ts'
+export default { limits: { perSource: { rate: 0.001, burst: 1 }, answers: { rate: 0.001, burst: 1 } }, plugins: [uppercaseEcho()] }`
+
+describe("the guard's report, in process", () => {
+  it('--json: a guard event with the counts of the last second and in all', async () => {
+    const server = startInProc(['serve', '-c', writeConfig(STRICT), '--host', '127.0.0.1', '--port', '0', '--json'])
+    const port = await server.port()
+    const alice = await plainSocket()
+    sockets.push(alice)
+    for (const text of ['a', 'b', 'c']) await alice.send(text, port)
+    expect(await server.event('guard')).toEqual({
+      event: 'guard',
+      rateLimited: 2,
+      unanswered: 0,
+      amplification: 0,
+      total: { rateLimited: 2, unanswered: 0, amplification: 0 },
+    })
+    server.kill('SIGTERM')
+    expect((await server.exited).code).toBe(0)
+  })
+
+  it('says it in one warning line without --json', async () => {
+    const server = startInProc(['serve', '-c', writeConfig(STRICT), '--host', '127.0.0.1', '--port', '0'])
+    const said = await server.waitFor(/^listening on /, { stream: 'stderr' })
+    const alice = await plainSocket()
+    sockets.push(alice)
+    for (const text of ['a', 'b', 'c']) await alice.send(text, Number(/:(\d+)/.exec(said)![1]))
+    expect(await server.waitFor(/guard/, { stream: 'stderr' })).toBe(
+      'warning guard: turned away in the last second: 2 datagrams over the per-source rate (limits.perSource) (2 in all)',
+    )
+    server.kill('SIGTERM')
+    expect((await server.exited).code).toBe(0)
+  })
+})
