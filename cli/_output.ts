@@ -226,8 +226,9 @@ export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
     counts.unanswered && `${counts.unanswered} answers over the answer budget (limits.answers)`,
     counts.amplification &&
       `${counts.amplification} sends to unproven addresses over the amplification limit (limits.amplification)`,
+    counts.busy && `${counts.busy} datagrams while the chat held all it may (plugins starting, or slow async hooks)`,
   ].filter(Boolean)
-  const all = total.rateLimited + total.unanswered + total.amplification
+  const all = total.rateLimited + total.unanswered + total.amplification + total.busy
   return `guard: turned away in the last second: ${parts.join(', ')} (${all} in all)`
 }
 

@@ -8,7 +8,7 @@ import { maxDatagram, oversizeError } from './runtime/_errors.ts'
 import type { Decoded, Message, Outgoing } from './message.ts'
 import type { Target } from './peers.ts'
 import { decodeUtf8, encodeUtf8 } from './utf8.ts'
-import type { Guard } from './guard.ts'
+import { HELD, type Guard } from './guard.ts'
 import { HookRunner, type Subject } from './_hook-runner.ts'
 import { InFlight } from './_in-flight.ts'
 import { asError, type HookEntry, type PluginSet } from './_plugin-set.ts'
@@ -47,8 +47,6 @@ export interface EngineOptions {
 }
 
 type Done = (error?: ChatError) => void
-// Datagrams that arrive while the plugins start, kept for them.
-const MAX_EARLY = 4096
 
 /**
  * The only caller of message hooks: a datagram in (`receive`) or a text out (`send`), events
@@ -61,7 +59,9 @@ export class Engine extends HookRunner {
   private closed = false
   private readonly work = new InFlight()
   private readonly queued: Array<() => void> = []
+  // Datagrams that arrive while the plugins start, kept for them (within `HELD`).
   private readonly early: Array<[Uint8Array, Address, number]> = []
+  private earlyBytes = 0
   // Whoever waits on a send, by the message's meta (hooks that change a message keep it): a drop settles it too.
   private readonly waiting = new WeakMap<object, Done>()
   private readonly o: EngineOptions
@@ -79,6 +79,7 @@ export class Engine extends HookRunner {
     if (!set) return
     for (const send of this.queued.splice(0)) send()
     // Already through the guard when they came: replayed past it, with their arrival time.
+    this.earlyBytes = 0
     for (const [bytes, from, at] of this.early.splice(0)) if (!this.closed) this.handle(set, bytes, from, at)
   }
 
@@ -91,13 +92,21 @@ export class Engine extends HookRunner {
     const now = Date.now()
     if (this.closed || !this.o.guard.admit(bytes.byteLength, from, now)) return
     const set = this.set
-    if (!set) return void (this.early.length < MAX_EARLY && this.early.push([bytes, from, now]))
+    if (!set) return this.hold(bytes, from, now)
+    // A slow async hook under a flood: what waits for it is bounded too.
+    if (this.parked.count >= HELD.count || this.parked.bytes >= HELD.bytes) return this.o.guard.busy()
     this.arrival = now
     try {
       this.handle(set, bytes, from, now)
     } finally {
       this.arrival = undefined
     }
+  }
+
+  private hold(bytes: Uint8Array, from: Address, now: number): void {
+    if (this.early.length >= HELD.count || this.earlyBytes + bytes.byteLength > HELD.bytes) return this.o.guard.busy()
+    this.early.push([bytes, from, now])
+    this.earlyBytes += bytes.byteLength
   }
 
   /** The time for the guard: a datagram's replies made while it is handled share its arrival time (one clock read). */

@@ -18,6 +18,8 @@ const FAILED = Symbol('failed')
 export abstract class HookRunner {
   /** The plugins in effect; a switch-off puts a new set in place. */
   set: PluginSet | undefined
+  /** Messages waiting in an async hook now, and their bytes (roughly: the datagram and its text): bounded by the engine. */
+  protected readonly parked = { count: 0, bytes: 0 }
 
   protected constructor(
     protected readonly emit: ChatEventHandler,
@@ -108,7 +110,12 @@ export abstract class HookRunner {
       if (entry.failures !== 0) entry.failures = 0
       if (result === undefined || result === null) continue
       if (typeof (result as PromiseLike<unknown>).then === 'function') {
+        const size = ('bytes' in value ? value.bytes.byteLength : 0) + value.text.length * 2
+        this.parked.count++
+        this.parked.bytes += size
         this.settle(result as PromiseLike<unknown>, entry, peer).then((outcome) => {
+          this.parked.count--
+          this.parked.bytes -= size
           if (outcome === FAILED) {
             if (entry.failClosed) return this.failClosed(entry, value)
             return this.waterfall(entries, value, peer, done, i + 1)

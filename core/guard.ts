@@ -12,7 +12,19 @@ export interface GuardCounts {
   unanswered: number
   /** Sends not made: the address has not proved it receives them and was over `amplification` times what it sent. */
   amplification: number
+  /**
+   * Datagrams dropped because the chat held as much as it may: datagrams that came while the
+   * plugins start, or messages waiting in slow async hooks (see `HELD`).
+   */
+  busy: number
 }
+
+/**
+ * What the chat keeps in memory for work it cannot do yet, whatever a flood sends: datagrams that
+ * arrive while the plugins start, and, apart, messages waiting in async hooks (a slow plugin).
+ * Past either bound (a count and bytes), a new datagram is dropped and counted as `busy`.
+ */
+export const HELD = { count: 4096, bytes: 16 * 1024 * 1024 }
 
 /** How often the counts are reported while something is being turned away, in ms. */
 export const GUARD_REPORT_MS = 1000
@@ -28,9 +40,9 @@ export class Guard {
   private readonly answers: SourceBuckets | undefined
   readonly budget: SendBudget | undefined
   /** Since the last report. */
-  readonly recent: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0 }
+  readonly recent: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0, busy: 0 }
   /** Since the start. */
-  readonly total: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0 }
+  readonly total: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0, busy: 0 }
   private readonly seed = randomSeed()
   // The last address hashed, its host (an address object changed in place is hashed again) and hash.
   private lastAddress: Pick<Address, 'host'> | undefined
@@ -80,15 +92,21 @@ export class Guard {
     return (this.lastHash = sourceHash(address.host, this.seed))
   }
 
+  /** A datagram dropped for want of room (`HELD`): counted. */
+  busy(): void {
+    this.recent.busy++
+  }
+
   /** The counts since the last call, added to the totals; undefined when nothing was turned away. */
   report(): GuardCounts | undefined {
     const { recent, total } = this
-    if (recent.rateLimited + recent.unanswered + recent.amplification === 0) return undefined
+    if (recent.rateLimited + recent.unanswered + recent.amplification + recent.busy === 0) return undefined
     const counts = { ...recent }
     total.rateLimited += recent.rateLimited
     total.unanswered += recent.unanswered
     total.amplification += recent.amplification
-    recent.rateLimited = recent.unanswered = recent.amplification = 0
+    total.busy += recent.busy
+    recent.rateLimited = recent.unanswered = recent.amplification = recent.busy = 0
     return counts
   }
 }

@@ -23,7 +23,7 @@ describe('Guard.admit()', () => {
       false,
     ])
     expect(guard.admit(10, b, 0)).toBe(true)
-    expect(guard.recent).toEqual({ rateLimited: 2, unanswered: 0, amplification: 0 })
+    expect(guard.recent).toEqual({ rateLimited: 2, unanswered: 0, amplification: 0, busy: 0 })
   })
 
   it('gives a source twice its rate as burst when no burst is set', () => {
@@ -94,20 +94,20 @@ describe('Guard.report()', () => {
     guard.admit(1, a, 0)
     guard.answer(a, 0)
     guard.answer(a, 0)
-    expect(guard.report()).toEqual({ rateLimited: 2, unanswered: 1, amplification: 0 })
-    expect(guard.recent).toEqual({ rateLimited: 0, unanswered: 0, amplification: 0 })
-    expect(guard.total).toEqual({ rateLimited: 2, unanswered: 1, amplification: 0 })
+    expect(guard.report()).toEqual({ rateLimited: 2, unanswered: 1, amplification: 0, busy: 0 })
+    expect(guard.recent).toEqual({ rateLimited: 0, unanswered: 0, amplification: 0, busy: 0 })
+    expect(guard.total).toEqual({ rateLimited: 2, unanswered: 1, amplification: 0, busy: 0 })
     expect(guard.report()).toBeUndefined()
     guard.answer(b, 0)
     guard.answer(b, 0)
-    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 1, amplification: 0 })
-    expect(guard.total).toEqual({ rateLimited: 2, unanswered: 2, amplification: 0 })
+    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 1, amplification: 0, busy: 0 })
+    expect(guard.total).toEqual({ rateLimited: 2, unanswered: 2, amplification: 0, busy: 0 })
   })
 
   it('reports a period in which only sends were refused', () => {
     const guard = new Guard(limits({ amplification: 1, allowance: 0 }))
     guard.send(a, 1, 0)
-    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 0, amplification: 1 })
+    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 0, amplification: 1, busy: 0 })
     expect(guard.total.amplification).toBe(1)
   })
 })

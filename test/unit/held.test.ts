@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createChat, definePlugin, resolveConfig, type Address, type Chat, type ChatEvent } from '../../core/index.ts'
+import { HELD } from '../../core/guard.ts'
+import { createMemoryNetwork } from '../../core/testing.ts'
+import { kit } from '../helpers/kit.ts'
+
+// What the chat keeps in memory for work it cannot do yet is bounded by count and by bytes,
+// whatever a flood sends: past it, datagrams are dropped and counted as `busy`.
+const chats: Chat[] = []
+afterEach(async () => void (await Promise.all(chats.splice(0).map((c) => c.close()))))
+
+const from: Address = { host: '127.0.0.9', port: 4000, family: 'IPv4' }
+const at: Address = { host: '127.0.0.1', port: 7000, family: 'IPv4' }
+
+/** The next `guard` event's total of busy drops (they are reported once a second). */
+function busyTotal(events: ChatEvent[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const began = Date.now()
+    const look = () => {
+      const report = events.findLast((e) => e.type === 'guard')
+      if (report?.type === 'guard') return resolve(report.total.busy)
+      if (Date.now() - began > 10_000) return reject(new Error('no guard event within 10 s'))
+      setTimeout(look, 50)
+    }
+    look()
+  })
+}
+
+/** A chat whose plugins start only when `open()` is called, on an in-memory network, with `datagrams` delivered meanwhile. */
+async function startingChat(datagrams: Uint8Array[]) {
+  const network = createMemoryNetwork()
+  let open!: () => void
+  const gate = new Promise<void>((resolve) => (open = resolve))
+  const seen: number[] = []
+  const events: ChatEvent[] = []
+  const plugin = definePlugin({
+    name: 'slow-start',
+    setup: () => gate,
+    inbound: (m) => void seen.push(m.bytes.byteLength),
+  })
+  const config = resolveConfig({ host: at.host, port: at.port, limits: { perSource: false }, plugins: [plugin] })
+  const started = createChat({ config, transport: network.transport, onEvent: (e) => events.push(e) })
+  // Bound (it takes the first) once a datagram is taken; the plugins are still starting.
+  while (!network.deliver(datagrams[0]!, from, at)) await Promise.resolve()
+  for (const bytes of datagrams.slice(1)) network.deliver(bytes, from, at)
+  open()
+  const chat = await started
+  chats.push(chat)
+  await chat.idle()
+  return { seen, events }
+}
+
+describe('datagrams held while the plugins start', () => {
+  it('keeps at most HELD.count of them, the rest counted as busy', async () => {
+    const { seen, events } = await startingChat(Array.from({ length: HELD.count + 100 }, () => new Uint8Array(1)))
+    expect(seen.length).toBe(HELD.count)
+    expect(await busyTotal(events)).toBe(100)
+  })
+
+  it('keeps at most HELD.bytes of them (large datagrams run out of bytes before the count)', async () => {
+    const size = 60_000
+    const { seen, events } = await startingChat(Array.from({ length: 400 }, () => new Uint8Array(size)))
+    expect(seen.length).toBe(Math.floor(HELD.bytes / size))
+    expect(await busyTotal(events)).toBe(400 - Math.floor(HELD.bytes / size))
+  })
+})
+
+describe('messages waiting in a slow async hook', () => {
+  it('are bounded by count: a flood at a hook that never answers is dropped and counted, and the chat recovers', async () => {
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let entered = 0
+    const t = await kit({
+      plugins: [definePlugin({ name: 'slow', inbound: () => (entered++, released) })],
+      config: { limits: { perSource: false } },
+      hookTimeout: 60_000,
+    })
+    const alice = t.peer('alice')
+    const one = new Uint8Array(1)
+    for (let i = 0; i < HELD.count + 50; i++) t.network.deliver(one, alice.address, t.address)
+    expect(entered).toBe(HELD.count)
+    expect(await busyTotal(t.events)).toBe(50)
+    release()
+    await t.settle()
+    expect(t.messages).toHaveLength(HELD.count)
+    await alice.send('after')
+    expect(t.messages.at(-1)!.text).toBe('after')
+    await t.close()
+  })
+
+  it('are bounded by bytes: large datagrams stop being taken before the count', async () => {
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let entered = 0
+    const t = await kit({
+      plugins: [definePlugin({ name: 'slow', inbound: () => (entered++, released) })],
+      config: { limits: { perSource: false } },
+      hookTimeout: 60_000,
+    })
+    const alice = t.peer('alice')
+    const big = new Uint8Array(60_000).fill(0x61) // 60,000 bytes and as many chars
+    for (let i = 0; i < 300; i++) t.network.deliver(big, alice.address, t.address)
+    const each = 60_000 + 2 * 60_000
+    expect(entered).toBe(Math.ceil(HELD.bytes / each))
+    expect(await busyTotal(t.events)).toBe(300 - Math.ceil(HELD.bytes / each))
+    release()
+    await t.close()
+  })
+})
