@@ -63,6 +63,8 @@ export function createMemoryNetwork(): MemoryNetwork {
       send(data, to, done) {
         if (closed) return done(coded('EBADF', 'the socket is closed'))
         if (data.byteLength > maxDatagram(to.family)) return done(coded('EMSGSIZE')) // as the kernel would
+        if (!(to.port > 0 && to.port < 65_536))
+          return done(coded('ERR_SOCKET_BAD_PORT', `Port should be > 0 and < 65536. Received ${to.port}.`)) // as node:dgram would
         const copy = data.slice()
         pending++
         queueMicrotask(() => {
