@@ -4,7 +4,7 @@
 export type { Address } from './address.ts'
 export type { GroupOptions } from './runtime/group.ts'
 export type { ChatConfig, ResolvedConfig } from './config.ts'
-export type { Chat, ChatOptions } from './chat.ts'
+export type { Chat, ChatOptions } from './chat-api.ts'
 export type { Plugin, PluginInfo, ResolvedPlugin } from './plugin.ts'
 export type { DisposeFailure, ReloadReport } from './reload-report.ts'
 export type { Trace, TraceStep } from './trace.ts'

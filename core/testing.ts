@@ -10,7 +10,8 @@
  */
 import { createConsola, type ConsolaInstance } from 'consola'
 import { formatAddress } from './address.ts'
-import { createChat, type Chat } from './chat.ts'
+import { createChat } from './chat.ts'
+import type { Chat } from './chat-api.ts'
 import { resolveConfig, type ChatConfig } from './config.ts'
 import type { ChatEvent } from './events.ts'
 import type { Address } from './address.ts'
