@@ -1,37 +1,8 @@
 // Python's `datetime.strftime` as it behaves on Linux (glibc, C locale), in local time or a named zone.
 
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-]
-
-/** `%c`, `%x`, `%X` and the other composites, as the C locale spells them. */
-const COMPOSITES: Record<string, string> = {
-  c: '%a %b %e %H:%M:%S %Y',
-  x: '%m/%d/%y',
-  X: '%H:%M:%S',
-  D: '%m/%d/%y',
-  T: '%H:%M:%S',
-  R: '%H:%M',
-  F: '%Y-%m-%d',
-  r: '%I:%M:%S %p',
-}
-
-/** Which directives the `E` and `O` modifiers may precede (others are left as written). */
-const MODIFIABLE: Record<string, string> = { E: 'cCxXyY', O: 'deHImMSuUVwWy' }
-
-const DIRECTIVE = /%([-_0^#]*)(\d*)([EO]?)([\s\S]?)/g
+// The names, patterns and the regex below live inside the functions that use them, not at module
+// level: the mutation tests switch a change on per test, and module-level code runs only once per
+// test file (docs/mutation-equivalents.md).
 
 type Field = [value: number, width: number, pad: '0' | ' '] | string
 
@@ -65,33 +36,52 @@ export function strftime(pattern: string, date: Date, maxChars = Infinity, timeZ
 function format(pattern: string, when: When, maxChars: number): string | undefined {
   let out = ''
   let from = 0
-  DIRECTIVE.lastIndex = 0
-  for (let match = DIRECTIVE.exec(pattern); match; match = DIRECTIVE.exec(pattern)) {
-    const next = DIRECTIVE.lastIndex
+  for (const match of pattern.matchAll(/%([-_0^#]*)(\d*)([EO]?)([\s\S]?)/g)) {
     out += pattern.slice(from, match.index) + expand(match, when)
-    // A composite (`%c`) formats itself with this same regex: the position is put back after it.
-    DIRECTIVE.lastIndex = from = next
+    from = match.index + match[0].length
     if (out.length > maxChars) return undefined
   }
   out += pattern.slice(from)
   return out.length > maxChars ? undefined : out
 }
 
-function expand(match: RegExpExecArray, when: When): string {
+function expand(match: RegExpMatchArray, when: When): string {
   const [whole, flags = '', width = '', modifier = '', letter = ''] = match
-  if (letter === '') return whole
-  if (modifier && !MODIFIABLE[modifier]!.includes(letter)) return whole
+  // Which directives `E` and `O` may precede (others are left as written).
+  if (modifier && !(modifier === 'E' ? 'cCxXyY' : 'deHImMSuUVwWy').includes(letter)) return whole
   // Python itself formats these three, and only when written bare.
-  if (flags === '' && width === '' && modifier === '') {
+  if (whole.length === 2) {
     if (letter === 'f') return String(when.wall.getUTCMilliseconds() * 1000).padStart(6, '0')
     if (letter === 'z') return offsetText(when.offset)
     if (letter === 'Z') return zoneName(when)
   }
-  if (width.length > 4 || Number(width) > MAX_WIDTH) return whole
-  const composite = COMPOSITES[letter]
+  if (Number(width) > MAX_WIDTH) return whole
+  const composite = composites(letter)
   const field: Field | undefined = composite === undefined ? directive(letter, when) : format(composite, when, Infinity)
   if (field === undefined) return whole
   return applyFlags(field, flags, width === '' ? undefined : Number(width), letter)
+}
+
+/** `%c`, `%x`, `%X` and the other composites, as the C locale spells them. */
+function composites(letter: string): string | undefined {
+  switch (letter) {
+    case 'c':
+      return '%a %b %e %H:%M:%S %Y'
+    case 'x':
+    case 'D':
+      return '%m/%d/%y'
+    case 'X':
+    case 'T':
+      return '%H:%M:%S'
+    case 'R':
+      return '%H:%M'
+    case 'F':
+      return '%Y-%m-%d'
+    case 'r':
+      return '%I:%M:%S %p'
+    default:
+      return undefined
+  }
 }
 
 function applyFlags(field: Field, flags: string, width: number | undefined, letter: string): string {
@@ -111,7 +101,9 @@ function applyFlags(field: Field, flags: string, width: number | undefined, lett
   // `-` leaves out the natural padding, but a width asked for is still filled (with spaces).
   if (padding === '-') return (sign + digits).padStart(width ?? 0, ' ')
   const pad = padding === '_' ? ' ' : padding === '0' ? '0' : naturalPad
-  return sign + digits.padStart(Math.max(width ?? 0, natural) - sign.length, pad)
+  const size = Math.max(width ?? 0, natural)
+  // Spaces go before the sign (`   -1`), zeros after it (`-0001`).
+  return pad === ' ' ? (sign + digits).padStart(size, ' ') : sign + digits.padStart(size - sign.length, '0')
 }
 
 function directive(letter: string, when: When): Field | undefined {
@@ -122,14 +114,14 @@ function directive(letter: string, when: When): Field | undefined {
     case '%':
       return '%'
     case 'a':
-      return DAYS[day]!.slice(0, 3)
+      return dayName(day).slice(0, 3)
     case 'A':
-      return DAYS[day]!
+      return dayName(day)
     case 'b':
     case 'h':
-      return MONTHS[date.getUTCMonth()]!.slice(0, 3)
+      return monthName(date.getUTCMonth()).slice(0, 3)
     case 'B':
-      return MONTHS[date.getUTCMonth()]!
+      return monthName(date.getUTCMonth())
     case 'C':
       return [Math.floor(date.getUTCFullYear() / 100), 2, '0']
     case 'd':
@@ -139,7 +131,7 @@ function directive(letter: string, when: When): Field | undefined {
     case 'G':
       return [isoWeek(date).year, 1, '0']
     case 'g':
-      return [isoWeek(date).year % 100, 2, '0']
+      return [(100 + (isoWeek(date).year % 100)) % 100, 2, '0']
     case 'H':
       return [hour, 2, '0']
     case 'I':
@@ -161,7 +153,7 @@ function directive(letter: string, when: When): Field | undefined {
     case 'P':
       return hour < 12 ? 'am' : 'pm'
     case 's':
-      return [Math.floor(when.date.getTime() / 1000), 1, '0']
+      return [Math.floor(when.date.getTime() / 1000), 1, ' ']
     case 'S':
       return [date.getUTCSeconds(), 2, '0']
     case 't':
@@ -177,7 +169,7 @@ function directive(letter: string, when: When): Field | undefined {
     case 'W':
       return [Math.floor((dayOfYear(date) + 7 - ((day + 6) % 7)) / 7), 2, '0']
     case 'y':
-      return [date.getUTCFullYear() % 100, 2, '0']
+      return [(100 + (date.getUTCFullYear() % 100)) % 100, 2, '0']
     case 'Y':
       return [date.getUTCFullYear(), 1, '0']
     case 'z':
@@ -187,6 +179,28 @@ function directive(letter: string, when: When): Field | undefined {
     default:
       return undefined
   }
+}
+
+function dayName(day: number): string {
+  return ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][day]!
+}
+
+function monthName(month: number): string {
+  const names = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+  ]
+  return names[month]!
 }
 
 /** Days since 1 January, 0-based, in local time (immune to DST: counted on UTC dates). */
@@ -221,7 +235,6 @@ function zoneOffset(date: Date, timeZone: string): number {
 }
 
 const zoneNames = new Map<string, string>()
-const ZONE_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU']
 
 /**
  * The zone's abbreviation (`UTC`, `EST`, `CET`, `CST`...). Intl has no one locale that knows
@@ -231,9 +244,9 @@ function zoneName({ date, offset, timeZone }: When): string {
   const key = `${timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone}|${offset}`
   let name = zoneNames.get(key)
   if (name === undefined) {
-    name = ZONE_LOCALES.map((locale) => zonePart(locale, 'short', date, timeZone)).find(
-      (short) => short && !/^GMT[+-]/.test(short),
-    )
+    name = ['en-US', 'en-GB', 'en-IN', 'en-AU']
+      .map((locale) => zonePart(locale, 'short', date, timeZone))
+      .find((short) => short && !/^GMT[+-]/.test(short))
     if (name === undefined) {
       const long = zonePart('en-US', 'long', date, timeZone)
       name =
