@@ -20,21 +20,24 @@ export type TimeServerSettings = WithDefaults<
   'defaultFormat' | 'maxLength' | 'maxReplies' | 'window'
 >
 
-const Options = v.optional(
-  v.object({
-    defaultFormat: v.optional(v.string('a strftime pattern'), '%Y-%m-%d %X'),
-    clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
-    maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16_376)), 8192),
-    ...ReplyLimit,
-  }),
-  {},
-)
+// Built per plugin rather than at module level, where the mutation tests cannot switch a change
+// on per test (docs/mutation-equivalents.md).
+function optionsSchema() {
+  return v.optional(
+    v.object({
+      defaultFormat: v.optional(v.string('a strftime pattern'), '%Y-%m-%d %X'),
+      clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
+      maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16_376)), 8192),
+      ...ReplyLimit,
+    }),
+    {},
+  )
+}
+type Options = ReturnType<typeof optionsSchema>
 type _Checked = [
-  Agree<v.InferInput<typeof Options>, TimeServerOptions | undefined>,
-  Agree<v.InferOutput<typeof Options>, TimeServerSettings>,
+  Agree<v.InferInput<Options>, TimeServerOptions | undefined>,
+  Agree<v.InferOutput<Options>, TimeServerSettings>,
 ]
-
-const LINE_END = /\r?\n$/
 
 /**
  * The tutorial time server: answers each datagram with the current local time, formatted by the
@@ -47,11 +50,11 @@ export function timeServer(options?: TimeServerOptions): Plugin<TimeServerSettin
   const budget = replyBudget()
   return definePlugin({
     name: 'timeServer',
-    schema: Options,
+    schema: optionsSchema(),
     options,
     inbound(message, ctx) {
       if (!budget.allow(message, ctx)) return
-      const ending = LINE_END.exec(message.text)?.[0] ?? ''
+      const ending = /\r?\n$/.exec(message.text)?.[0] ?? ''
       const pattern = message.text.slice(0, message.text.length - ending.length) || ctx.options.defaultFormat
       const now = ctx.options.clock?.() ?? new Date()
       const answer = strftime(pattern, now, ctx.options.maxLength - ending.length)
