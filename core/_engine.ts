@@ -280,9 +280,13 @@ export class Engine extends HookRunner {
       this.o.observer?.end(out, error ? 'failed' : 'sent')
       if (error) {
         if (!done) this.o.emit({ type: 'error', error, plugin, peer: out.to })
-      } else if (this.o.hear.sent) {
-        const peer = out.meta.peer as string | undefined
-        this.o.emit({ type: 'sent', to: out.to, peer, text: out.text, bytes: bytes.byteLength, plugin })
+      } else {
+        if (this.o.hear.sent) {
+          const peer = out.meta.peer as string | undefined
+          this.o.emit({ type: 'sent', to: out.to, peer, text: out.text, bytes: bytes.byteLength, plugin })
+        }
+        const told = this.set?.hooks.sent
+        if (told !== undefined && told.length !== 0) this.notify(told, out, out.to, bytes.byteLength)
       }
       done?.(error)
       this.settled()

@@ -132,6 +132,26 @@ export abstract class HookRunner {
     done(value)
   }
 
+  /** Strategy `notify`: each hook is told in turn; a failure (thrown or rejected) is reported and counted, and stops nothing. */
+  protected notify(entries: readonly HookEntry[], subject: Subject, peer: Address, detail: number): void {
+    for (const entry of entries) {
+      try {
+        const { plugin, ctx } = entry.owner
+        const result = (entry.run as (this: Plugin, s: Subject, c: PluginContext, d: number) => unknown).call(
+          plugin,
+          subject,
+          ctx,
+          detail,
+        )
+        if (result && typeof (result as PromiseLike<unknown>).then === 'function')
+          (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.failed(entry, error, peer))
+        else if (entry.failures !== 0) entry.failures = 0
+      } catch (error) {
+        this.failed(entry, error, peer)
+      }
+    }
+  }
+
   private failClosed(entry: HookEntry, value: Subject): void {
     this.dropped(entry, `its ${entry.hook} hook failed (the plugin fails closed)`, value)
   }

@@ -5,7 +5,8 @@
  * - `bytes`: each plugin in turn may replace the datagram's bytes, and `unwrap` may drop them
  *   (`wrap` in reverse plugin order, so the first plugin's wrapping is the outermost);
  * - `first`: each plugin in turn until one answers (`decode`, `encode`);
- * - `waterfall`: each plugin gets what the one before returned, and may drop it (`inbound`, `outbound`).
+ * - `waterfall`: each plugin gets what the one before returned, and may drop it (`inbound`, `outbound`);
+ * - `notify`: each plugin in turn is told, after the fact; nothing it returns changes anything (`sent`).
  */
 export const HOOKS = {
   setup: 'sequential',
@@ -15,6 +16,7 @@ export const HOOKS = {
   outbound: 'waterfall',
   encode: 'first',
   wrap: 'bytes',
+  sent: 'notify',
   dispose: 'sequential',
 } as const
 

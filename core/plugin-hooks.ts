@@ -41,4 +41,10 @@ export interface PluginHooks<Options = unknown> {
   inbound?(message: Message, ctx: PluginContext<Options>): InboundResult
   /** A message about to be sent, in order: return a changed one, a `drop()`, or nothing. */
   outbound?(message: Outgoing, ctx: PluginContext<Options>): OutboundResult
+  /**
+   * A message that left: the socket took its datagram (not one that a later hook, a limit or the
+   * socket stopped). `message` is as the outbound chain left it; `bytes` is the datagram's size.
+   * In plugin order, after the fact: what it returns is ignored. A transcript writes its lines here.
+   */
+  sent?(message: Outgoing, ctx: PluginContext<Options>, bytes: number): void | Promise<void>
 }

@@ -51,7 +51,7 @@ export class Tracer {
   /** The hook as a traced set runs it: the same, timed (a `HookWrapper`). */
   wrap = (run: Run, hook: HookName, plugin: Plugin): Run => {
     // The wire hooks (`unwrap`, `wrap`) work on bytes, outside a message's steps.
-    if (hook === 'unwrap' || hook === 'wrap') return run
+    if (hook === 'unwrap' || hook === 'wrap' || hook === 'sent') return run
     const fn = run as unknown as Hook
     return (hook === 'decode' || hook === 'encode'
       ? this.codec(plugin, hook, fn)

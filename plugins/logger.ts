@@ -61,7 +61,8 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
       if (toConsole) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
       transcript?.append(inHead.at(message.at, message.from, peer) + jsonChars(message.text) + inTail.of(message))
     },
-    outbound(message, ctx) {
+    // Written once the datagram left, so a message that a limit or the socket stopped has no `out` line.
+    sent(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
       transcript?.append(outHead.at(Date.now(), message.to, peer) + jsonChars(message.text) + '"}\n')

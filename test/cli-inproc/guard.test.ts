@@ -23,7 +23,8 @@ describe("the guard's report, in process", () => {
       rateLimited: 2,
       unanswered: 0,
       amplification: 0,
-      total: { rateLimited: 2, unanswered: 0, amplification: 0 },
+      busy: 0,
+      total: { rateLimited: 2, unanswered: 0, amplification: 0, busy: 0 },
     })
     server.kill('SIGTERM')
     expect((await server.exited).code).toBe(0)
