@@ -100,12 +100,17 @@ const PluginSchema = v.pipe(
   }),
 )
 
+const AN_OBJECT = 'an object (`export default defineConfig({ ... })`)'
+
 const ConfigSchema = v.object(
   {
     host: v.optional(v.pipe(v.string('a host address (string)'), v.minLength(1, 'a host address')), '0.0.0.0'),
     port: v.optional(v.custom<number>(isInteger(0, 65535), 'an integer 0-65535'), 7788),
     to: v.optional(v.pipe(v.string('a contact name or HOST:PORT'), v.minLength(1, 'a contact name or HOST:PORT'))),
-    peers: v.optional(v.record(v.pipe(v.string(), v.minLength(1)), HostPortSchema), {}),
+    peers: v.optional(
+      v.record(v.pipe(v.string('a contact name'), v.minLength(1, 'a contact name, not empty')), HostPortSchema),
+      {},
+    ),
     plugins: v.optional(
       v.array(v.union([PluginSchema, v.literal(false), v.null(), v.undefined()], pluginExpected)),
       [],
@@ -114,7 +119,7 @@ const ConfigSchema = v.object(
     limits: LimitsSchema,
     group: v.optional(GroupSchema),
   },
-  'an object (`export default defineConfig({ ... })`)',
+  AN_OBJECT,
 )
 
 /**
@@ -123,6 +128,9 @@ const ConfigSchema = v.object(
  */
 export function resolveConfig(input: unknown, file?: string): ResolvedConfig {
   const where = file ?? 'config'
+  // valibot takes an array for an object: `export default []` would run with every default.
+  if (Array.isArray(input))
+    throw new ChatError('E_CONFIG', `${where}: (top level): expected ${AN_OBJECT}, got ${describeValue(input)}`)
   const unknownKey = findUnknownKey(ConfigSchema, input)
   if (unknownKey) throw new ChatError('E_CONFIG', `${where}: ${describeUnknown(unknownKey, 'key')}`)
   const parsed = v.safeParse(ConfigSchema, input)
@@ -195,10 +203,11 @@ function configError(
  * `plugins[0] (keyword-bot): missing required option `words`` when `label` names the plugin.
  */
 export function formatIssue(issue: Issue, prefix: Array<string | number> = [], label?: string): string {
-  // A union reports each branch; the deepest branch issue says most about what went wrong.
-  const inner = issue.issues?.length ? deepest(issue.issues) : undefined
-  if (inner && (inner.path?.length ?? 0) > (issue.path?.length ?? 0)) return formatIssue(inner, prefix, label)
   const own = (issue.path ?? []).map((item) => item.key as string | number)
+  // A union reports each branch, with paths from the union down (`enforce`, not `plugins[0].enforce`):
+  // the deepest branch issue says most about what went wrong.
+  const inner = issue.issues?.length ? deepest(issue.issues) : undefined
+  if (inner?.path?.length) return formatIssue(inner, [...prefix, ...own], label)
   const last = own.at(-1)
   if (issue.input === undefined && typeof last === 'string' && issue.kind === 'schema') {
     const where = label ?? (formatPath([...prefix, ...own.slice(0, -1)]) || '(top level)')
@@ -210,7 +219,10 @@ export function formatIssue(issue: Issue, prefix: Array<string | number> = [], l
 }
 
 function formatPath(keys: Array<string | number>): string {
-  return keys.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? key : `.${key}`)).join('')
+  // An empty key (a contact named "") would vanish: `peers[""]`, not `peers.`.
+  const part = (key: string | number, i: number) =>
+    typeof key === 'number' ? `[${key}]` : key === '' ? '[""]' : i === 0 ? key : `.${key}`
+  return keys.map(part).join('')
 }
 
 function deepest(issues: Issue[]): Issue {
