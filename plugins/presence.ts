@@ -1,11 +1,23 @@
 import * as v from 'valibot'
-import { definePlugin, drop, formatAddress, type Address, type Plugin } from '../core/index.ts'
+import {
+  definePlugin,
+  drop,
+  formatAddress,
+  SourceBuckets,
+  sourceLabel,
+  type Address,
+  type Plugin,
+  type PluginContext,
+} from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
 
 /** The announcement on the wire: `^here^ NICK` every interval, `^gone^ NICK` on the way out. */
 const HERE = '^here^ '
 const GONE = '^gone^ '
 const NICK = /^[^\x00-\x1f\x7f]{1,32}$/
+// Lines about arrivals, renames and departures, for everyone together: what a forger can make it log.
+const LOG_LINES = { rate: 5, burst: 20, slots: 16 }
+const EVERYONE = { host: '' }
 
 /** The options of `presence()`. */
 export interface PresenceOptions {
@@ -19,10 +31,15 @@ export interface PresenceOptions {
   forgetAfter?: number
   /** The most members kept; past it, newcomers are not listed until someone is forgotten. @default 1024 */
   maxMembers?: number
+  /**
+   * The most members kept from one source address (an IPv4 address or an IPv6 /64, whatever the
+   * port), so that one sender rotating its port cannot fill the table. @default 4
+   */
+  maxPerAddress?: number
 }
 
 /** `presence()`'s options with their defaults (its `ctx.options`). */
-export type PresenceSettings = WithDefaults<PresenceOptions, 'to' | 'every' | 'maxMembers'>
+export type PresenceSettings = WithDefaults<PresenceOptions, 'to' | 'every' | 'maxMembers' | 'maxPerAddress'>
 
 const Options = v.object({
   name: v.optional(v.pipe(v.string('a nickname (string)'), v.regex(NICK, 'a nickname of 1-32 printable characters'))),
@@ -48,6 +65,10 @@ const Options = v.object({
   maxMembers: v.optional(
     v.pipe(v.number('a whole number'), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')),
     1024,
+  ),
+  maxPerAddress: v.optional(
+    v.pipe(v.number('a whole number'), v.integer('a whole number'), v.minValue(1, 'a whole number of 1 or more')),
+    4,
   ),
 })
 
@@ -81,6 +102,21 @@ export function membersOf(plugin: unknown): PresenceMember[] {
 export function presence(options: PresenceOptions = {}): Plugin<PresenceSettings> {
   // Set up from the plugin's store, which a reload keeps: the table outlives this instance.
   let members: Table = new Map()
+  // Members per source address (`sourceLabel`), counted again from the table at each setup.
+  let perSource = new Map<string, number>()
+  const lines = new SourceBuckets(LOG_LINES)
+  let unlogged = 0
+  const log = (ctx: PluginContext<PresenceSettings>, line: string) => {
+    if (lines.take(EVERYONE)) ctx.logger.info(line)
+    else unlogged++
+  }
+  const forget = (key: string, member: PresenceMember) => {
+    members.delete(key)
+    const source = sourceLabel(member.address)
+    const left = (perSource.get(source) ?? 1) - 1
+    if (left > 0) perSource.set(source, left)
+    else perSource.delete(source)
+  }
   const plugin = definePlugin({
     name: 'presence',
     enforce: 'pre',
@@ -92,13 +128,23 @@ export function presence(options: PresenceOptions = {}): Plugin<PresenceSettings
       const kept = ctx.store.get('members') as Table | undefined
       if (kept) members = kept
       else ctx.store.set('members', members)
+      perSource = new Map()
+      for (const member of members.values()) {
+        const source = sourceLabel(member.address)
+        perSource.set(source, (perSource.get(source) ?? 0) + 1)
+      }
       const prune = () => {
         const now = Date.now()
         for (const [key, member] of members) {
           if (now - member.seen <= forgetAfter) continue
-          members.delete(key)
-          ctx.logger.info(`${member.name} left (not heard for ${Math.round((now - member.seen) / 1000)} s)`)
+          forget(key, member)
+          log(ctx, `${member.name} left (not heard for ${Math.round((now - member.seen) / 1000)} s)`)
         }
+        if (unlogged === 0) return
+        ctx.logger.info(
+          `... and ${unlogged} more arrivals, renames and departures not logged (over ${LOG_LINES.rate} a second)`,
+        )
+        unlogged = 0
       }
       ctx.setInterval(() => {
         prune()
@@ -117,15 +163,23 @@ export function presence(options: PresenceOptions = {}): Plugin<PresenceSettings
         if (!NICK.test(nick)) return drop('presence: a nickname that is not 1-32 printable characters')
         const known = members.get(key)
         if (text.startsWith(GONE)) {
-          if (known && members.delete(key)) ctx.logger.info(`${known.name} left (said goodbye)`)
+          if (known) {
+            forget(key, known)
+            log(ctx, `${known.name} left (said goodbye)`)
+          }
           return drop('presence: goodbye')
         }
         if (known) {
           known.seen = Date.now()
-          if (known.name !== nick) ctx.logger.info(`${known.name} is now ${(known.name = nick)}`)
+          if (known.name !== nick) log(ctx, `${known.name} is now ${(known.name = nick)}`)
         } else if (members.size < ctx.options.maxMembers) {
+          const source = sourceLabel(message.from)
+          const fromSource = perSource.get(source) ?? 0
+          if (fromSource >= ctx.options.maxPerAddress)
+            return drop(`presence: ${source} has ${fromSource} members already (maxPerAddress)`)
           members.set(key, { name: nick, address: message.from, seen: Date.now() })
-          ctx.logger.info(`${nick} is here (${key})`)
+          perSource.set(source, fromSource + 1)
+          log(ctx, `${nick} is here (${key})`)
         }
         return drop('presence: announcement')
       }
