@@ -106,6 +106,9 @@ function relayTarget(ctx: PluginContext<Resolved>): Address | string {
  * With a `proven` relay (one that answers with a cookie), it echoes the cookie and puts it in
  * front of every datagram to the relay, its own and the chat's; from then on it believes a
  * `Bye!` only when the cookie comes with it, so nobody else can close the room for this member.
+ * A cookie notice cannot be told from a forged one (it comes before anything is shared), so at
+ * most one is taken per heartbeat, and the same cookie again is no news: notices forged at any
+ * rate make it send no more than it does anyway, and replace the cookie at most once an interval.
  */
 export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> {
   // Set in setup, where the relay's address and the reporter are known.
@@ -132,12 +135,17 @@ export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> 
       else ctx.store.set('state', state)
       let quietTicks = 0
       let silent = false
+      // A relay sends a notice in answer to what we send: one is taken per heartbeat at most.
+      let noticeDue = true
       heard = (message) => {
         if (!isRelay(message.from)) return
         const said = message.text.trim()
         if (said.startsWith(COOKIE_NOTICE.trim())) {
           const cookie = said.slice(COOKIE_NOTICE.length - 1).trim()
           if (!COOKIE.test(cookie)) return drop('heartbeat: a cookie notice without a cookie')
+          if (cookie === state.cookie) return drop('heartbeat: the cookie it has already')
+          if (!noticeDue) return drop('heartbeat: a cookie notice already taken since the last heartbeat')
+          noticeDue = false
           // Echoed at once (the outbound hook puts it in front): that is what makes us a member.
           state.cookie = cookie
           ctx.send(text, to)
@@ -159,6 +167,7 @@ export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> 
       }
       ctx.send(text, to)
       ctx.setInterval(() => {
+        noticeDue = true
         ctx.send(text, to)
         if (++quietTicks === silentAfter && !silent) {
           silent = true

@@ -115,3 +115,28 @@ describe('heartbeat() hearing its relay', () => {
     expect(statuses).toEqual([{ state: 'bye', relay: 'lobby' }])
   })
 })
+
+describe('heartbeat() and forged cookie notices', () => {
+  const cookie = (n: number) => `${COOKIE.slice(0, 18)}${String(n).padStart(4, '0')}`
+
+  it('takes one notice per heartbeat at most: a flood of forged ones makes it send nothing more', async () => {
+    vi.useFakeTimers()
+    const { t, room, say, drops } = await client()
+    for (let i = 0; i < 50; i++) await say(`^cookie^ ${cookie(i)}`)
+    // The first is taken and echoed (it cannot be told from the relay's); the rest are dropped unsent.
+    expect(room.take()).toEqual([`${cookie(0)} ^hb^`])
+    expect(drops().slice(1)).toEqual(
+      Array(49).fill('heartbeat: a cookie notice already taken since the last heartbeat'),
+    )
+    // The next heartbeat carries the cookie taken, and lets one more notice in.
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(room.take()).toEqual([`${cookie(0)} ^hb^`])
+    await say(`^cookie^ ${cookie(0)}`)
+    expect(drops().at(-1)).toBe('heartbeat: the cookie it has already')
+    await say(`^cookie^ ${COOKIE}`)
+    expect(room.take()).toEqual([`${COOKIE} ^hb^`])
+    await t.send('hello', room)
+    expect(room.take()).toEqual([`${COOKIE} hello`])
+    vi.useRealTimers()
+  })
+})
