@@ -25,7 +25,7 @@ async function relays(names: string[], options: Partial<NatsBridgeOptions> = {},
   const chats: TestChat[] = []
   for (const name of names) {
     const room = relay({ format: '{from}: {text}' })
-    const bridge = natsBridge({ relay: room, servers: nats.url, subject, name, whoWait: 1500, ...options })
+    const bridge = natsBridge({ relay: room, servers: nats.url, subject, name, whoWait: 500, ...options })
     chats.push(await kit({ network, config, plugins: [room, bridge] }))
   }
   await Promise.all(chats.map((t) => reported(t, 'up')))
