@@ -51,6 +51,8 @@ export class BatchedFile {
   private constructor(
     private readonly handle: FileHandle,
     private readonly onTrouble: (trouble: WriteTrouble) => void,
+    /** The backlog's bound, in chars: `BACKLOG_CHARS` but in tests. */
+    private readonly backlogLimit = BACKLOG_CHARS,
   ) {}
 
   static async open(path: string, onTrouble: (trouble: WriteTrouble) => void): Promise<BatchedFile> {
@@ -96,7 +98,7 @@ export class BatchedFile {
   private keep(batch: Pending): void {
     this.backlog.push(batch)
     this.backlogChars += batch.data.length
-    while (this.backlogChars > BACKLOG_CHARS && this.backlog.length > 1) {
+    while (this.backlogChars > this.backlogLimit && this.backlog.length > 1) {
       const oldest = this.backlog.shift()!
       this.backlogChars -= oldest.data.length
       this.lost += oldest.lines
