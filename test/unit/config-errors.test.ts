@@ -36,7 +36,7 @@ describe('resolveConfig() errors, key by key', () => {
     const config = resolveConfig({ port: 65535, recvBufferSize: 0, host: '::' })
     expect([config.port, config.recvBufferSize, config.host]).toEqual([65535, 0, '::'])
     expect(resolveConfig({ port: 0, recvBufferSize: 2 ** 31 - 1 }).recvBufferSize).toBe(2 ** 31 - 1)
-    expect(resolveConfig({}).recvBufferSize).toBe(4 * 1024 * 1024)
+    expect(resolveConfig({}).recvBufferSize).toBe(1024 * 1024)
   })
 
   it('says "config" when no file is named', () => {
