@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os'
 import { afterEach, describe, expect, it } from 'vitest'
 import { hexDump } from '../../core/index.ts'
 import { startInProc } from '../helpers/inproc.ts'
@@ -104,5 +105,20 @@ describe('chat listen, in process', () => {
       chat.kill(signal)
       expect((await chat.exited).code).toBe(0)
     }
+  })
+})
+
+describe('where it says it listens', () => {
+  it('on every interface (0.0.0.0): names the LAN addresses to give a friend', async () => {
+    const lan = Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .filter((i) => !i.internal && i.family === 'IPv4')
+      .map((i) => i.address)
+    const chat = startInProc(['listen', '--port', '0'])
+    const said = await chat.waitFor(/^listening on /, { stream: 'stderr' })
+    expect(said).toMatch(/^listening on 0\.0\.0\.0:\d+/)
+    expect(said.replace(/^listening on 0\.0\.0\.0:\d+/, '')).toBe(lan.length ? ` (LAN: ${lan.join(', ')})` : '')
+    chat.kill('SIGTERM')
+    expect((await chat.exited).code).toBe(0)
   })
 })
