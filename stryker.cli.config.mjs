@@ -11,6 +11,9 @@ export default {
   ...base,
   mutate: ['cli/**/*.ts', '!cli/bin.ts'],
   vitest: { ...base.vitest, configFile: 'vitest.mutate-cli.config.ts' },
+  // A mutant that keeps a command from ending (a promise never settled) is found by its time-out;
+  // the commands' tests take milliseconds each, so 3 s past twice their time is plenty.
+  timeoutMS: 3000,
   incrementalFile: 'reports/stryker-incremental-cli.json',
   htmlReporter: { fileName: 'reports/mutation/cli.html' },
   jsonReporter: { fileName: 'reports/mutation/cli.json' },
