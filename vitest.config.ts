@@ -5,8 +5,9 @@ import { defineConfig } from 'vitest/config'
  * times slower fails instead of passing quietly:
  * - `unit`: test/unit (pure logic, the in-memory network) and test/plugins (each built-in plugin
  *   through the test kit); each test takes milliseconds, 5 s is plenty on a busy machine.
- * - `sockets`: test/sockets, real UDP sockets in this process, and test/cli-inproc, the CLI's commands
- *   run in this process (cli/main.ts `run`) on real sockets; 5 s.
+ * - `sockets`: test/sockets, real UDP sockets in this process; 5 s.
+ * - `inproc`: test/cli-inproc, the CLI's commands run in this process (cli/main.ts `run`) on real
+ *   sockets; most load a config, some several, or wait for a once-a-second report: 10 s.
  * - `node`, `deno`, `bun`: test/cli, the real `chat` spawned (and, on node, test/package: the
  *   packed tarball); a start takes up to a few seconds on a busy machine, 20 s per test. The
  *   `*.e2e.test.ts` files run once per runtime (CHAT_RUNTIME, see test/helpers/chat-process.ts);
@@ -38,10 +39,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'sockets',
-          include: ['test/sockets/**/*.test.ts', 'test/cli-inproc/**/*.test.ts'],
+          include: ['test/sockets/**/*.test.ts'],
           testTimeout: 5_000,
           hookTimeout: 5_000,
         },
+      },
+      {
+        extends: true,
+        test: { name: 'inproc', include: ['test/cli-inproc/**/*.test.ts'], testTimeout: 10_000, hookTimeout: 10_000 },
       },
       {
         extends: true,

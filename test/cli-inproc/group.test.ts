@@ -14,7 +14,7 @@ async function freshGroup(): Promise<string> {
   return `239.255.${n()}.${n()}:${port}`
 }
 
-describe('--group, in process', { timeout: 10_000 }, () => {
+describe('--group, in process', () => {
   it('the chat sends typed lines to the room, says which room and how, and binds any free port', async () => {
     const group = await freshGroup()
     const listener = startInProc(['listen', '--once', '--group', group, ...LOOPBACK, '--json'])

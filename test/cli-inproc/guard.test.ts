@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { describeGuard } from '../../cli/_output.ts'
 import { startInProc, writeConfig } from '../helpers/inproc.ts'
 import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
@@ -41,5 +42,35 @@ describe("the guard's report, in process", () => {
     )
     server.kill('SIGTERM')
     expect((await server.exited).code).toBe(0)
+  })
+})
+
+describe('the answer budget in the report', () => {
+  it('counts answers over limits.answers, in the event and in words', async () => {
+    const config = writeConfig(`import { uppercaseEcho } from '@/plugins/index.ts'
+export default { limits: { perSource: false, answers: { rate: 0.001, burst: 1 } }, plugins: [uppercaseEcho()] }`)
+    const server = startInProc(['serve', '-c', config, '--host', '127.0.0.1', '--port', '0', '--json'])
+    const port = await server.port()
+    const alice = await plainSocket()
+    sockets.push(alice)
+    for (const text of ['a', 'b', 'c']) await alice.send(text, port)
+    expect(await server.event('guard')).toMatchObject({ rateLimited: 0, unanswered: 2, amplification: 0 })
+    server.kill('SIGTERM')
+    expect((await server.exited).code).toBe(0)
+  })
+})
+
+describe('describeGuard', () => {
+  it('names each count that is not 0, with its limit, and the total of all kinds', () => {
+    const none = { rateLimited: 0, unanswered: 0, amplification: 0 }
+    expect(
+      describeGuard({ rateLimited: 0, unanswered: 2, amplification: 3 }, { ...none, unanswered: 4, amplification: 3 }),
+    ).toBe(
+      'guard: turned away in the last second: 2 answers over the answer budget (limits.answers), ' +
+        '3 sends to unproven addresses over the amplification limit (limits.amplification) (7 in all)',
+    )
+    expect(describeGuard({ ...none, rateLimited: 1 }, { rateLimited: 1, unanswered: 1, amplification: 1 })).toBe(
+      'guard: turned away in the last second: 1 datagrams over the per-source rate (limits.perSource) (3 in all)',
+    )
   })
 })

@@ -54,7 +54,7 @@ async function plainRelay(): Promise<PlainRelay> {
   return relay
 }
 
-describe('chat join, in process', { timeout: 10_000 }, () => {
+describe('chat join, in process', () => {
   it('--json: joined, heartbeats every --interval, typed lines, broadcasts as messages, quit at the end', async () => {
     const relay = await plainRelay()
     const member = startInProc(['join', String(relay.port), '-i', '0.05', '--json', '--linger', '0'])

@@ -38,8 +38,7 @@ async function asker(port: number) {
   return async (text: string) => (await alice.send(text, port), (await alice.next()).data.toString())
 }
 
-// Several loads and saves a test: more than the project's 5 s on a busy machine.
-describe('--watch and /reload, in process', { timeout: 20_000 }, () => {
+describe('--watch and /reload, in process', () => {
   it('--json: watching names the files; each save a reload event with its fields; a broken save keeps the old plugins', async () => {
     const p = project('!')
     const server = startInProc(['serve', '--watch', '--json', ...local], { cwd: p.dir })

@@ -27,8 +27,7 @@ export default { plugins: [{
   outbound: (m) => (m.text.includes('secret') ? drop('no secrets') : m),
 }] }`
 
-// A config loaded per test, two for --trace.
-describe('chat serve, in process', { timeout: 10_000 }, () => {
+describe('chat serve, in process', () => {
   it("runs the config's plugins without printing messages, says where and with what, stops on SIGTERM", async () => {
     const config = writeConfig(ECHO)
     const server = startInProc(['serve', '-c', config, ...local])
