@@ -62,15 +62,19 @@ export default { limits: { perSource: false, answers: { rate: 0.001, burst: 1 } 
 
 describe('describeGuard', () => {
   it('names each count that is not 0, with its limit, and the total of all kinds', () => {
-    const none = { rateLimited: 0, unanswered: 0, amplification: 0 }
+    const none = { rateLimited: 0, unanswered: 0, amplification: 0, busy: 0 }
+    expect(describeGuard({ ...none, busy: 1 }, { ...none, busy: 1 })).toBe(
+      'guard: turned away in the last second: 1 datagrams while the chat held all it may ' +
+        '(plugins starting, or slow async hooks) (1 in all)',
+    )
     expect(
-      describeGuard({ rateLimited: 0, unanswered: 2, amplification: 3 }, { ...none, unanswered: 4, amplification: 3 }),
+      describeGuard({ ...none, unanswered: 2, amplification: 3 }, { ...none, unanswered: 4, amplification: 3 }),
     ).toBe(
       'guard: turned away in the last second: 2 answers over the answer budget (limits.answers), ' +
         '3 sends to unproven addresses over the amplification limit (limits.amplification) (7 in all)',
     )
-    expect(describeGuard({ ...none, rateLimited: 1 }, { rateLimited: 1, unanswered: 1, amplification: 1 })).toBe(
-      'guard: turned away in the last second: 1 datagrams over the per-source rate (limits.perSource) (3 in all)',
-    )
+    expect(
+      describeGuard({ ...none, rateLimited: 1 }, { rateLimited: 1, unanswered: 1, amplification: 1, busy: 2 }),
+    ).toBe('guard: turned away in the last second: 1 datagrams over the per-source rate (limits.perSource) (5 in all)')
   })
 })
