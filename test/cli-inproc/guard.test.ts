@@ -13,7 +13,8 @@ const STRICT = `import { uppercaseEcho } from '@/plugins/index.ts'
 export default { limits: { perSource: { rate: 0.001, burst: 1 }, answers: { rate: 0.001, burst: 1 } }, plugins: [uppercaseEcho()] }`
 
 describe("the guard's report, in process", () => {
-  it('--json: a guard event with the counts of the last second and in all', async () => {
+  // The guard reports once a second: more than the 5 s a mutation run gives a test, on a busy machine.
+  it('--json: a guard event with the counts of the last second and in all', { timeout: 10_000 }, async () => {
     const server = startInProc(['serve', '-c', writeConfig(STRICT), '--host', '127.0.0.1', '--port', '0', '--json'])
     const port = await server.port()
     const alice = await plainSocket()
@@ -31,7 +32,7 @@ describe("the guard's report, in process", () => {
     expect((await server.exited).code).toBe(0)
   })
 
-  it('says it in one warning line without --json', async () => {
+  it('says it in one warning line without --json', { timeout: 10_000 }, async () => {
     const server = startInProc(['serve', '-c', writeConfig(STRICT), '--host', '127.0.0.1', '--port', '0'])
     const said = await server.waitFor(/^listening on /, { stream: 'stderr' })
     const alice = await plainSocket()
@@ -46,7 +47,7 @@ describe("the guard's report, in process", () => {
 })
 
 describe('the answer budget in the report', () => {
-  it('counts answers over limits.answers, in the event and in words', async () => {
+  it('counts answers over limits.answers in the event', { timeout: 10_000 }, async () => {
     const config = writeConfig(`import { uppercaseEcho } from '@/plugins/index.ts'
 export default { limits: { perSource: false, answers: { rate: 0.001, burst: 1 } }, plugins: [uppercaseEcho()] }`)
     const server = startInProc(['serve', '-c', config, '--host', '127.0.0.1', '--port', '0', '--json'])
