@@ -110,4 +110,21 @@ describe('Guard.report()', () => {
     expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 0, amplification: 1, busy: 0 })
     expect(guard.total.amplification).toBe(1)
   })
+
+  it('reports any mix of counts, however they add up', () => {
+    const guard = new Guard(
+      limits({ perSource: { rate: 1, burst: 1 }, answers: { rate: 1, burst: 1 }, amplification: 1, allowance: 0 }),
+    )
+    guard.admit(1, a, 0)
+    guard.admit(1, a, 0) // one rate-limited
+    guard.answer(b, 0)
+    guard.answer(b, 0) // one unanswered
+    expect(guard.report()).toEqual({ rateLimited: 1, unanswered: 1, amplification: 0, busy: 0 })
+    guard.answer(b, 0) // one unanswered
+    guard.send({ ...b, host: '10.0.0.9' }, 1, 0) // one refused send
+    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 1, amplification: 1, busy: 0 })
+    guard.busy()
+    expect(guard.report()).toEqual({ rateLimited: 0, unanswered: 0, amplification: 0, busy: 1 })
+    expect(guard.total).toEqual({ rateLimited: 1, unanswered: 2, amplification: 1, busy: 1 })
+  })
 })
