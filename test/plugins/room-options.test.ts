@@ -104,9 +104,14 @@ describe('heartbeat() options', () => {
 })
 
 describe('presence() options', () => {
-  it('defaults to announcing to 255.255.255.255:7788 every 5 s, keeping 1,024 members', async () => {
+  it('defaults to announcing to 255.255.255.255:7788 every 5 s, keeping 1,024 members, 4 per address', async () => {
     const { presence } = await plugins()
-    expect(settings(presence())).toEqual({ to: '255.255.255.255:7788', every: 5000, maxMembers: 1024 })
+    expect(settings(presence())).toEqual({
+      to: '255.255.255.255:7788',
+      every: 5000,
+      maxMembers: 1024,
+      maxPerAddress: 4,
+    })
     const edge = { name: 'x'.repeat(32), every: 50, forgetAfter: 1, maxMembers: 1 }
     expect(settings(presence(edge))).toMatchObject(edge)
   })
