@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config'
+
+/**
+ * The tests `npm run mutate:core` runs against each core/ mutant: the in-process ones, without
+ * test/sockets/fuzz.test.ts (tens of thousands of datagrams) and the NATS bridge's files (a real
+ * nats-server each), which test plugins and would cost every core mutant seconds more. With
+ * MUTATE_CORE_TESTS=unit, test/unit alone.
+ */
+const unitOnly = process.env.MUTATE_CORE_TESTS === 'unit'
+
+export default defineConfig({
+  test: {
+    include: unitOnly
+      ? ['test/unit/**/*.test.ts']
+      : ['test/unit/**/*.test.ts', 'test/sockets/**/*.test.ts', 'test/plugins/**/*.test.ts'],
+    exclude: ['test/sockets/fuzz.test.ts', 'test/sockets/nats-bridge*.test.ts', '**/node_modules/**'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+})
