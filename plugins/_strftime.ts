@@ -4,7 +4,8 @@
 // level: the mutation tests switch a change on per test, and module-level code runs only once per
 // test file (docs/mutation-equivalents.md).
 
-type Field = [value: number, width: number, pad: '0' | ' '] | string
+/** A name, or a number with its natural width, padded with zeros unless marked with `' '`. */
+type Field = [value: number, width: number, spaces?: ' '] | string
 
 /** Widths above this are left as written, as an unknown directive is: no one needs a 1,000-char field. */
 export const MAX_WIDTH = 1024
@@ -46,23 +47,19 @@ function format(pattern: string, when: When, maxChars: number): string | undefin
 }
 
 function expand(match: RegExpMatchArray, when: When): string {
-  const [whole, flags = '', width = '', modifier = '', letter = ''] = match
+  const [whole, flags, width, modifier, letter] = match as unknown as [string, string, string, string, string]
   // Which directives `E` and `O` may precede (others are left as written).
   if (modifier && !(modifier === 'E' ? 'cCxXyY' : 'deHImMSuUVwWy').includes(letter)) return whole
-  // Python itself formats these three, and only when written bare.
-  if (whole.length === 2) {
-    if (letter === 'f') return String(when.wall.getUTCMilliseconds() * 1000).padStart(6, '0')
-    if (letter === 'z') return offsetText(when.offset)
-    if (letter === 'Z') return zoneName(when)
-  }
+  // Python itself formats `%f`, and only when written bare (glibc has none).
+  if (whole === '%f') return String(when.wall.getUTCMilliseconds() * 1000).padStart(6, '0')
   if (Number(width) > MAX_WIDTH) return whole
   const composite = composites(letter)
   const field: Field | undefined = composite === undefined ? directive(letter, when) : format(composite, when, Infinity)
   if (field === undefined) return whole
-  return applyFlags(field, flags, width === '' ? undefined : Number(width), letter)
+  return applyFlags(field, flags, Number(width), letter)
 }
 
-/** `%c`, `%x`, `%X` and the other composites, as the C locale spells them. */
+/** `%c`, `%x`, `%X` and the other composites, as the C locale spells them; undefined for other letters. */
 function composites(letter: string): string | undefined {
   switch (letter) {
     case 'c':
@@ -79,12 +76,11 @@ function composites(letter: string): string | undefined {
       return '%Y-%m-%d'
     case 'r':
       return '%I:%M:%S %p'
-    default:
-      return undefined
   }
 }
 
-function applyFlags(field: Field, flags: string, width: number | undefined, letter: string): string {
+/** `width` 0 is none. */
+function applyFlags(field: Field, flags: string, width: number, letter: string): string {
   // As glibc: of `_`, `0` and `-`, the last one written decides the padding.
   const padding = flags.match(/[-_0]/g)?.pop()
   if (typeof field === 'string') {
@@ -93,19 +89,20 @@ function applyFlags(field: Field, flags: string, width: number | undefined, lett
     const swap = flags.includes('#')
     if (swap && (letter === 'p' || letter === 'Z')) text = text.toLowerCase()
     else if ((flags.includes('^') || (swap && 'aAbBh'.includes(letter))) && letter !== 'P') text = text.toUpperCase()
-    return width === undefined ? text : text.padStart(width, padding === '0' ? '0' : ' ')
+    return text.padStart(width, padding === '0' ? '0' : ' ')
   }
-  const [value, natural, naturalPad] = field
+  const [value, natural, spaces] = field
   const digits = String(Math.abs(value))
   const sign = value < 0 ? '-' : ''
   // `-` leaves out the natural padding, but a width asked for is still filled (with spaces).
-  if (padding === '-') return (sign + digits).padStart(width ?? 0, ' ')
-  const pad = padding === '_' ? ' ' : padding === '0' ? '0' : naturalPad
-  const size = Math.max(width ?? 0, natural)
+  if (padding === '-') return (sign + digits).padStart(width, ' ')
+  const size = Math.max(width, natural)
   // Spaces go before the sign (`   -1`), zeros after it (`-0001`).
-  return pad === ' ' ? (sign + digits).padStart(size, ' ') : sign + digits.padStart(size - sign.length, '0')
+  if (padding === '_' || (padding !== '0' && spaces)) return (sign + digits).padStart(size, ' ')
+  return sign + digits.padStart(size - sign.length, '0')
 }
 
+/** A one-letter directive's value; undefined for a letter glibc does not know. */
 function directive(letter: string, when: When): Field | undefined {
   const date = when.wall
   const day = date.getUTCDay()
@@ -123,29 +120,29 @@ function directive(letter: string, when: When): Field | undefined {
     case 'B':
       return monthName(date.getUTCMonth())
     case 'C':
-      return [Math.floor(date.getUTCFullYear() / 100), 2, '0']
+      return [Math.floor(date.getUTCFullYear() / 100), 2]
     case 'd':
-      return [date.getUTCDate(), 2, '0']
+      return [date.getUTCDate(), 2]
     case 'e':
       return [date.getUTCDate(), 2, ' ']
     case 'G':
-      return [isoWeek(date).year, 1, '0']
+      return [isoWeek(date).year, 1]
     case 'g':
-      return [(100 + (isoWeek(date).year % 100)) % 100, 2, '0']
+      return [(100 + (isoWeek(date).year % 100)) % 100, 2]
     case 'H':
-      return [hour, 2, '0']
+      return [hour, 2]
     case 'I':
-      return [hour % 12 || 12, 2, '0']
+      return [hour % 12 || 12, 2]
     case 'j':
-      return [dayOfYear(date) + 1, 3, '0']
+      return [dayOfYear(date) + 1, 3]
     case 'k':
       return [hour, 2, ' ']
     case 'l':
       return [hour % 12 || 12, 2, ' ']
     case 'm':
-      return [date.getUTCMonth() + 1, 2, '0']
+      return [date.getUTCMonth() + 1, 2]
     case 'M':
-      return [date.getUTCMinutes(), 2, '0']
+      return [date.getUTCMinutes(), 2]
     case 'n':
       return '\n'
     case 'p':
@@ -155,29 +152,27 @@ function directive(letter: string, when: When): Field | undefined {
     case 's':
       return [Math.floor(when.date.getTime() / 1000), 1, ' ']
     case 'S':
-      return [date.getUTCSeconds(), 2, '0']
+      return [date.getUTCSeconds(), 2]
     case 't':
       return '\t'
     case 'u':
-      return [day || 7, 1, '0']
+      return [day || 7, 1]
     case 'U':
-      return [Math.floor((dayOfYear(date) + 7 - day) / 7), 2, '0']
+      return [Math.floor((dayOfYear(date) + 7 - day) / 7), 2]
     case 'V':
-      return [isoWeek(date).week, 2, '0']
+      return [isoWeek(date).week, 2]
     case 'w':
-      return [day, 1, '0']
+      return [day, 1]
     case 'W':
-      return [Math.floor((dayOfYear(date) + 7 - ((day + 6) % 7)) / 7), 2, '0']
+      return [Math.floor((dayOfYear(date) + 7 - ((day + 6) % 7)) / 7), 2]
     case 'y':
-      return [(100 + (date.getUTCFullYear() % 100)) % 100, 2, '0']
+      return [(100 + (date.getUTCFullYear() % 100)) % 100, 2]
     case 'Y':
-      return [date.getUTCFullYear(), 1, '0']
+      return [date.getUTCFullYear(), 1]
     case 'z':
       return offsetText(when.offset)
     case 'Z':
       return zoneName(when)
-    default:
-      return undefined
   }
 }
 

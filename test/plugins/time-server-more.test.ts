@@ -11,6 +11,7 @@ describe('timeServer() requests, line endings and maxLength', () => {
     const peer = t.peer()
     ;(await peer.send('')).expectReply('2025-07-04 05:06:07')
     ;(await peer.send('\r\n')).expectReply('2025-07-04 05:06:07\r\n')
+    ;(await peer.send('\n')).expectReply('2025-07-04 05:06:07\n')
   })
 
   it('timeServer() keeps a CRLF or LF ending, and only at the very end of the request', async () => {
@@ -50,6 +51,18 @@ describe('timeServer() requests, line endings and maxLength', () => {
     [{ clock: 'now' }, /plugins\[0\]\.clock: expected a function returning a Date, got `"now"`/],
   ])('timeServer(%j) is refused, naming the option', async (options, message) => {
     await expect(kit([timeServer(options as never)])).rejects.toThrow(message)
+  })
+
+  it('timeServer() answers a peer again when the same plugin is set up anew (a reload): its budget starts over', async () => {
+    vi.useFakeTimers()
+    const plugin = timeServer({ clock, maxReplies: 1, window: 600_000 })
+    const t = await kit([plugin])
+    const peer = t.peer()
+    ;(await peer.send('%Y')).expectReply('2024')
+    ;(await peer.send('%Y')).expectNoReply()
+    await t.reload([timeServer({ clock }), plugin])
+    await t.reload([plugin])
+    ;(await peer.send('%Y')).expectReply('2024')
   })
 
   it('timeServer() accepts the largest maxLength, 16376', async () => {

@@ -81,7 +81,10 @@ describe('strftime("%Z") names the zone by its abbreviation, asking several loca
     ['Europe/London', wallAt(0, 2026, 1, 5, 12, 0, 0), 'GMT'],
     // en-US knows these names
     ['America/New_York', wallAt(-300, 2026, 1, 5, 12, 0, 0), 'EST'],
-    // en-GB does (en-US says GMT+2, GMT+4, GMT+1)
+    ['America/Anchorage', wallAt(-540, 2026, 1, 5, 12, 0, 0), 'AKST'],
+    // en-GB does (en-US says GMT+2, GMT+4, GMT+1, GMT+0)
+    ['Europe/Lisbon', wallAt(0, 2026, 1, 5, 12, 0, 0), 'WET'],
+    ['Africa/Cairo', wallAt(120, 2026, 1, 5, 12, 0, 0), 'EET'],
     ['Europe/Berlin', wallAt(120, 2026, 7, 5, 12, 0, 0), 'CEST'],
     ['Asia/Dubai', wallAt(240, 2026, 1, 5, 12, 0, 0), 'GST'],
     ['Europe/London', wallAt(60, 2026, 7, 5, 12, 0, 0), 'BST'],
