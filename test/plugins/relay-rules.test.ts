@@ -129,6 +129,24 @@ describe('relay() expiry', () => {
     ])
   })
 
+  it('logs exactly five expiries without a summary line', async () => {
+    vi.useFakeTimers()
+    const { relay } = await plugins()
+    const t = await kit([relay({ timeout: 10 })])
+    for (let i = 0; i < 5; i++) await t.peer().send('^hb^')
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(lines(t).filter((l) => l.includes('expired'))).toHaveLength(5)
+    expect(lines(t).at(-1)).toMatch(/expired after 10 s of silence \(0 members\)$/)
+  })
+
+  it("takes a stranger's quit quietly: nobody left", async () => {
+    const { relay } = await plugins()
+    const t = await kit([relay()])
+    const quit = await t.peer('stranger').send('quit')
+    quit.expectDrop('relay: quit')
+    expect([quit.errors, t.logs]).toEqual([[], []])
+  })
+
   it('says nothing on closing an empty room', async () => {
     const { relay } = await plugins()
     const t = await kit([relay()])
