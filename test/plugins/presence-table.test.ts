@@ -63,6 +63,8 @@ describe('presence() table', () => {
     const [bob, cyd] = [t.peer('bob'), t.peer('cyd')]
     await bob.send('^here^ bob')
     ;(await cyd.send('^gone^ cyd')).expectDrop('presence: goodbye')
+    ;(await bob.send('^here^ bob')).expectDrop('presence: announcement')
+    ;(await cyd.send('^here^ a\nb')).expectDrop('presence: a nickname that is not 1-32 printable characters')
     ;(await bob.send('^gone^ \x07')).expectDrop('presence: a nickname that is not 1-32 printable characters')
     ;(await bob.send(`^here^ ${'x'.repeat(33)}`)).expectDrop(
       'presence: a nickname that is not 1-32 printable characters',
@@ -77,7 +79,7 @@ describe('presence() table', () => {
     const t = await kit([plugin])
     for (const name of ['a', 'b', 'c']) await t.peer(name).send(`^here^ ${name}`)
     expect(membersOf(plugin).map((m) => m.name)).toEqual(['a', 'b'])
-    expect(membersOf({ members: 'not a function' })).toEqual([])
+    expect([membersOf({ members: 'not a function' }), membersOf(undefined)]).toEqual([[], []])
   })
 
   it('without a name announces nothing, at start, every interval or at the end', async () => {

@@ -132,6 +132,7 @@ describe('presence() options', () => {
     expect(bad({ forgetAfter: '1' })).toBe('forgetAfter: expected a number of milliseconds')
     expect(bad({ maxMembers: 0 })).toBe('maxMembers: expected a whole number of 1 or more')
     expect(bad({ maxMembers: 1.5 })).toBe('maxMembers: expected a whole number')
+    expect(bad({ maxMembers: '5' })).toBe('maxMembers: expected a whole number')
   })
 })
 
@@ -152,6 +153,8 @@ describe('signed() options', () => {
       'keys.a: expected a secret of 16 characters or more (e.g. `openssl rand -base64 32`)',
     )
     expect(bad({ keys: { a: 5 }, as: 'a' })).toBe('keys.a: expected a secret, or { secret, name }')
+    expect(bad({ keys: { a: { secret: 5 } }, as: 'a' })).toBe('keys.a.secret: expected a secret (string)')
+    expect(bad({ keys: { a: { secret, name: 5 } }, as: 'a' })).toBe('keys.a.name: expected a name')
     expect(bad({ keys: { a: { secret, name: '' } }, as: 'a' })).toBe(
       'keys.a.name: expected a name of 1 character or more',
     )

@@ -52,6 +52,7 @@ describe('seal() and unseal()', () => {
       other[at]! ^= 0x80
       expect(unseal(other), `byte ${at}`).toBeUndefined()
     }
+    expect(unseal(sealed.subarray(0, 3))).toBeUndefined()
     const noId = sealed.slice()
     noId[3] = 0
     expect(unseal(noId)).toBeUndefined()
@@ -93,6 +94,17 @@ describe('ReplayWindow edges', () => {
   })
 })
 
+describe('ReplayWindow moving on', () => {
+  it('keeps the marks of the blocks it did not move past, and judges a number ahead of it new', async () => {
+    const { ReplayWindow } = await fresh(() => import('../../plugins/_replay-window.ts'))
+    const w = new ReplayWindow()
+    for (const seq of [39 * 32 + 3, 40 * 32 + 1, 41 * 32 + 5]) w.update(seq)
+    expect([39 * 32 + 3, 40 * 32 + 1, 41 * 32 + 5].map((seq) => w.check(seq))).toEqual([false, false, false])
+    // Ahead of the highest, on a ring slot an old number used: new.
+    expect(w.check(39 * 32 + 3 + 64 * 32)).toBe(true)
+  })
+})
+
 describe('signed() sequence numbers', () => {
   it('numbers each datagram one more than the last, from the clock, and a reload goes on counting', async () => {
     vi.useFakeTimers({ now: 1_000_000 })
@@ -122,6 +134,8 @@ describe('signed() sequence numbers', () => {
     )
     const genuine = seal(bytes('once'), 'alice', secret, 7)
     ;(await mallory.send(genuine)).expectDelivered('once')
+    ;(await mallory.send(seal(bytes('next'), 'alice', secret, 8))).expectDelivered('next')
+    ;(await mallory.send(genuine)).expectDrop('signed: a replay, or too old (key alice, seq 7)')
     await t.reload([signed({ keys: { ...keys, carol: 'carol secret 0123456789' }, as: 'bob' })])
     ;(await mallory.send(genuine)).expectDrop('signed: a replay, or too old (key alice, seq 7)')
   })
