@@ -78,6 +78,7 @@ describe('dispose', () => {
     expect(errorsOf(t.events).map((e) => [e.plugin, e.hook, e.error.message])).toEqual([
       ['slow', 'dispose', 'its dispose did not finish within 100 ms'],
     ])
+    expect(errorsOf(t.events)[0]?.error).toMatchObject({ code: 'E_PLUGIN' })
   })
 })
 
