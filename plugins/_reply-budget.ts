@@ -14,10 +14,12 @@ export interface ReplyLimitOptions {
   window?: number
 }
 
-/** The schema entries of `ReplyLimitOptions`, spread into a bot's options schema. */
-export const ReplyLimit = {
-  maxReplies: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
-  window: v.optional(v.pipe(v.number(), v.minValue(1)), 1000),
+/** The schema entries of `ReplyLimitOptions`, spread into a bot's options schema (made per plugin, as the schemas are). */
+export function replyLimit() {
+  return {
+    maxReplies: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
+    window: v.optional(v.pipe(v.number(), v.minValue(1)), 1000),
+  }
 }
 
 /** A bot's reply budget: `allow` takes one reply to a message's sender, or says no. */
@@ -25,9 +27,6 @@ export interface ReplyBudget {
   allow(message: Message, ctx: PluginContext<{ maxReplies: number; window: number }>): boolean
   clear(): void
 }
-
-/** How often one address is warned about, at most. */
-const WARN_MS = 10_000
 
 /**
  * A plugin's own reply budget per source address: a token bucket of `maxReplies` refilled over
@@ -44,7 +43,8 @@ export function replyBudget(): ReplyBudget {
         buckets = new SourceBuckets({ rate: (maxReplies * 1000) / window, burst: maxReplies, slots: 4096 })
       }
       if (buckets.take(message.from, message.at)) return true
-      if (message.at - warnedAt >= WARN_MS) {
+      // At most one warning per 10 s.
+      if (message.at - warnedAt >= 10_000) {
         warnedAt = message.at
         ctx.logger.warn(
           `Not answering ${message.from.host} for now: more than ${maxReplies} replies in ${window} ms looks like a bot loop`,

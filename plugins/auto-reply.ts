@@ -1,21 +1,10 @@
 import * as v from 'valibot'
 import { definePlugin, type Message, type Plugin } from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
-import { ReplyLimit, replyBudget, type ReplyLimitOptions } from './_reply-budget.ts'
+import { replyBudget, replyLimit, type ReplyLimitOptions } from './_reply-budget.ts'
 
 /** Makes the reply from the message and, for a RegExp rule, its match. */
 export type ReplyFunction = (message: Message, match: RegExpExecArray | undefined) => string | undefined | void
-
-const Rule = v.tuple(
-  [
-    v.union([v.string(), v.instance(RegExp)], 'a string or RegExp to match'),
-    v.union(
-      [v.string(), v.custom<ReplyFunction>((x) => typeof x === 'function')],
-      'a reply: a string or a function of the message',
-    ),
-  ],
-  'a rule: [match, reply]',
-)
 
 /** The options of `autoReply()`. */
 export interface AutoReplyOptions extends ReplyLimitOptions {
@@ -29,21 +18,34 @@ export interface AutoReplyOptions extends ReplyLimitOptions {
 /** `autoReply()`'s options with their defaults (its `ctx.options`). */
 export type AutoReplySettings = WithDefaults<AutoReplyOptions, 'maxReplies' | 'window'>
 
-const Options = v.object({
-  rules: v.array(Rule, 'an array of [match, reply] rules'),
-  ...ReplyLimit,
-})
-type _Checked = [
-  Agree<v.InferInput<typeof Options>, AutoReplyOptions>,
-  Agree<v.InferOutput<typeof Options>, AutoReplySettings>,
-]
+// Built per plugin rather than at module level, where the mutation tests cannot switch a change
+// on per test (docs/mutation-equivalents.md).
+function optionsSchema() {
+  const rule = v.tuple(
+    [
+      v.union([v.string(), v.instance(RegExp)], 'a string or RegExp to match'),
+      v.union(
+        [v.string(), v.custom<ReplyFunction>((x) => typeof x === 'function')],
+        'a reply: a string or a function of the message',
+      ),
+    ],
+    'a rule: [match, reply]',
+  )
+  return v.object({
+    rules: v.array(rule, 'an array of [match, reply] rules'),
+    ...replyLimit(),
+  })
+}
+type Options = ReturnType<typeof optionsSchema>
+
+type _Checked = [Agree<v.InferInput<Options>, AutoReplyOptions>, Agree<v.InferOutput<Options>, AutoReplySettings>]
 
 /** A bot: answers messages that match a rule. */
 export function autoReply(options: AutoReplyOptions): Plugin<AutoReplySettings> {
   const budget = replyBudget()
   return definePlugin({
     name: 'autoReply',
-    schema: Options,
+    schema: optionsSchema(),
     options,
     inbound(message, ctx) {
       const reply = answer(ctx.options.rules, message)

@@ -18,12 +18,15 @@ export function isSupportedEncoding(name: string): boolean {
   return UTF8.has(name.toLowerCase()) || iconv.encodingExists(name)
 }
 
-const Encoding = v.pipe(
-  v.string('an encoding name (string)'),
-  v.transform((name) => name.trim().toLowerCase()),
-  v.check(isSupportedEncoding, 'an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1'),
-  v.transform((name) => (UTF8.has(name) ? 'utf-8' : name)),
-)
+/** The encoding's name, trimmed and lower-cased; utf8 is utf-8. Made per plugin, as the other plugins' schemas are. */
+function encodingSchema() {
+  return v.pipe(
+    v.string('an encoding name (string)'),
+    v.transform((name) => name.trim().toLowerCase()),
+    v.check(isSupportedEncoding, 'an encoding such as utf-8, gbk, gb18030, big5, shift_jis or latin1'),
+    v.transform((name) => (UTF8.has(name) ? 'utf-8' : name)),
+  )
+}
 
 /** True for a plugin made by `codec()` (whatever its name): `--encoding` puts its own in its place. */
 export function isCodec(plugin: unknown): boolean {
@@ -42,7 +45,7 @@ export function codec(encoding: string = 'utf-8'): Plugin<string> | Plugin<undef
   const plugin = definePlugin({
     name: 'codec',
     enforce: 'pre',
-    schema: Encoding,
+    schema: encodingSchema(),
     options: encoding,
     decode(bytes, ctx) {
       if (ctx.options === 'utf-8') return decodeUtf8(bytes)

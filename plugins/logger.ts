@@ -17,18 +17,21 @@ export interface LoggerOptions {
 /** `logger()`'s options with their defaults (its `ctx.options`). */
 export type LoggerSettings = WithDefaults<LoggerOptions, 'flushInterval'>
 
-const Options = v.optional(
-  v.object({
-    file: v.optional(v.pipe(v.string('a file path'), v.minLength(1, 'a file path'))),
-    console: v.optional(v.boolean('true or false')),
-    flushInterval: v.optional(v.pipe(v.number(), v.minValue(1)), 200),
-  }),
-  {},
-)
-type _Checked = [
-  Agree<v.InferInput<typeof Options>, LoggerOptions | undefined>,
-  Agree<v.InferOutput<typeof Options>, LoggerSettings>,
-]
+// Built per plugin rather than at module level, where the mutation tests cannot switch a change
+// on per test (docs/mutation-equivalents.md).
+function optionsSchema() {
+  return v.optional(
+    v.object({
+      file: v.optional(v.pipe(v.string('a file path'), v.minLength(1, 'a file path'))),
+      console: v.optional(v.boolean('true or false')),
+      flushInterval: v.optional(v.pipe(v.number(), v.minValue(1)), 200),
+    }),
+    {},
+  )
+}
+type Options = ReturnType<typeof optionsSchema>
+
+type _Checked = [Agree<v.InferInput<Options>, LoggerOptions | undefined>, Agree<v.InferOutput<Options>, LoggerSettings>]
 
 /**
  * Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on
@@ -46,7 +49,7 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
 
   return definePlugin({
     name: 'logger',
-    schema: Options,
+    schema: optionsSchema(),
     options,
     async setup(ctx) {
       const path = ctx.options.file

@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { definePlugin, drop, type Plugin } from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
-import { ReplyLimit, replyBudget, type ReplyLimitOptions } from './_reply-budget.ts'
+import { replyBudget, replyLimit, type ReplyLimitOptions } from './_reply-budget.ts'
 import { strftime } from './_strftime.ts'
 
 /** The options of `timeServer()`. */
@@ -28,7 +28,7 @@ function optionsSchema() {
       defaultFormat: v.optional(v.string('a strftime pattern'), '%Y-%m-%d %X'),
       clock: v.optional(v.custom<() => Date>((x) => typeof x === 'function', 'a function returning a Date')),
       maxLength: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16_376)), 8192),
-      ...ReplyLimit,
+      ...replyLimit(),
     }),
     {},
   )

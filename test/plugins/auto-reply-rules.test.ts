@@ -59,3 +59,26 @@ describe('autoReply() rules', () => {
     ;(await peer.send('hi')).expectNoReply()
   })
 })
+
+describe('autoReply() options', () => {
+  it.each([
+    [{ rules: 'ping' }, /plugins\[0\]\.rules: expected an array of \[match, reply\] rules, got `"ping"`/],
+    [{ rules: ['ping'] }, /plugins\[0\]\.rules\[0\]: expected a rule: \[match, reply\], got `"ping"`/],
+    [{ rules: [[42, 'x']] }, /plugins\[0\]\.rules\[0\]\[0\]: expected a string or RegExp to match, got `42`/],
+    [{ rules: [['x', 42]] }, /plugins\[0\]\.rules\[0\]\[1\]: expected a reply: a string or a function of the message/],
+  ])('autoReply(%j) is refused, naming the rule and what it wants', async (options, message) => {
+    await expect(kit([autoReply(options as never)])).rejects.toThrow(message)
+  })
+
+  it('autoReply() answers again when the same plugin is set up anew (a reload): its budget starts over', async () => {
+    vi.useFakeTimers()
+    const plugin = autoReply({ rules: [['hi', 'hello']], maxReplies: 1, window: 600_000 })
+    const t = await kit([plugin])
+    const peer = t.peer()
+    ;(await peer.send('hi')).expectReply('hello')
+    ;(await peer.send('hi')).expectNoReply()
+    await t.reload([autoReply({ rules: [] }), plugin])
+    await t.reload([plugin])
+    ;(await peer.send('hi')).expectReply('hello')
+  })
+})
