@@ -8,13 +8,16 @@ afterEach(async () => {
   await Promise.all(sockets.splice(0).map((s) => s.close()))
 })
 
+// A bot written in the config: nothing of the repository to load.
+const ECHO = 'const echo = { name: "echo", inbound: (m, ctx) => ctx.reply(m, m.text) }'
+
 // One datagram per source, then nothing for a very long time: the second and third are turned away.
-const STRICT = `import { uppercaseEcho } from '@/plugins/index.ts'
-export default { limits: { perSource: { rate: 0.001, burst: 1 }, answers: { rate: 0.001, burst: 1 } }, plugins: [uppercaseEcho()] }`
+const STRICT = `${ECHO}
+export default { limits: { perSource: { rate: 0.001, burst: 1 }, answers: { rate: 0.001, burst: 1 } }, plugins: [echo] }`
 
 describe("the guard's report, in process", () => {
   // The guard reports once a second: more than the 5 s a mutation run gives a test, on a busy machine.
-  it('--json: a guard event with the counts of the last second and in all', { timeout: 10_000 }, async () => {
+  it('--json: a guard event with the counts of the last second and in all', { timeout: 20_000 }, async () => {
     const server = startInProc(['serve', '-c', writeConfig(STRICT), '--host', '127.0.0.1', '--port', '0', '--json'])
     const port = await server.port()
     const alice = await plainSocket()
@@ -32,7 +35,7 @@ describe("the guard's report, in process", () => {
     expect((await server.exited).code).toBe(0)
   })
 
-  it('says it in one warning line without --json', { timeout: 10_000 }, async () => {
+  it('says it in one warning line without --json', { timeout: 20_000 }, async () => {
     const server = startInProc(['serve', '-c', writeConfig(STRICT), '--host', '127.0.0.1', '--port', '0'])
     const said = await server.waitFor(/^listening on /, { stream: 'stderr' })
     const alice = await plainSocket()
@@ -47,9 +50,9 @@ describe("the guard's report, in process", () => {
 })
 
 describe('the answer budget in the report', () => {
-  it('counts answers over limits.answers in the event', { timeout: 10_000 }, async () => {
-    const config = writeConfig(`import { uppercaseEcho } from '@/plugins/index.ts'
-export default { limits: { perSource: false, answers: { rate: 0.001, burst: 1 } }, plugins: [uppercaseEcho()] }`)
+  it('counts answers over limits.answers in the event', { timeout: 20_000 }, async () => {
+    const config = writeConfig(`${ECHO}
+export default { limits: { perSource: false, answers: { rate: 0.001, burst: 1 } }, plugins: [echo] }`)
     const server = startInProc(['serve', '-c', config, '--host', '127.0.0.1', '--port', '0', '--json'])
     const port = await server.port()
     const alice = await plainSocket()
