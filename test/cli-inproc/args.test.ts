@@ -74,6 +74,8 @@ describe('flag values, at their edges', () => {
     expect(parseFlags(listen, ['--config', '-z']).values.config).toBe('-z')
     expect(parseFlags(listen, ['--config', '--nope']).values.config).toBe('--nope')
     expect(parseFlags(listen, ['--config', '-']).values.config).toBe('-')
+    // Only a leading dash makes a flag: `q` (-q) in second place and a dash later do not.
+    expect(parseFlags(listen, ['--config', 'xq-y']).values.config).toBe('xq-y')
   })
 
   it('keeps every = after the first in --name=value, and takes -pVALUE, -p=VALUE and -p-1 as a value', () => {
