@@ -50,7 +50,9 @@ export function formatPlugins(list: PluginInfo[], dim: (text: string) => string)
       const name = `${p.name}${p.enforce ? ` (${p.enforce})` : ''}`.padEnd(width)
       const hooks = p.hooks.map((h) => (p.off.includes(h) ? `${h} (off)` : h)).join(', ') || 'no hooks'
       const options =
-        p.options === undefined ? '' : `  ${inspect(p.options, { depth: 4, breakLength: Infinity, colors: false })}`
+        p.options === undefined
+          ? ''
+          : `  ${inspect(p.options, { depth: 4, breakLength: Infinity, compact: true, colors: false })}`
       return `  ${i + 1}. ${name}  ${dim(hooks)}${options}`
     })
     .join('\n')
