@@ -14,7 +14,12 @@ describe('uppercaseEcho() never answers with more bytes than came', () => {
     // longer in UTF-16 but not in UTF-8 (ß: 2 bytes, SS: 2), or shorter (ﬀ: 3 bytes, FF: 2): taken
     ['straße', 'STRASSE'],
     ['ﬀ', 'FF'],
+    // shorter in UTF-8: taken (ı: 2 bytes, I: 1; ᲀ: 3 bytes, В: 2)
+    ['ı', 'I'],
+    ['\u1c80', '\u0412'],
     // longer in UTF-8: the letter stays as it is, wherever it stands, and the rest is upper-cased
+    ['ɐ', 'ɐ'],
+    ['1ɐ2', '1ɐ2'],
     ['ɐa', 'ɐA'],
     ['aɐ', 'Aɐ'],
     ['ΐ', 'ΐ'],
