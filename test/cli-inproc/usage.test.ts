@@ -86,7 +86,7 @@ describe('usage errors, in process: exit 2 and one line on stderr, nothing on st
     [['join', '7000', '--linger', 'x'], 'Expected --linger to be a whole number of milliseconds, got `x`'],
     [['--to', 'x', 'extra'], 'Unknown command `extra` (chat --help lists the commands)'],
     [['--', 'extra'], 'Unexpected `extra`: chat takes no arguments (chat --help)'],
-    [['plugins', '--', 'x'], 'Unexpected `x`: chat plugins takes no arguments'],
+    [['plugins', '--', 'x', 'y'], 'Unexpected `x y`: chat plugins takes no arguments'],
     [['plugins', '--port', '1'], 'Unknown option `--port` (chat plugins --help lists the options)'],
     [['listen', '--config', 'nowhere.ts'], 'Config file not found: nowhere.ts'],
     [
