@@ -21,6 +21,7 @@ describe('logger() console and transcript options', () => {
       { level: 'info', tag: 'logger', text: `<- 127.0.0.1:${stranger.address.port}: hi` },
       { level: 'info', tag: 'logger', text: `-> 127.0.0.1:${stranger.address.port}: HI` },
     ])
+    expect(delivery.errors).toEqual([])
   })
 
   it('logger({ console: false }) logs nothing, and writes no file without `file`', async () => {
@@ -40,6 +41,8 @@ describe('logger() console and transcript options', () => {
       `-> alice (127.0.0.1:${peer.address.port}): HI`,
     ])
     await t.close()
+    // Everything was written: no warning about lost lines at the end.
+    expect(t.logs.filter((l) => l.level !== 'info')).toEqual([])
     expect(linesOf(file)).toMatchObject([
       { dir: 'in', peer: 'alice', text: 'hi' },
       { dir: 'out', peer: 'alice', text: 'HI' },
