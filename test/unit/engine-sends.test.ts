@@ -198,3 +198,39 @@ describe('Chat.send() with bytes', () => {
     ])
   })
 })
+
+describe("what the amplification limit holds a plugin's send to", () => {
+  const big = 'x'.repeat(2000)
+  const limits = { allowance: 0, answers: false } as const
+
+  it('an address it got from the network: held', async () => {
+    const t = await kit({
+      plugins: [definePlugin({ name: 'p', inbound: (m, ctx) => ctx.send(big, m.from) })],
+      config: { limits },
+    })
+    ;(await t.peer('alice').send('hi')).expectDrop(/has not proved it receives/)
+  })
+
+  it('a target it names as HOST:PORT: not held (the plugin chose it, the network did not)', async () => {
+    const t = await kit({ plugins: [], config: { limits } })
+    const bob = t.peer('bob')
+    await t.reload([definePlugin({ name: 'p', inbound: (_m, ctx) => ctx.send(big, `127.0.0.1:${bob.address.port}`) })])
+    const delivery = await t.peer('alice').send('hi')
+    expect(delivery.drop).toBeUndefined()
+    expect(bob.inbox).toEqual([big])
+  })
+
+  it("reports a plugin's send after the chat closed as an error event of the plugin", async () => {
+    let keep: ((text: string) => void) | undefined
+    const t = await kit([
+      definePlugin({ name: 'p', setup: (ctx) => void (keep = (text) => ctx.send(text, '127.0.0.1:9')) }),
+    ])
+    await t.close()
+    keep!('late')
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    const errors = only(t.events, 'error')
+    expect(errors.map((e) => [e.plugin, e.error.message, (e.error as Error & { code?: string }).code])).toEqual([
+      ['p', 'The chat is not running', 'E_SEND'],
+    ])
+  })
+})
