@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { runInProc, startInProc, writeConfig } from '../helpers/inproc.ts'
-import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
+import { describe, expect, it } from 'vitest'
+import { local, runInProc, startInProc, usePeers, writeConfig } from '../helpers/inproc.ts'
+import { type PlainSocket } from '../helpers/udp.ts'
 
-const local = ['--host', '127.0.0.1', '--port', '0']
-const sockets: PlainSocket[] = []
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
-})
-async function peer(): Promise<PlainSocket> {
-  const socket = await plainSocket()
-  sockets.push(socket)
-  return socket
-}
+const peer = usePeers()
 /** The datagrams a socket has received so far, and then none for a moment: checks the chat sent only these. */
 async function texts(socket: PlainSocket, count: number): Promise<string[]> {
   const got: string[] = []

@@ -1,16 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { runInProc, startInProc, writeConfig } from '../helpers/inproc.ts'
-import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
+import { describe, expect, it } from 'vitest'
+import { runInProc, startInProc, usePeers, writeConfig } from '../helpers/inproc.ts'
+import { plainSocket } from '../helpers/udp.ts'
 
-const sockets: PlainSocket[] = []
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
-})
-async function peer(): Promise<PlainSocket> {
-  const socket = await plainSocket()
-  sockets.push(socket)
-  return socket
-}
+const peer = usePeers()
 /** A port that was free a moment ago. */
 async function freePort(): Promise<number> {
   const probe = await plainSocket()

@@ -1,19 +1,9 @@
 import { networkInterfaces } from 'node:os'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { hexDump } from '../../core/index.ts'
-import { startInProc } from '../helpers/inproc.ts'
-import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
+import { local, startInProc, usePeers } from '../helpers/inproc.ts'
 
-const local = ['--host', '127.0.0.1', '--port', '0']
-const sockets: PlainSocket[] = []
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
-})
-async function peer(): Promise<PlainSocket> {
-  const socket = await plainSocket()
-  sockets.push(socket)
-  return socket
-}
+const peer = usePeers()
 const TIME = /^\d\d:\d\d:\d\d$/
 
 describe('chat listen, in process', () => {

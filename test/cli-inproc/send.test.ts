@@ -1,17 +1,8 @@
 import dgram from 'node:dgram'
-import { afterEach, describe, expect, it } from 'vitest'
-import { runInProc, startInProc, writeConfig } from '../helpers/inproc.ts'
-import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
+import { describe, expect, it } from 'vitest'
+import { runInProc, startInProc, usePeers, writeConfig } from '../helpers/inproc.ts'
 
-const sockets: PlainSocket[] = []
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
-})
-async function peer(): Promise<PlainSocket> {
-  const socket = await plainSocket()
-  sockets.push(socket)
-  return socket
-}
+const peer = usePeers()
 const events = (stdout: string, name: string) =>
   stdout
     .split('\n')

@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { root, tempDir } from '../helpers/chat-process.ts'
-import { runInProc, startInProc, writeConfig } from '../helpers/inproc.ts'
-import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
+import { local, runInProc, startInProc, usePeers, writeConfig } from '../helpers/inproc.ts'
 
-const local = ['--host', '127.0.0.1', '--port', '0']
-const sockets: PlainSocket[] = []
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
-})
-async function peer(): Promise<PlainSocket> {
-  const socket = await plainSocket()
-  sockets.push(socket)
-  return socket
-}
+const peer = usePeers()
 /** The port in `listening on 127.0.0.1:PORT ...`. */
 const portOf = (line: string) => Number(/127\.0\.0\.1:(\d+)/.exec(line)![1])
 const fixture = (name: string) => join(root, 'test/fixtures', name, 'chat.config.ts')

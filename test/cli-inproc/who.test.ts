@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { startInProc, writeConfig } from '../helpers/inproc.ts'
-import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
+import { describe, expect, it } from 'vitest'
+import { local, startInProc, usePeers, writeConfig } from '../helpers/inproc.ts'
 
-const local = ['--host', '127.0.0.1', '--port', '0']
-const sockets: PlainSocket[] = []
-afterEach(async () => {
-  await Promise.all(sockets.splice(0).map((s) => s.close()))
-})
-async function peer(): Promise<PlainSocket> {
-  const socket = await plainSocket()
-  sockets.push(socket)
-  return socket
-}
+const peer = usePeers()
 
 describe('/who, in process', () => {
   it('with presence() in the config, lists who announced themselves', async () => {

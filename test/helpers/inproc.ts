@@ -6,6 +6,7 @@ import { afterEach } from 'vitest'
 import { run } from '../../cli/main.ts'
 import type { Io } from '../../cli/_io.ts'
 import { root, tempDir } from './chat-process.ts'
+import { plainSocket, type PlainSocket } from './udp.ts'
 
 /**
  * `chat` run in the test's own process (cli/main.ts `run`), with fake stdin/stdout/stderr and
@@ -194,4 +195,20 @@ export function writeConfig(source: string, name = 'chat.config.ts'): string {
   const file = join(tempDir('udpchat-inproc-config-'), name)
   writeFileSync(file, source.replaceAll("from '@/", `from '${root}`))
   return file
+}
+
+/** Flags that bind the chat to a free port on loopback. */
+export const local = ['--host', '127.0.0.1', '--port', '0']
+
+/** Plain UDP sockets for one test file's tests, each closed after its test. Call at the top of the file. */
+export function usePeers(): () => Promise<PlainSocket> {
+  const sockets: PlainSocket[] = []
+  afterEach(async () => {
+    await Promise.all(sockets.splice(0).map((s) => s.close()))
+  })
+  return async () => {
+    const socket = await plainSocket()
+    sockets.push(socket)
+    return socket
+  }
 }
