@@ -41,13 +41,7 @@ export abstract class HookRunner {
   protected first<T>(entries: readonly HookEntry[], subject: unknown, peer: Address): T | undefined {
     for (const entry of entries) {
       try {
-        const { plugin, ctx } = entry.owner
-        const answer = (entry.run as (this: Plugin, s: unknown, c: PluginContext, p: Address) => T).call(
-          plugin,
-          subject,
-          ctx,
-          peer,
-        )
+        const answer = invoke(entry, subject, peer) as T | undefined
         if (entry.failures !== 0) entry.failures = 0
         if (answer) return answer
       } catch (error) {
@@ -65,13 +59,7 @@ export abstract class HookRunner {
     for (const entry of entries) {
       let result: Uint8Array | Drop | undefined
       try {
-        const { plugin, ctx } = entry.owner
-        result = (entry.run as (this: Plugin, b: Uint8Array, c: PluginContext, p: Address) => typeof result).call(
-          plugin,
-          bytes,
-          ctx,
-          peer,
-        )
+        result = invoke(entry, bytes, peer) as typeof result
       } catch (error) {
         if (this.failed(entry, error, peer)) return [entry, `its ${entry.hook} hook failed (the plugin fails closed)`]
         continue
@@ -98,11 +86,7 @@ export abstract class HookRunner {
       const entry = entries[i]!
       let result: unknown
       try {
-        result = (entry.run as (this: Plugin, v: T, c: PluginContext) => unknown).call(
-          entry.owner.plugin,
-          value,
-          entry.owner.ctx,
-        )
+        result = invoke(entry, value)
       } catch (error) {
         if (this.failed(entry, error, peer)) return this.failClosed(entry, value)
         continue
@@ -136,13 +120,7 @@ export abstract class HookRunner {
   protected notify(entries: readonly HookEntry[], subject: Subject, peer: Address, detail: number): void {
     for (const entry of entries) {
       try {
-        const { plugin, ctx } = entry.owner
-        const result = (entry.run as (this: Plugin, s: Subject, c: PluginContext, d: number) => unknown).call(
-          plugin,
-          subject,
-          ctx,
-          detail,
-        )
+        const result = invoke(entry, subject, detail)
         if (result && typeof (result as PromiseLike<unknown>).then === 'function')
           (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.failed(entry, error, peer))
         else if (entry.failures !== 0) entry.failures = 0
@@ -217,4 +195,15 @@ export abstract class HookRunner {
       )
     })
   }
+}
+
+/** Runs one hook as a method of its plugin: `hook(subject, ctx)`, and the hook's third argument where it has one. */
+function invoke(entry: HookEntry, subject: unknown, third?: unknown): unknown {
+  const { plugin, ctx } = entry.owner
+  return (entry.run as (this: Plugin, s: unknown, c: PluginContext, t?: unknown) => unknown).call(
+    plugin,
+    subject,
+    ctx,
+    third,
+  )
 }
