@@ -183,10 +183,10 @@ export abstract class Sender extends HookRunner {
       } else {
         if (this.o.hear.sent) {
           const peer = out.meta.peer as string | undefined
-          this.o.emit({ type: 'sent', to: out.to, peer, text: out.text, bytes: bytes.byteLength, plugin })
+          this.o.emit({ type: 'sent', to: out.to, peer, text: out.text, bytes: size, plugin })
         }
         const told = this.set?.hooks.sent
-        if (told !== undefined && told.length !== 0) this.notify(told, out, out.to, bytes.byteLength)
+        if (told !== undefined && told.length !== 0) this.notify(told, out, out.to, size)
       }
       done?.(error)
       this.settled()
