@@ -51,17 +51,22 @@ ${formatFlags(flags)}`
  */
 export function findCommand(argv: readonly string[]): { spec: CommandSpec; run: Run; rest: string[] } {
   const takesValue = new Set<string>()
+  const known = new Set<string>()
   for (const [spec] of commands) {
     for (const [name, flag] of Object.entries(spec.flags)) {
+      known.add(`--${name}`)
+      if (flag.short) known.add(`-${flag.short}`)
       if (flag.value === undefined) continue
       takesValue.add(`--${name}`)
       if (flag.short) takesValue.add(`-${flag.short}`)
     }
   }
+  let unknownOption = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     if (arg === '--') break
     if (arg.startsWith('-') && arg !== '-') {
+      if (!isKnown(arg, known, takesValue)) unknownOption = true
       // `--port 7000`, `-p 7000`, `-qp 7000`: the next argument is the value; `--port=7000`, `-p7000` hold it.
       if (!arg.includes('=') && (takesValue.has(arg) || (!arg.startsWith('--') && takesValue.has(`-${arg.at(-1)}`))))
         i++
@@ -69,6 +74,9 @@ export function findCommand(argv: readonly string[]): { spec: CommandSpec; run: 
     }
     const found = commands.find(([spec]) => spec.name === arg && spec !== chatSpec)
     if (found) return { spec: found[0], run: found[1], rest: [...argv.slice(0, i), ...argv.slice(i + 1)] }
+    // `chat --prot 1`: an option no command knows may have meant this word as its value, so
+    // the option is the mistake to name; the chat's own parser names it (and its likely spelling).
+    if (unknownOption) break
     // The interactive chat takes no positionals: this was meant as a command.
     const names = commands.map(([spec]) => spec.name).filter((name) => name !== 'chat')
     throw new ChatError(
@@ -77,6 +85,16 @@ export function findCommand(argv: readonly string[]): { spec: CommandSpec; run: 
     )
   }
   return { spec: chatSpec, run: chat, rest: [...argv] }
+}
+
+/** Whether some command knows this option: `--port`, `--port=1`, `-p`, `-qp`, `-p7000`. */
+function isKnown(arg: string, known: Set<string>, takesValue: Set<string>): boolean {
+  if (arg.startsWith('--')) return known.has(arg.split('=')[0]!)
+  for (const letter of arg.slice(1)) {
+    if (!known.has(`-${letter}`)) return false
+    if (takesValue.has(`-${letter}`)) return true
+  }
+  return true
 }
 
 /**

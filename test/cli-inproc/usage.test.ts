@@ -85,6 +85,13 @@ describe('usage errors, in process: exit 2 and one line on stderr, nothing on st
     [['join', '7000', '--nick', 'a\tb'], /^Expected --nick to be a nickname of 1-32 printable/],
     [['join', '7000', '--linger', 'x'], 'Expected --linger to be a whole number of milliseconds, got `x`'],
     [['--to', 'x', 'extra'], 'Unknown command `extra` (chat --help lists the commands)'],
+    // An option no command knows: the word after it may be its value, so the option is what is named.
+    [['--prot', '1'], 'Unknown option `--prot`; did you mean `--port`? (chat --help lists the options)'],
+    [['-x', '1'], 'Unknown option `-x` (chat --help lists the options)'],
+    [['-qx', '1'], 'Unknown option `-x` (chat --help lists the options)'],
+    [['--port=7000', 'frobnicate'], 'Unknown command `frobnicate` (chat --help lists the commands)'],
+    [['-p7000', 'frobnicate'], 'Unknown command `frobnicate` (chat --help lists the commands)'],
+    [['-q', 'frobnicate'], 'Unknown command `frobnicate` (chat --help lists the commands)'],
     [['--', 'extra'], 'Unexpected `extra`: chat takes no arguments (chat --help)'],
     [['plugins', '--', 'x', 'y'], 'Unexpected `x y`: chat plugins takes no arguments'],
     [['plugins', '--port', '1'], 'Unknown option `--port` (chat plugins --help lists the options)'],
