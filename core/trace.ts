@@ -32,7 +32,11 @@ type Run = (this: Plugin, ...args: never[]) => unknown
 type Hook = (this: Plugin, value: unknown, ctx: unknown, peer?: unknown) => unknown
 
 const MAX_DETAIL = 60
-const clip = (text: string) => JSON.stringify(text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text)
+
+// A declaration, not a module-level arrow: mutation testing can switch its body on in a test.
+function clip(text: string): string {
+  return JSON.stringify(text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text)
+}
 
 /**
  * Records each hook's outcome and time, and reports each message's way as a `trace` event. It

@@ -125,4 +125,77 @@ describe('createChat({ trace: true }), more ways', () => {
       ['first', way('FIRST')],
     ])
   })
+
+  it('hands the wire hooks and codecs their third argument, as an untraced chat does', async () => {
+    const seen: string[] = []
+    const t = await traced([
+      definePlugin({ name: 'in', unwrap: (bytes, _ctx, from) => void seen.push(`unwrap ${from.port}`) }),
+      definePlugin({ name: 'out', wrap: (bytes, _ctx, to) => void seen.push(`wrap ${to.port}`) }),
+      definePlugin({ name: 'dec', decode: (_b, _ctx, from) => void seen.push(`decode ${from.port}`) }),
+      definePlugin({ name: 'enc', encode: (_t, _ctx, to) => void seen.push(`encode ${to.port}`) }),
+      definePlugin({ name: 'told', sent: (_m, _ctx, bytes) => void seen.push(`sent ${bytes}`) }),
+      definePlugin({ name: 'echo', inbound: (m, ctx) => ctx.reply(m, 'pong!') }),
+    ])
+    const peer = t.peer()
+    const port = peer.address.port
+    await peer.send('ping')
+    expect(seen).toEqual([`unwrap ${port}`, `decode ${port}`, `encode ${port}`, `wrap ${port}`, 'sent 5'])
+    expect(peer.inbox).toEqual(['pong!'])
+  })
+
+  it("starts each message's trace empty: a send's encoder steps stay with the send", async () => {
+    const t = await traced([definePlugin({ name: 'look', inbound: () => undefined })])
+    const bob = t.peer('bob')
+    const out = await t.send('hello', bob)
+    expect(out.traces.map(steps)).toEqual([[]])
+    const [inbound] = (await bob.send('hi')).traces
+    expect(steps(inbound!)).toEqual(['look inbound unchanged'])
+  })
+
+  it('reports no trace for raw bytes sent (they skip the hooks), and the send succeeds', async () => {
+    const t = await traced([])
+    const bob = t.peer('bob')
+    await t.chat.send(Uint8Array.of(0x68, 0x69), bob.address)
+    await t.settle()
+    expect(bob.inbox).toEqual(['hi'])
+    expect(tracesOf(t.events)).toEqual([])
+  })
+
+  it('times each step from its own start: no step takes longer than the whole message', async () => {
+    const t = await traced([
+      definePlugin({ name: 'look', inbound: () => undefined }),
+      definePlugin({ name: 'later', inbound: async () => undefined }),
+      definePlugin({
+        name: 'bad',
+        decode: () => {
+          throw new Error('no')
+        },
+      }),
+      definePlugin({ name: 'latin', decode: (bytes) => ({ text: String.fromCharCode(...bytes), encoding: 'latin1' }) }),
+    ])
+    const began = performance.now()
+    const [trace] = (await t.peer().send('hi')).traces
+    const took = performance.now() - began
+    expect(trace!.steps).toHaveLength(4)
+    for (const step of trace!.steps) expect(step.ms).toBeLessThanOrEqual(took)
+  })
+
+  it('calls a hook that returns the message it got, changed in place or not, unchanged', async () => {
+    const t = await traced([
+      definePlugin({ name: 'same', inbound: (m) => m }),
+      definePlugin({ name: 'inPlace', inbound: (m) => Object.assign(m, { text: 'HI' }) }),
+    ])
+    const [trace] = (await t.peer().send('hi')).traces
+    expect(steps(trace!)).toEqual(['same inbound unchanged', 'inPlace inbound unchanged'])
+    expect(t.messages.map((m) => m.text)).toEqual(['HI'])
+  })
+
+  it("shows the guard's refusal of a reply over the amplification limit as the reply's last step", async () => {
+    const t = await traced([definePlugin({ name: 'big', inbound: (m, ctx) => ctx.reply(m, 'x'.repeat(1000)) })])
+    const delivery = await t.peer().send('hi')
+    const reply = delivery.traces.find((x) => x.direction === 'outbound')!
+    expect(reply).toMatchObject({ outcome: 'dropped', text: 'x'.repeat(1000) })
+    expect(reply.steps.map((s) => [s.plugin, s.hook, s.did])).toEqual([['guard', 'outbound', 'dropped']])
+    expect(reply.steps[0]!.detail).toMatch(/^guard: 127\.0\.0\.1 has not proved it receives what we send/)
+  })
 })
