@@ -21,7 +21,7 @@ export type ChatEvent =
 
 export type ChatEventHandler = (event: ChatEvent) => void
 
-/** One line for an error event: `plugin "x" (inbound, from 1.2.3.4:5): boom`. */
+/** One line for an error event: `plugin "x" (inbound, 1.2.3.4:5): boom`. */
 export function describeEvent(event: Extract<ChatEvent, { type: 'error' }>): string {
   const where = [event.hook, event.peer && formatAddress(event.peer)].filter(Boolean).join(', ')
   const who = event.plugin ? `plugin "${event.plugin}"${where ? ` (${where})` : ''}: ` : ''
