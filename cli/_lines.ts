@@ -18,7 +18,7 @@ export interface LineReader {
   setPrompt(text: string): void
   /** Waits until every line read so far has been handled. */
   drain(): Promise<void>
-  /** Stops reading; leaves the terminal on a fresh line. */
+  /** Stops reading; leaves the terminal on a fresh line (once: the conversation's end calls it). */
   close(): void
 }
 
@@ -58,7 +58,6 @@ export function readLines(output: Output, interactive: boolean, on: LineHandlers
   }
   rl.on('line', (line) => (queue = queue.then(() => handle(line))))
 
-  let closed = false
   return {
     stopped,
     get quit() {
@@ -70,8 +69,6 @@ export function readLines(output: Output, interactive: boolean, on: LineHandlers
     },
     drain: () => queue,
     close() {
-      if (closed) return
-      closed = true
       output.usePrompt(undefined)
       rl.close()
       if (interactive) stdout.write('\n')

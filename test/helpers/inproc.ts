@@ -21,8 +21,8 @@ export interface InProc {
     match: string | RegExp | ((line: string) => boolean),
     options?: { stream?: 'stdout' | 'stderr' },
   ): Promise<string>
-  /** Resolves once all written to stdout (or stderr) so far contains `text`, a line or not (a prompt). */
-  waitForText(text: string, options?: { stream?: 'stdout' | 'stderr' }): Promise<void>
+  /** Resolves once all written to stdout (or stderr) so far contains `text` (or matches it), a line or not (a prompt). */
+  waitForText(text: string | RegExp, options?: { stream?: 'stdout' | 'stderr' }): Promise<void>
   /** The next `--json` event of a kind (after those already taken), the first that passes `match` if given. */
   event(name: string, match?: (event: Record<string, any>) => boolean): Promise<Record<string, any>>
   /** The `listening` event's port (needs `--json`). */
@@ -137,12 +137,15 @@ export function startInProc(args: string[], options: InProcOptions = {}): InProc
     })
   }
 
-  async function waitForText(text: string, { stream = 'stdout' }: { stream?: 'stdout' | 'stderr' } = {}) {
+  async function waitForText(text: string | RegExp, { stream = 'stdout' }: { stream?: 'stdout' | 'stderr' } = {}) {
     const captured = stream === 'stdout' ? out : err
-    const error = new Error(`chat ended before printing ${JSON.stringify(text)} on ${stream}`)
+    const error = new Error(
+      `chat ended before printing ${typeof text === 'string' ? JSON.stringify(text) : text} on ${stream}`,
+    )
+    const found = typeof text === 'string' ? () => captured.text.includes(text) : () => text.test(captured.text)
     await new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (captured.text.includes(text)) return (waiters.delete(check), resolve())
+        if (found()) return (waiters.delete(check), resolve())
         if (done) waiters.delete(check), reject(error)
       }
       waiters.add(check)
