@@ -46,6 +46,8 @@ export interface InProcOptions {
   tty?: boolean | 'stdin' | 'stdout'
   /** All of stdin at once (then it ends); default: open until `end()`. */
   input?: string
+  /** Called as the process's exit would be (a second signal); the run resolves with the code either way. */
+  exit?: (code: number) => void
 }
 
 const running = new Set<InProc>()
@@ -92,6 +94,7 @@ export function startInProc(args: string[], options: InProcOptions = {}): InProc
     env: options.env ?? {},
     cwd: options.cwd ?? tempDir('udpchat-inproc-'),
     signals,
+    exit: options.exit,
   }
   if (options.input !== undefined) stdin.end(options.input)
   let done = false
