@@ -42,8 +42,8 @@ export interface InProcOptions {
   cwd?: string
   /** Default: none (so no colour). */
   env?: Record<string, string>
-  /** Make stdin and stdout (or just one) say they are a terminal. */
-  tty?: boolean | 'stdin' | 'stdout'
+  /** Make stdin and stdout (or just one, or with `all` stderr too) say they are a terminal. */
+  tty?: boolean | 'stdin' | 'stdout' | 'all'
   /** All of stdin at once (then it ends); default: open until `end()`. */
   input?: string
   /** Called as the process's exit would be (a second signal); the run resolves with the code either way. */
@@ -83,10 +83,11 @@ export function startInProc(args: string[], options: InProcOptions = {}): InProc
   const wake = () => {
     for (const waiter of waiters) waiter()
   }
-  const stdin = Object.assign(new PassThrough(), { isTTY: options.tty === true || options.tty === 'stdin' })
+  const tty = (stream: 'stdin' | 'stdout') => options.tty === true || options.tty === 'all' || options.tty === stream
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty('stdin') })
   const signals = new EventEmitter()
-  const out = capture(stdout, wake, options.tty === true || options.tty === 'stdout')
-  const err = capture(stderr, wake, false)
+  const out = capture(stdout, wake, tty('stdout'))
+  const err = capture(stderr, wake, options.tty === 'all')
   const io: Io = {
     stdin,
     stdout: out,
