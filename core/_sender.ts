@@ -8,7 +8,7 @@ import { encodeUtf8 } from './utf8.ts'
 import type { Done, EngineOptions } from './_engine-options.ts'
 import { HookRunner } from './_hook-runner.ts'
 import { InFlight } from './_in-flight.ts'
-import { asError } from './_plugin-set.ts'
+import { asError, type PluginSet } from './_plugin-set.ts'
 
 /**
  * The engine's way out: a text through the outbound hooks, encode, wrap, the guard's limits, the
@@ -55,14 +55,20 @@ export abstract class Sender extends HookRunner {
     if (done) this.waiting.set(first.meta, done)
     this.o.observer?.begin(first)
     this.work.start()
-    this.waterfall(set.hooks.outbound, first, to, (out) => {
-      const encoders = set.hooks.encode
-      const bytes = (encoders.length && this.first<Uint8Array>(encoders, out.text, out.to)) || encodeUtf8(out.text)
-      this.o.observer?.encoded(out)
-      const wire = set.hooks.wrap.length ? this.bytes(set.hooks.wrap, bytes, out.to) : bytes
-      if (!(wire instanceof Uint8Array)) return this.stopped(out, wire[1], wire[0].owner.plugin.name, done)
-      this.leave(wire, out, plugin, done, limited && !done)
-    })
+    // Without outbound hooks (an echo, say) nothing can wait: no callback is made for the chain.
+    const outbound = set.hooks.outbound
+    if (outbound.length === 0) return this.encode(set, first, plugin, done, limited)
+    this.waterfall(outbound, first, to, (out) => this.encode(set, out, plugin, done, limited))
+  }
+
+  /** After the outbound hooks: encode, wrap, and out. */
+  private encode(set: PluginSet, out: Outgoing, plugin: string | undefined, done: Done | undefined, limited: boolean) {
+    const encoders = set.hooks.encode
+    const bytes = (encoders.length && this.first<Uint8Array>(encoders, out.text, out.to)) || encodeUtf8(out.text)
+    this.o.observer?.encoded(out)
+    const wire = set.hooks.wrap.length ? this.bytes(set.hooks.wrap, bytes, out.to) : bytes
+    if (!(wire instanceof Uint8Array)) return this.stopped(out, wire[1], wire[0].owner.plugin.name, done)
+    this.leave(wire, out, plugin, done, limited && !done)
   }
 
   /** Bytes go out exactly as given: they skip the outbound hooks and the encoder, which work on text. */
