@@ -30,8 +30,11 @@ export interface LoadCommand {
    * host)` per datagram, as the tutorials' clients do (Python's `sendto`). @default 'connected'
    */
   client?: 'connected' | 'sendto'
-  /** `dots` (unchanged by uppercasing) or `mixed` (mixed case, some non-ASCII: uppercasing changes it). @default 'dots' */
-  text?: 'dots' | 'mixed'
+  /**
+   * `dots` (unchanged by uppercasing), `mixed` (mixed case, some non-ASCII: uppercasing changes
+   * it) or `lower` (lower-case ASCII: uppercasing changes every letter). @default 'dots'
+   */
+  text?: 'dots' | 'mixed' | 'lower'
 }
 
 export interface LoadResult {
@@ -50,13 +53,15 @@ export interface LoadResult {
 const STRAGGLERS_MS = 50
 // Mixed case with some non-ASCII whose upper case has the same UTF-8 length (é É, ö Ö, ç Ç, ñ Ñ).
 const MIXED = 'Hello wörld, ça va? Señor Éclair says hi; mixed Case text '
+const LOWER = 'hello world, this is lower-case text for the echo; '
 
-/** A payload of `size` bytes after the 12 digits: dots, or the mixed text cut at a character's end. */
+/** A payload of `size` bytes after the 12 digits: dots, or the mixed or lower text cut at a character's end. */
 function payload(size: number, text: LoadCommand['text']): Buffer {
   const buf = Buffer.alloc(size, '.')
-  if (text !== 'mixed') return buf
+  if (text !== 'mixed' && text !== 'lower') return buf
+  const words = text === 'mixed' ? MIXED : LOWER
   let at = 12
-  for (const char of MIXED.repeat(Math.ceil(size / MIXED.length))) {
+  for (const char of words.repeat(Math.ceil(size / words.length))) {
     const bytes = Buffer.from(char)
     if (at + bytes.length > size) break
     bytes.copy(buf, at)
