@@ -29,16 +29,26 @@ interface EchoServer {
   runtime: Runtime | 'python'
 }
 
-const ECHO = 'echo, 32 outstanding, 64 B of mixed-case text'
 const PING = 'ping-pong, 1 outstanding'
-/** The load generator's two clients: its own (connected, `send(buf)`), and one like the tutorials' (`sendto`). */
-const CLIENTS = ['connected', 'sendto'] as const
+/**
+ * The load generator's clients: its own (connected, `send(buf)`), one like the tutorials'
+ * (`sendto`), and that one with lower-case ASCII text (`lower`: every letter changes when
+ * upper-cased), as issue 13's independent check sends. The others send mixed-case text.
+ */
+const CLIENTS = ['connected', 'sendto', 'lower'] as const
 type Client = (typeof CLIENTS)[number]
 const SENDTO = ', unconnected sendto client (as the tutorials)'
-/** Rows measured with both clients: the raw baseline, the pipeline, Python. */
+/** How each client's rows are named after `echo, 32 outstanding` or `ping-pong, 1 outstanding`. */
+const HOW: Record<Client, { echo: string; ping: string }> = {
+  connected: { echo: ', 64 B of mixed-case text', ping: '' },
+  sendto: { echo: `, 64 B of mixed-case text${SENDTO}`, ping: SENDTO },
+  lower: { echo: `, 64 B of lower-case ASCII text${SENDTO}`, ping: `${SENDTO}, lower-case ASCII text` },
+}
+const ECHO = `echo, 32 outstanding${HOW.connected.echo}`
+/** Rows measured with every client: the raw baseline, the pipeline, Python. */
 const BOTH = new Set(['echo.raw.node', 'echo.pipeline.node', 'echo.python'])
 /** The id of a row for a client: the load generator's own keeps the plain id. */
-const of = (client: Client, id: string) => (client === 'connected' ? id : `sendto.${id}`)
+const of = (client: Client, id: string) => (client === 'connected' ? id : `${client}.${id}`)
 
 function pipeline(runtime: Runtime, tmp: string, denoNodeDgram = false): EchoServer {
   const name = denoNodeDgram ? 'deno-node-dgram' : runtime
@@ -180,8 +190,8 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
         window,
         warmupMs,
         durationMs,
-        client,
-        text: 'mixed',
+        client: client === 'connected' ? 'connected' : 'sendto',
+        text: client === 'lower' ? 'lower' : 'mixed',
       })
       const cpuUs = ((cpuMs(server.child.pid!) - cpuBefore) * 1000) / result.total
       if (result.count === 0)
@@ -201,14 +211,14 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
       }
     }
     for (const client of CLIENTS) {
-      const how = client === 'connected' ? '' : SENDTO
+      const how = HOW[client]
       for (const s of wanted) {
         const results = echo.get(of(client, s.id))
         if (!results) continue
         const row = { ...s.row, baseline: s.row.baseline && of(client, s.row.baseline) }
         const input = {
           id: of(client, s.id),
-          group: ECHO + how,
+          group: `echo, 32 outstanding${how.echo}`,
           label: s.label,
           unit: 'rt/s',
           ...row,
@@ -239,7 +249,7 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
           measured(
             {
               id: `cpu.${of(client, id)}`,
-              group: `${ECHO}${how}: server CPU per round trip (lower is better)`,
+              group: `echo, 32 outstanding${how.echo}: server CPU per round trip (lower is better)`,
               label: s.label,
               unit: 'µs',
               baseline: raw ? undefined : `cpu.${of(client, 'echo.raw.node')}`,
@@ -262,7 +272,7 @@ export async function echoCases(options: BenchOptions, load: Load, tmp: string):
             measured(
               {
                 id: rowId(isRaw),
-                group: `${PING}${how}, ${q}`,
+                group: `${PING}${how.ping}, ${q}`,
                 label: isRaw ? 'raw node:dgram echo' : 'udpchat pipeline (node)',
                 unit: 'µs',
                 baseline: isRaw ? undefined : rowId(true),
