@@ -32,6 +32,17 @@ describe('typed lines on a terminal, in process', () => {
   })
 })
 
+describe('leaving a terminal chat', () => {
+  it('Ctrl-D leaves at once: --linger is for piped lines only', async () => {
+    const amy = await peer()
+    // A linger longer than the test's time-out: only leaving at once passes.
+    const chat = startInProc(['--to', String(amy.port), ...local, '--linger', '600000'], { tty: true })
+    await chat.waitFor(/; \/help for commands$/, { stream: 'stderr' })
+    chat.stdin.write('\x04')
+    expect((await chat.exited).code).toBe(0)
+  })
+})
+
 describe('slash commands as typed', () => {
   it('/to takes its argument with spaces around and between words as typed', async () => {
     const amy = await peer()
