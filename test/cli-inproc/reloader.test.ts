@@ -1,15 +1,14 @@
-import { EventEmitter } from 'node:events'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { PassThrough, Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import type { Io } from '../../cli/_io.ts'
-import { createOutput, type OutputOptions } from '../../cli/_output.ts'
 import { createReloader } from '../../cli/_reloader.ts'
-import { createSignals } from '../../cli/_signals.ts'
 import { ChatError } from '../../core/errors.ts'
 import type { ReloadReport, ResolvedConfig } from '../../core/index.ts'
 import { tempDir } from '../helpers/chat-process.ts'
+import { outputIn } from '../helpers/output.ts'
+
+// expect.poll gives up after 1 s by default: a busy machine can take longer to deliver a file event.
+const WAIT = { timeout: 8000 }
 
 /** A folder with chat.config.ts importing ./tag.ts, whose plugin is named after `tag`. */
 function project(tag: string) {
@@ -21,33 +20,6 @@ function project(tag: string) {
     "import { tag } from './tag.ts'\nexport default { plugins: [{ name: tag, inbound: (m) => m }] }\n",
   )
   return { dir, setTag, files: [join(dir, 'tag.ts'), join(dir, 'chat.config.ts')] }
-}
-
-/** An Output over captured streams, as a command makes it. */
-function outputIn(cwd: string, options: OutputOptions = {}) {
-  const text = { stdout: '', stderr: '' }
-  const sink = (name: 'stdout' | 'stderr') =>
-    new Writable({
-      write(chunk, _encoding, done) {
-        text[name] += String(chunk)
-        done()
-      },
-    })
-  const io: Io = {
-    stdin: new PassThrough(),
-    stdout: sink('stdout'),
-    stderr: sink('stderr'),
-    env: {},
-    cwd,
-    signals: new EventEmitter(),
-  }
-  const output = createOutput(options, { io, signals: createSignals(io, () => {}) })
-  const events = () =>
-    text.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l))
-  return { output, text, events }
 }
 
 const report = (over: Partial<ReloadReport> = {}): ReloadReport => ({
@@ -74,7 +46,7 @@ describe('createReloader', () => {
       return report()
     })
     const first = reloader.reload()
-    await expect.poll(() => seen).toEqual(['one'])
+    await expect.poll(() => seen, WAIT).toEqual(['one'])
     p.setTag('two')
     // Asked while the first runs: the same promise, and one reload after it for both.
     const second = reloader.reload(undefined, [p.files[0]!])
@@ -83,7 +55,7 @@ describe('createReloader', () => {
     expect(third).toBe(first)
     release()
     expect(await first).toBe(true)
-    await expect.poll(() => seen).toEqual(['one', 'two'])
+    await expect.poll(() => seen, WAIT).toEqual(['one', 'two'])
     // Nothing more was queued.
     expect(await reloader.reload(undefined, [])).toBe(true)
     expect(seen).toEqual(['one', 'two', 'two'])
@@ -100,13 +72,13 @@ describe('createReloader', () => {
       return report()
     })
     const first = reloader.reload(undefined, [])
-    await expect.poll(() => seen).toEqual(['one'])
+    await expect.poll(() => seen, WAIT).toEqual(['one'])
     p.setTag('two')
     void reloader.reload(undefined, [p.files[1]!])
     void reloader.reload()
     release()
     await first
-    await expect.poll(() => seen).toEqual(['one', 'two'])
+    await expect.poll(() => seen, WAIT).toEqual(['one', 'two'])
   })
 
   it('--json: the reload event with the times rounded to 0.1 ms, the time since the change, dispose errors', async () => {
