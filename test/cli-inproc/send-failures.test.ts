@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { runInProc, usePeers } from '../helpers/inproc.ts'
+import { runInProc, startInProc, usePeers } from '../helpers/inproc.ts'
+import { plainSocket } from '../helpers/udp.ts'
 
 const peer = usePeers()
 // Longer than the test's time-out: a test passes only if the command does not wait it out.
@@ -47,5 +48,43 @@ describe('chat send --repeat', () => {
     expect(exit.code).toBe(0)
     expect((await device.next()).data.toString()).toBe('once 1')
     await expect(device.next(100)).rejects.toThrow(/no datagram/)
+  })
+})
+
+describe('chat send, in process: words, timing and the socket', () => {
+  it('a `-` among other words is text; --repeat sends the words joined by spaces', async () => {
+    const device = await peer()
+    expect((await runInProc(['send', String(device.port), '-', 'x', '-q'])).code).toBe(0)
+    expect((await device.next()).data.toString()).toBe('- x')
+    expect((await runInProc(['send', String(device.port), 'a', 'b', '--repeat', '1', '-q'])).code).toBe(0)
+    expect((await device.next()).data.toString()).toBe('a b')
+  })
+
+  it('--every spaces the copies out (at least about that far apart, however busy the machine)', async () => {
+    const device = await peer()
+    const exit = runInProc(['send', String(device.port), 'n{seq}', '--repeat', '2', '--every', '300', '-q'])
+    await device.next()
+    const first = performance.now()
+    expect((await device.next()).data.toString()).toBe('n2')
+    expect(performance.now() - first).toBeGreaterThanOrEqual(200)
+    expect((await exit).code).toBe(0)
+  })
+
+  it('on a terminal, waits a second for answers by default and prints them', async () => {
+    const device = await peer()
+    const sending = startInProc(['send', String(device.port), 'ping'], { tty: 'stdout', env: { NO_COLOR: '1' } })
+    const asked = await device.next()
+    await device.send('pong', asked.from.port)
+    const exit = await sending.exited
+    expect(exit.code).toBe(0)
+    expect(exit.stdout).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d 127\\.0\\.0\\.1:${device.port}: pong\\n$`))
+  })
+
+  it('closes its socket before it exits: the port is free again', async () => {
+    const device = await peer()
+    const exit = await runInProc(['send', String(device.port), 'hi', '--json', '--host', '127.0.0.1'])
+    const { port } = JSON.parse(exit.stdout.split('\n')[0]!)
+    const again = await plainSocket(port)
+    await again.close()
   })
 })

@@ -77,6 +77,7 @@ describe('usage errors, in process: exit 2 and one line on stderr, nothing on st
     [['listen', '-x'], 'Unknown option `-x` (chat listen --help lists the options)'],
     [['join'], 'Missing TARGET: chat join TARGET (a contact name or HOST:PORT of the relay; see chat join --help)'],
     [['join', '7000', '7001'], 'Unexpected `7001`: chat join takes one TARGET'],
+    [['join', '7000', 'a', 'b'], 'Unexpected `a b`: chat join takes one TARGET'],
     [['join', '7000', '--interval', '0'], 'Expected --interval to be a number of seconds above 0, got `0`'],
     [['join', '7000', '-i', 'soon'], 'Expected -i to be a number of seconds above 0, got `soon`'],
     [['join', '7000', '-i', ' '], 'Expected -i to be a number of seconds above 0, got ` `'],

@@ -14,7 +14,7 @@ export interface PlainSocket {
   close(): Promise<void>
 }
 
-export async function plainSocket(): Promise<PlainSocket> {
+export async function plainSocket(port = 0): Promise<PlainSocket> {
   const socket = dgram.createSocket('udp4')
   const queue: Received[] = []
   const waiting: Array<(r: Received) => void> = []
@@ -24,7 +24,7 @@ export async function plainSocket(): Promise<PlainSocket> {
     if (wake) wake(received)
     else queue.push(received)
   })
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => socket.bind(port, '127.0.0.1', resolve))
   return {
     port: socket.address().port,
     send: (data, port, host = '127.0.0.1') =>
