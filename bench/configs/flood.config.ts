@@ -1,5 +1,13 @@
 // The flood benchmark's server: the echo pipeline (no transcript) with the default limits.
+// BENCH_RCVBUF, if set, asks for another socket receive buffer (bytes) than the default 1 MiB.
 import { defineConfig } from '../../core/index.ts'
 import { codec, uppercaseEcho } from '../../plugins/index.ts'
 
-export default defineConfig({ host: '127.0.0.1', port: 0, plugins: [codec('utf-8'), uppercaseEcho()] })
+const asked = Number(process.env.BENCH_RCVBUF)
+
+export default defineConfig({
+  host: '127.0.0.1',
+  port: 0,
+  ...(asked > 0 ? { recvBufferSize: asked } : {}),
+  plugins: [codec('utf-8'), uppercaseEcho()],
+})
