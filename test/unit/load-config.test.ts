@@ -105,7 +105,7 @@ describe('the loaders on Node', () => {
     expect(await port([part])).toBe(2)
     write('part.ts', 'export const n: number = 3\n')
     expect(await port(true)).toBe(3)
-  })
+  }, 20_000) // jiti transforms TypeScript here, slow on a busy machine
 
   it('nodeLoader gives a CommonJS config, or one without a default export, itself as the default', async () => {
     const cjs = write('c.config.cjs', 'module.exports = { port: 5 }\n')
@@ -122,7 +122,7 @@ describe('the loaders on Node', () => {
     const first = getModuleLoader('node')
     expect((await first.import(config)).default).toEqual({ port: 7 })
     expect(getModuleLoader().warm?.()).toBeUndefined()
-  })
+  }, 20_000) // jiti transforms TypeScript here, slow on a busy machine
 
   it('nativeLoader imports through import(), a new evaluation on a reload', async () => {
     const file = write(

@@ -103,7 +103,7 @@ describe('the tables that pick by runtime (modules loaded afresh)', () => {
     const mjs = join(dir, 'b.mjs')
     writeFileSync(mjs, 'export default { port: 4 }\n')
     expect((await getModuleLoader('bun').import(mjs)).default).toEqual({ port: 4 })
-  })
+  }, 20_000) // jiti transforms TypeScript here, slow on a busy machine
 
   it("getTransport() builds the runtime's transport once, and Node's binds a real socket", async () => {
     const { getTransport } = await fresh(() => import('../../core/runtime/get-transport.ts'))
