@@ -1,0 +1,57 @@
+import dgram from 'node:dgram'
+import { isIP } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import { nodeAdapter } from '../../core/runtime/node.ts'
+import { getTransport } from '../../core/transport.ts'
+import { closeAfterTest } from '../helpers/cleanup.ts'
+import { plainSocket } from '../helpers/udp.ts'
+
+// The Node adapter's primitives on real sockets (127.0.0.1, port 0): name lookups, the machine's
+// addresses, a taken port, SO_BROADCAST (to 127.255.255.255 only), a send to a host name.
+describe('nodeAdapter', () => {
+  it('looks a name up with the family of the address it found', async () => {
+    const found = await nodeAdapter.lookup('localhost')
+    expect(isIP(found.host)).not.toBe(0)
+    expect(found.family).toBe(isIP(found.host) === 6 ? 'IPv6' : 'IPv4')
+  })
+
+  it("lists the machine's addresses, the loopback among them, and tells an IP address from a name", () => {
+    const hosts = nodeAdapter.interfaces()
+    expect(hosts).toContain('127.0.0.1')
+    expect(hosts.every((host) => isIP(host) !== 0)).toBe(true)
+    expect(['127.0.0.1', '::1', 'localhost'].map(nodeAdapter.isIP)).toEqual([4, 6, 0])
+  })
+
+  it('refuses a port that is taken, as a one-line error', async () => {
+    const taken = closeAfterTest(dgram.createSocket('udp4'))
+    await new Promise<void>((resolve) => taken.bind(0, '127.0.0.1', resolve))
+    const port = taken.address().port
+    await expect(getTransport().bind({ host: '127.0.0.1', port, onDatagram() {}, onError() {} })).rejects.toMatchObject(
+      { code: 'E_ADDR_IN_USE' },
+    )
+  })
+
+  it('may broadcast from the start (SO_BROADCAST), so a send to 127.255.255.255 is not refused', async () => {
+    const socket = closeAfterTest(
+      await getTransport().bind({ host: '127.0.0.1', port: 0, onDatagram() {}, onError() {} }),
+    )
+    const listener = await plainSocket()
+    closeAfterTest(listener)
+    const error = await new Promise((resolve) =>
+      socket.send(Uint8Array.of(0x68), { host: '127.255.255.255', port: listener.port, family: 'IPv4' }, resolve),
+    )
+    expect(error).toBeUndefined()
+  })
+
+  it('sends to a host name given to the socket itself, looked up as node:dgram would', async () => {
+    const raw = await nodeAdapter.bind({ host: '127.0.0.1', port: 0, onDatagram() {}, onError() {} })
+    closeAfterTest(raw)
+    const listener = await plainSocket()
+    closeAfterTest(listener)
+    const error = await new Promise((resolve) =>
+      raw.send(Uint8Array.of(0x68, 0x69), { host: 'localhost', port: listener.port, family: 'IPv4' }, resolve),
+    )
+    expect(error ?? undefined).toBeUndefined()
+    expect((await listener.next()).data.toString()).toBe('hi')
+  })
+})
