@@ -32,11 +32,8 @@ interface Pending {
  * way and never sees an error thrown.
  */
 export class BatchedFile {
-  // Lines appended since the last flush, as one string (V8 keeps it as a tree of its parts until
-  // it is written, so appending copies nothing), how many, and whether every one was ASCII.
-  private pending = ''
-  private lines = 0
-  private ascii = true
+  private pending: string[] = []
+  private size = 0
   /** Batches that failed to write, oldest first, and how many chars they hold. */
   private backlog: Pending[] = []
   private backlogChars = 0
@@ -62,17 +59,12 @@ export class BatchedFile {
     return new BatchedFile(await open(path, 'a'), onTrouble)
   }
 
-  /**
-   * Appends one line (ending with `\n`). `ascii`: the caller knows it holds only ASCII chars; a
-   * batch of such lines is written as bytes made one char to one byte, which costs a fraction of
-   * encoding UTF-8 (and gives the same bytes).
-   */
-  append(line: string, ascii = false): void {
+  /** Appends one line (ending with `\n`). */
+  append(line: string): void {
     if (this.closed) return void this.lost++
-    this.pending += line
-    this.lines++
-    if (!ascii) this.ascii = false
-    if (this.pending.length >= BATCH_CHARS && !this.flushing) {
+    this.pending.push(line)
+    this.size += line.length
+    if (this.size >= BATCH_CHARS && !this.flushing) {
       // Not now: the caller is on a message's way, and joining a batch takes a while (up to
       // 0.2 ms, which showed in the echo's 99th percentile). On the loop's next turn, once the
       // replies at hand have left (a timer, not an immediate: sends may wait for those).
@@ -83,12 +75,11 @@ export class BatchedFile {
 
   /** Writes what was appended since the last flush (and any backlog first), after the writes queued before it. */
   flush(): void {
-    if (this.lines !== 0) {
-      const text = this.pending
-      this.keep({ data: this.ascii ? Buffer.from(text, 'latin1') : text, lines: this.lines })
-      this.pending = ''
-      this.lines = 0
-      this.ascii = true
+    if (this.pending.length !== 0) {
+      const batch = { data: this.pending.join(''), lines: this.pending.length }
+      this.pending = []
+      this.size = 0
+      this.keep(batch)
     }
     if (this.backlog.length === 0) return
     this.writing = this.writing.then(() => this.drain())

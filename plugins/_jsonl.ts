@@ -12,14 +12,3 @@ export function jsonChars(text: string): string {
   // cost, see bench/NOTES.md) answers, and the text itself goes in the line, no new string made.
   return PLAIN.test(text) ? text : JSON.stringify(text).slice(1, -1)
 }
-
-/**
- * Printable ASCII but `"` and `\`: text that goes in a JSON string as it is, one byte a char.
- * The common chat line; asked first, so that the transcript can skip UTF-8 encoding for it.
- */
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
-
-/** True when `text` needs no escaping in JSON and is all ASCII (then `jsonChars(text)` is `text`). */
-export function isPlainAscii(text: string): boolean {
-  return PLAIN_ASCII.test(text)
-}

@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { definePlugin, formatAddress, type Address, type Message, type Plugin } from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
 import { BACKLOG_CHARS, BatchedFile, type WriteTrouble } from './_batched-file.ts'
-import { isPlainAscii, jsonChars } from './_jsonl.ts'
+import { jsonChars } from './_jsonl.ts'
 
 /** The options of `logger()`. */
 export interface LoggerOptions {
@@ -62,22 +62,13 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
     inbound(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
-      if (!transcript) return
-      const head = inHead.at(message.at, message.from, peer)
-      const tail = inTail.of(message)
-      const text = message.text
-      if (isPlainAscii(text)) transcript.append(head + text + tail, inHead.ascii && inTail.ascii)
-      else transcript.append(head + jsonChars(text) + tail)
+      transcript?.append(inHead.at(message.at, message.from, peer) + jsonChars(message.text) + inTail.of(message))
     },
     // Written once the datagram left, so a message that a limit or the socket stopped has no `out` line.
     sent(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
-      if (!transcript) return
-      const head = outHead.at(Date.now(), message.to, peer)
-      const text = message.text
-      if (isPlainAscii(text)) transcript.append(`${head}${text}"}\n`, outHead.ascii)
-      else transcript.append(`${head}${jsonChars(text)}"}\n`)
+      transcript?.append(outHead.at(Date.now(), message.to, peer) + jsonChars(message.text) + '"}\n')
     },
     async dispose(ctx) {
       const file = transcript
@@ -91,8 +82,6 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
   })
 }
 
-const ASCII = /^[\x00-\x7f]*$/
-
 /**
  * The start of a transcript line, up to its text: `{"at":"…","dir":"in","from":"…","peer":…,"text":"`.
  * Messages come many to a millisecond and from few peers, so it is built again only when the
@@ -104,8 +93,6 @@ class LineHead {
   private port = -1
   private peer: string | undefined
   private head = ''
-  /** Whether the head is all ASCII (a peer's name may not be). */
-  ascii = true
 
   constructor(private readonly dirFields: string) {}
 
@@ -120,7 +107,6 @@ class LineHead {
       // V8 keeps a string built by concatenation as a tree of its parts until something reads
       // its chars; read one now, so the lines that reuse this head copy it in one piece.
       this.head.charCodeAt(0)
-      this.ascii = ASCII.test(this.head)
     }
     return this.head
   }
@@ -132,7 +118,6 @@ class InboundTail {
   private encoding = ''
   private malformed = false
   private tail = ''
-  ascii = true
 
   of(message: Message): string {
     const bytes = message.bytes.byteLength
@@ -143,7 +128,6 @@ class InboundTail {
       this.malformed = malformed
       this.tail = `","bytes":${bytes},"encoding":${JSON.stringify(message.encoding)}${malformed ? ',"malformed":true' : ''}}\n`
       this.tail.charCodeAt(0) // flattened once, as LineHead's head
-      this.ascii = ASCII.test(this.tail)
     }
     return this.tail
   }

@@ -74,33 +74,6 @@ describe('BatchedFile', () => {
     expect(file.lost).toBe(0)
   })
 
-  it('writes lines marked ASCII as UTF-8 would, and a batch with one unmarked line (é) as UTF-8', async () => {
-    const handle = new PlannedFile()
-    const { file } = batched(handle)
-    file.append('ascii one\n', true)
-    file.append('~ascii two!\n', true)
-    file.flush()
-    file.append('three\n', true)
-    file.append('café\n')
-    file.append('four\n', true)
-    await file.close()
-    expect(handle.written).toEqual(Buffer.from('ascii one\n~ascii two!\nthree\ncafé\nfour\n', 'utf8'))
-    expect(handle.writes).toBe(2)
-  })
-
-  it('keeps and counts the lines of an ASCII batch whose write fails, and writes them once it works', async () => {
-    const handle = new PlannedFile([3, 'fail'])
-    const { file, troubles } = batched(handle)
-    file.append('abc\n', true)
-    file.append('def\n', true)
-    file.flush()
-    await nextTurn()
-    expect(troubles).toHaveLength(1)
-    await file.close()
-    expect(handle.text).toBe('abc\ndef\n')
-    expect(file.lost).toBe(0)
-  })
-
   it('writes on its own, on the next turn, once 64 Ki chars wait (not before)', async () => {
     const handle = new PlannedFile()
     const { file } = batched(handle)

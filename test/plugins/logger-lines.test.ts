@@ -71,7 +71,7 @@ describe('logger() transcript lines at one millisecond', () => {
 describe('logger() transcript bytes, ASCII and not in one batch', () => {
   // A batch of ASCII-only lines is written one byte a char; a char past ASCII (even one that
   // fits in a byte, as é) must make the whole batch UTF-8, wherever in the line it is.
-  // Each case in a transcript of its own: one line past ASCII must turn its whole batch to UTF-8.
+  // Each case in a transcript of its own, so that its lines share one batch (one write).
   it.each([
     ['a Latin-1 letter (é)', ['hello', 'café', 'bye']],
     ['the last Latin-1 char (ÿ)', ['hello', 'x\u00ff']],
