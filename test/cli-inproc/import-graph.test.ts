@@ -24,11 +24,12 @@ describe('scanImports (what --watch watches)', () => {
         "import { lib } from './lib'", // a folder: its index.ts
         "import { dep } from './node_modules/dep/index.ts'",
         "import * as v from 'valibot'",
-        "import { same } from 'b'", // a bare name, though ./b.mjs exists
+        "import { lone } from 'lone'", // a bare name (a package), though ./lone.ts exists
         "import { gone } from './gone.ts'",
       ].join('\n'),
       'a.ts': "import '../outside.ts'\nimport './chat.config.ts'\n", // a cycle back to the config
       'b.mjs': 'export const b = 1\n',
+      'lone.ts': 'export const lone = 1\n',
       'lib/index.ts': "export { c } from './c.ts'\n",
       'lib/c.ts': 'export const c = 1\n',
       'node_modules/dep/index.ts': 'export const dep = 1\n',

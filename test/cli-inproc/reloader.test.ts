@@ -74,8 +74,9 @@ describe('createReloader', () => {
     const first = reloader.reload(undefined, [])
     await expect.poll(() => seen, WAIT).toEqual(['one'])
     p.setTag('two')
-    void reloader.reload(undefined, [p.files[1]!])
+    // Every file (no list), then a list: still every file.
     void reloader.reload()
+    void reloader.reload(undefined, [p.files[1]!])
     release()
     await first
     await expect.poll(() => seen, WAIT).toEqual(['one', 'two'])
@@ -88,7 +89,9 @@ describe('createReloader', () => {
       report({ changed: ['one'], swapMs: 500.04, errors: [{ plugin: 'old', error: new Error('stuck') }] }),
     )
     const changedAt = performance.now() - 1000
+    const began = performance.now()
     expect(await reloader.reload(changedAt)).toBe(true)
+    const took = performance.now() - began
     const [event] = events()
     expect(event).toEqual({
       event: 'reload',
@@ -103,11 +106,11 @@ describe('createReloader', () => {
       disposeErrors: [{ plugin: 'old', message: 'stuck' }],
     })
     expect(event.loadMs).toBeGreaterThanOrEqual(0)
-    expect(event.loadMs).toBeLessThan(60_000)
+    expect(event.loadMs).toBeLessThanOrEqual(took + 0.1)
     expect(Number.isInteger(event.loadMs * 10)).toBe(true)
     // The change was 1000 ms before the reload began, which then loaded and swapped (500 ms).
     expect(event.afterChangeMs).toBeGreaterThanOrEqual(1500 + event.loadMs - 0.2)
-    expect(event.afterChangeMs).toBeLessThan(61_500)
+    expect(event.afterChangeMs).toBeLessThanOrEqual(1000 + took + 500 + 0.2)
     expect(Number.isInteger(Math.round(event.afterChangeMs * 10))).toBe(true)
     expect(text.stderr).toBe('')
   })
