@@ -55,4 +55,33 @@ describe('chat, in process: what the other tests leave out', () => {
     const exit = await chat.exited
     for (const line of exit.stdout.trim().split('\n')) expect(line).toMatch(/^\{"event":/)
   })
+
+  it('a terminal on one end only is not interactive: no prompt, lines sent as piped', async () => {
+    const amy = await peer()
+    for (const tty of ['stdin', 'stdout'] as const) {
+      const exit = await runInProc(['--to', String(amy.port), ...local, '--linger', '0'], { tty, input: 'hi\n' })
+      expect((await amy.next()).data.toString()).toBe('hi')
+      expect(exit.stdout).toBe('')
+    }
+  })
+
+  it('/who goes out as text when no plugin keeps members (another plugin is not presence)', async () => {
+    const amy = await peer()
+    const config = writeConfig("export default { plugins: [{ name: 'mine', inbound: (m) => m }] }")
+    const exit = await runInProc(['-c', config, '--to', String(amy.port), ...local, '--linger', '0'], {
+      input: '/who\n',
+    })
+    expect(exit.code).toBe(0)
+    expect((await amy.next()).data.toString()).toBe('/who')
+  })
+
+  it('says which plugins run, comma-separated, when it starts', async () => {
+    const config = writeConfig(
+      "export default { plugins: [{ name: 'one', inbound: (m) => m }, { name: 'two', inbound: (m) => m }] }",
+    )
+    const chat = startInProc(['serve', '-c', config, ...local])
+    expect(await chat.waitFor(/^listening on /, { stream: 'stderr' })).toMatch(/ \(plugins: one, two\)$/)
+    chat.kill('SIGTERM')
+    expect((await chat.exited).code).toBe(0)
+  })
 })

@@ -43,4 +43,14 @@ describe('--group, in process', () => {
     listener.kill('SIGTERM')
     expect((await listener.exited).code).toBe(0)
   })
+
+  it('without --ttl, says TTL 1 (the default)', async () => {
+    const group = await freshGroup()
+    const listener = startInProc(['listen', '--group', group, '--interface', '127.0.0.1', '--port', '0'])
+    expect(await listener.waitFor(/multicast room/, { stream: 'stderr' })).toBe(
+      `in the multicast room ${group} (on 127.0.0.1, ttl 1): lines go to everyone in it`,
+    )
+    listener.kill('SIGTERM')
+    expect((await listener.exited).code).toBe(0)
+  })
 })

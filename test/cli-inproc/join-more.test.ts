@@ -113,4 +113,16 @@ describe('chat join, in process: what the other tests leave out', () => {
     expect(first).toBe('chat: Unknown target `hbu`: expected a contact name or HOST:PORT; contacts: hub')
     expect(stack).toMatch(/^ChatError: Unknown target `hbu`/)
   })
+
+  it('/reload keeps the port it bound (any free one), whatever port the config names', async () => {
+    const relay = await peer()
+    const config = writeConfig('export default { port: 9 }')
+    const member = startInProc(['join', String(relay.port), '-c', config, '--json'])
+    await member.event('joined')
+    member.write('/reload')
+    expect(await member.event('reload')).toMatchObject({ ok: true })
+    member.end()
+    const exit = await member.exited
+    expect(exit.stderr).toBe('')
+  })
 })
