@@ -27,8 +27,11 @@ export interface PluginContext<Options = unknown> {
   /** Sends text through the outbound chain; failures are reported, never thrown. */
   send(text: string, to: Target): void
   /**
-   * Sends the same text to many addresses, as `send` would to each; cheaper than a loop of
-   * `send` when no plugin has an `outbound` hook (each copy then skips the chain).
+   * Sends the same text to many addresses, through the chain as `send` would to each; cheaper
+   * than a loop of `send` when no plugin has an `outbound` hook (each copy then skips the chain).
+   * For members a plugin admitted (a relay's room): unlike `send` to an address from a message,
+   * the copies are not held to `limits.amplification` (a member that only sends heartbeats must
+   * still get every line), so bound the room yourself (members per address, line length).
    */
   broadcast(text: string, to: Iterable<Address>): void
   /**
