@@ -220,6 +220,21 @@ describe("what the amplification limit holds a plugin's send to", () => {
     expect(bob.inbox).toEqual([big])
   })
 
+  // A room's fan-out: a member that only sent a heartbeat still gets every line (README, The limits).
+  it.each([
+    ['without outbound hooks (each copy skips the chain)', []],
+    ['through an outbound hook', [definePlugin({ name: 'pass', outbound: (m) => m })]],
+  ])('copies of a broadcast to addresses from the network: not held, %s', async (_, more) => {
+    const t = await kit({ plugins: [], config: { limits } })
+    const alice = t.peer('alice')
+    const bob = t.peer('bob')
+    const fan = definePlugin({ name: 'fan', inbound: (m, ctx) => ctx.broadcast(big, [m.from, bob.address]) })
+    await t.reload([fan, ...more])
+    const delivery = await alice.send('hi')
+    expect(delivery.drop).toBeUndefined()
+    expect([alice.inbox, bob.inbox]).toEqual([[big], [big]])
+  })
+
   it("reports a plugin's send after the chat closed as an error event of the plugin", async () => {
     let keep: ((text: string) => void) | undefined
     const t = await kit([
