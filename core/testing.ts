@@ -205,7 +205,8 @@ export async function createTestChat(input: readonly PluginEntry[] | TestChatOpt
       return observe(peer, () => chat.send(text, peer ? peer.address : (to as string)))
     },
     settle,
-    reload: (plugins) =>
+    // async: a config that does not validate rejects, as every other way to reload does, not a throw.
+    reload: async (plugins) =>
       chat.reload(resolveConfig({ host: '127.0.0.1', port: 0, ...options.config, plugins }, 'test config')),
     async close() {
       await chat.close()

@@ -44,8 +44,10 @@ describe('createTestChat(): expectations', () => {
   it('names a bad config "test config"', async () => {
     await expect(createTestChat({ config: { port: -1 } })).rejects.toThrow(/^test config: port: /)
     const t = await kit([])
-    // reload() checks the config before it returns its promise: a bad one throws at once.
-    expect(() => t.reload([{ name: '' }])).toThrow(/^test config: plugins\[0\]\.name: /)
+    // A bad config rejects reload()'s promise (it does not throw before there is one).
+    const reloading = t.reload([{ name: '' }])
+    expect(reloading).toBeInstanceOf(Promise)
+    await expect(reloading).rejects.toThrow(/^test config: plugins\[0\]\.name: /)
   })
 })
 
