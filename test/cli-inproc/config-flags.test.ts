@@ -30,7 +30,7 @@ describe('command-line overrides of the config, in process', () => {
 
   it('--encoding replaces the config’s codec', async () => {
     const config = writeConfig(
-      "import { codec } from '@/plugins/index.ts'\nexport default { host: '127.0.0.1', plugins: [codec('utf-8')] }",
+      "import { codec } from '@/plugins/index.ts'\nexport default { host: '127.0.0.1', port: 0, plugins: [codec('utf-8')] }",
     )
     const chat = startInProc(['listen', '-c', config, '--encoding', 'latin1', '--json', '--once'])
     expect((await chat.event('listening')).plugins).toEqual(['codec'])
@@ -66,7 +66,7 @@ describe('command-line overrides of the config, in process', () => {
 describe('/stats counts drops and errors', () => {
   it('one dropped on the way out; one error from a plugin (the message itself still arrives)', async () => {
     const config = writeConfig(`import { drop } from '@/core/index.ts'
-export default { host: '127.0.0.1', plugins: [{
+export default { host: '127.0.0.1', port: 0, plugins: [{
   name: 'strict',
   outbound: (m) => (m.text === 'secret' ? drop('no') : m),
   inbound: (m) => { if (m.text === 'boom') throw new Error('boom'); return m },
