@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { runInProc, startInProc, usePeers, writeConfig } from '../helpers/inproc.ts'
-import { plainSocket } from '../helpers/udp.ts'
+import { freePort } from '../helpers/udp.ts'
 
 const peer = usePeers()
-/** A port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const probe = await plainSocket()
-  await probe.close()
-  return probe.port
-}
 
 describe('command-line overrides of the config, in process', () => {
   it("--port binds that port; without it, listen binds the config's port and send any free one", async () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { runInProc, startInProc } from '../helpers/inproc.ts'
-import { plainSocket } from '../helpers/udp.ts'
+import { freshGroup } from '../helpers/udp.ts'
 
 // Multicast only on the loopback interface, TTL 1: nothing leaves this machine.
 const LOOPBACK = ['--interface', '127.0.0.1', '--ttl', '1']
-
-/** A group of its own and a free port, so tests at once do not hear each other. */
-async function freshGroup(): Promise<string> {
-  const probe = await plainSocket()
-  const port = probe.port
-  await probe.close()
-  const n = () => 1 + Math.floor(Math.random() * 254)
-  return `239.255.${n()}.${n()}:${port}`
-}
 
 describe('--group, in process', () => {
   it('the chat sends typed lines to the room, says which room and how, and binds any free port', async () => {

@@ -1,12 +1,8 @@
-import { EventEmitter } from 'node:events'
-import { PassThrough, Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import { formatFlags } from '../../cli/_args.ts'
 import { spec as chatSpec } from '../../cli/commands/chat.ts'
-import { run } from '../../cli/main.ts'
-import { tempDir } from '../helpers/chat-process.ts'
-import { local, runInProc, startInProc, writeConfig } from '../helpers/inproc.ts'
+import { local, runInProc, runWithFailingStdout, startInProc, writeConfig } from '../helpers/inproc.ts'
 
 // The list of commands as a user reads it: one column of usages, padded to the longest.
 const HEAD = `chat ${pkg.version}: a scriptable UDP chat
@@ -36,27 +32,10 @@ describe('chat --help, as written', () => {
 
 describe('run() and the runtime', () => {
   it('a permission the runtime refused (NotCapable, on Deno): its message in one line, exit 2', async () => {
-    let stderr = ''
     const refused = Object.assign(new Error('Requires write access to stdout, run again with --allow-write'), {
       name: 'NotCapable',
     })
-    const code = await run(['plugins'], {
-      stdin: new PassThrough(),
-      stdout: Object.assign(new PassThrough(), {
-        write(): boolean {
-          throw refused
-        },
-      }),
-      stderr: new Writable({
-        write(chunk, _encoding, done) {
-          stderr += String(chunk)
-          done()
-        },
-      }),
-      env: {},
-      cwd: tempDir(),
-      signals: new EventEmitter(),
-    })
+    const { code, stderr } = await runWithFailingStdout(['plugins'], refused)
     expect(code).toBe(2)
     expect(stderr).toBe('chat: Requires write access to stdout, run again with --allow-write\n')
   })

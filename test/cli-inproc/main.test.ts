@@ -1,10 +1,7 @@
-import { EventEmitter } from 'node:events'
 import { join } from 'node:path'
-import { PassThrough, Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { run } from '../../cli/main.ts'
-import { root, tempDir } from '../helpers/chat-process.ts'
-import { runInProc, writeConfig } from '../helpers/inproc.ts'
+import { root } from '../helpers/chat-process.ts'
+import { runInProc, runWithFailingStdout, writeConfig } from '../helpers/inproc.ts'
 
 const fixture = (name: string) => join(root, 'test/fixtures', name, 'chat.config.ts')
 
@@ -29,25 +26,8 @@ describe('how run() reports failures', () => {
   })
 
   it('an error that is not ours is an internal error: named as a bug, with its stack, exit 1', async () => {
-    let stderr = ''
-    const code = await run(['plugins'], {
-      stdin: new PassThrough(),
-      // A stream that throws where it should not: nothing in the command expects it.
-      stdout: Object.assign(new PassThrough(), {
-        write(): boolean {
-          throw new TypeError('the stream broke')
-        },
-      }),
-      stderr: new Writable({
-        write(chunk, _encoding, done) {
-          stderr += String(chunk)
-          done()
-        },
-      }),
-      env: {},
-      cwd: tempDir(),
-      signals: new EventEmitter(),
-    })
+    // A stream that throws where it should not: nothing in the command expects it.
+    const { code, stderr } = await runWithFailingStdout(['plugins'], new TypeError('the stream broke'))
     expect(code).toBe(1)
     const [first, second, ...stack] = stderr.split('\n')
     expect(first).toBe('chat: internal error: the stream broke (this is a bug; please report it)')

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runChat, runtime, startChat, stopAll } from '../helpers/chat-process.ts'
-import { plainSocket } from '../helpers/udp.ts'
+import { freshGroup } from '../helpers/udp.ts'
 
 afterEach(stopAll)
 
@@ -11,14 +11,6 @@ afterEach(stopAll)
 // port of its own per test, so runtimes testing at once do not hear each other.
 const LOOPBACK = ['--interface', '127.0.0.1', '--ttl', '1']
 const emptyFolder = () => mkdtempSync(join(tmpdir(), 'udpchat-group-'))
-
-async function freshGroup(): Promise<string> {
-  const probe = await plainSocket()
-  const port = probe.port
-  await probe.close()
-  const n = () => 1 + Math.floor(Math.random() * 254)
-  return `239.255.${n()}.${n()}:${port}`
-}
 
 describe.runIf(runtime !== 'deno')('chat --group (a multicast room)', () => {
   it("three chats in a group each see the other two's lines, and never their own", { timeout: 60_000 }, async () => {

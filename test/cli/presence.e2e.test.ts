@@ -2,19 +2,11 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { root, runChat, runtime, startChat, stopAll } from '../helpers/chat-process.ts'
 import { python } from '../helpers/python.ts'
-import { plainSocket } from '../helpers/udp.ts'
+import { freshGroup, plainSocket } from '../helpers/udp.ts'
 
 afterEach(stopAll)
 
 const config = join(root, 'test/fixtures/presence/chat.config.ts')
-
-async function freshGroup(): Promise<string> {
-  const probe = await plainSocket()
-  const port = probe.port
-  await probe.close()
-  const n = () => 1 + Math.floor(Math.random() * 254)
-  return `239.255.${n()}.${n()}:${port}`
-}
 
 // Presence over a multicast room on 127.0.0.1 (rooms run on Node and Bun; Deno refuses them).
 describe.runIf(runtime !== 'deno')('presence() in a multicast room', () => {

@@ -195,6 +195,32 @@ export function runInProc(args: string[], options: InProcOptions = {}) {
 }
 
 /**
+ * Runs `chat ARGS...` in this process with a stdout whose every write throws `error` (what no
+ * command expects: a refused permission, a broken stream); resolves with the exit code and stderr.
+ */
+export async function runWithFailingStdout(args: string[], error: Error): Promise<{ code: number; stderr: string }> {
+  let stderr = ''
+  const code = await run(args, {
+    stdin: new PassThrough(),
+    stdout: Object.assign(new PassThrough(), {
+      write(): boolean {
+        throw error
+      },
+    }),
+    stderr: new Writable({
+      write(chunk, _encoding, done) {
+        stderr += String(chunk)
+        done()
+      },
+    }),
+    env: {},
+    cwd: tempDir(),
+    signals: new EventEmitter(),
+  })
+  return { code, stderr }
+}
+
+/**
  * A config file in a fresh folder: `source` with `@/` standing for the repository's root (so
  * `import { relay } from '@/plugins/index.ts'`). Returns the file's path.
  */

@@ -49,3 +49,20 @@ export async function plainSocket(port = 0): Promise<PlainSocket> {
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   }
 }
+
+/** A port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const probe = await plainSocket()
+  await probe.close()
+  return probe.port
+}
+
+/**
+ * A multicast group of its own (239.255.x.y) on a free port, so that tests running at once (on
+ * several runtimes too) do not hear each other's rooms.
+ */
+export async function freshGroup(): Promise<string> {
+  const port = await freePort()
+  const n = () => 1 + Math.floor(Math.random() * 254)
+  return `239.255.${n()}.${n()}:${port}`
+}

@@ -2,7 +2,7 @@ import dgram from 'node:dgram'
 import { describe, expect, it } from 'vitest'
 import { createChat, resolveConfig, type ChatEvent, type Message } from '../../core/index.ts'
 import { closeAfterTest } from '../helpers/cleanup.ts'
-import { plainSocket } from '../helpers/udp.ts'
+import { freshGroup } from '../helpers/udp.ts'
 
 // createChat() with `group`: a multicast room on real sockets, kept on this machine (interface
 // 127.0.0.1, TTL 1). Two members: what one says reaches the other, and a member does not hear
@@ -15,15 +15,6 @@ function bindPlain(host: string, port: number): Promise<dgram.Socket> {
     socket.once('error', (error) => (socket.close(), reject(error)))
     socket.bind(port, host, () => resolve(socket))
   })
-}
-
-/** A group of its own on a free port, so files running at once do not hear each other. */
-async function freshGroup(): Promise<string> {
-  const probe = await plainSocket()
-  const port = probe.port
-  await probe.close()
-  const n = () => 1 + Math.floor(Math.random() * 254)
-  return `239.255.${n()}.${n()}:${port}`
 }
 
 async function member(group: string) {
