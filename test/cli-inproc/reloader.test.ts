@@ -34,17 +34,26 @@ const report = (over: Partial<ReloadReport> = {}): ReloadReport => ({
   ...over,
 })
 
+/**
+ * A reloader whose first reload waits for `release()`, so that a test can ask for more meanwhile;
+ * `seen` names each reload's plugin, in order.
+ */
+function heldReloader(dir: string) {
+  const { output } = outputIn(dir)
+  const seen: string[] = []
+  let released: () => void = () => {}
+  const reloader = createReloader(output, {}, async (config: ResolvedConfig) => {
+    seen.push(config.plugins[0]!.plugin.name)
+    if (seen.length === 1) await new Promise<void>((resolve) => (released = resolve))
+    return report()
+  })
+  return { reloader, seen, release: () => released() }
+}
+
 describe('createReloader', () => {
   it('one reload at a time: those asked meanwhile become one more, reading again every file any of them named', async () => {
     const p = project('one')
-    const { output } = outputIn(p.dir)
-    const seen: string[] = []
-    let release: () => void = () => {}
-    const reloader = createReloader(output, {}, async (config: ResolvedConfig) => {
-      seen.push(config.plugins[0]!.plugin.name)
-      if (seen.length === 1) await new Promise<void>((resolve) => (release = resolve))
-      return report()
-    })
+    const { reloader, seen, release } = heldReloader(p.dir)
     const first = reloader.reload()
     await expect.poll(() => seen, WAIT).toEqual(['one'])
     p.setTag('two')
@@ -63,14 +72,7 @@ describe('createReloader', () => {
 
   it('a reload asked meanwhile without a list of files reads every file again', async () => {
     const p = project('one')
-    const { output } = outputIn(p.dir)
-    const seen: string[] = []
-    let release: () => void = () => {}
-    const reloader = createReloader(output, {}, async (config: ResolvedConfig) => {
-      seen.push(config.plugins[0]!.plugin.name)
-      if (seen.length === 1) await new Promise<void>((resolve) => (release = resolve))
-      return report()
-    })
+    const { reloader, seen, release } = heldReloader(p.dir)
     const first = reloader.reload(undefined, [])
     await expect.poll(() => seen, WAIT).toEqual(['one'])
     p.setTag('two')

@@ -7,6 +7,15 @@ import { kit } from '../helpers/kit.ts'
 const offErrors = (events: ChatEvent[]) =>
   events.flatMap((e) => (e.type === 'error' && /in a row/.test(e.error.message) ? [e] : []))
 
+/** A plugin named `bad` whose inbound hook always throws. */
+const throwing = () =>
+  definePlugin({
+    name: 'bad',
+    inbound: () => {
+      throw new Error('x')
+    },
+  })
+
 describe('failures in a row', () => {
   it('counts an unwrap hook that works between failures as a fresh start', async () => {
     let n = 0
@@ -29,17 +38,7 @@ describe('failures in a row', () => {
   })
 
   it('switches a hook off with a plugin error (E_PLUGIN) that says so', async () => {
-    const t = await kit({
-      plugins: [
-        definePlugin({
-          name: 'bad',
-          inbound: () => {
-            throw new Error('x')
-          },
-        }),
-      ],
-      maxFailures: 1,
-    })
+    const t = await kit({ plugins: [throwing()], maxFailures: 1 })
     await t.peer('alice').send('x')
     expect(offErrors(t.events).map((e) => [e.plugin, e.hook, (e.error as Error & { code?: string }).code])).toEqual([
       ['bad', 'inbound', 'E_PLUGIN'],
@@ -113,17 +112,7 @@ describe('switch-offs and reloads', () => {
 
   it('does nothing when a cool-down ends after the chat has closed', async () => {
     vi.useFakeTimers()
-    const t = await kit({
-      plugins: [
-        definePlugin({
-          name: 'bad',
-          inbound: () => {
-            throw new Error('x')
-          },
-        }),
-      ],
-      maxFailures: 1,
-    })
+    const t = await kit({ plugins: [throwing()], maxFailures: 1 })
     await t.peer('alice').send('x')
     await t.close()
     await vi.advanceTimersByTimeAsync(60_000)
