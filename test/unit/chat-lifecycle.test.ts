@@ -12,6 +12,7 @@ import type { UdpTransport } from '../../core/runtime/types.ts'
 import { createMemoryNetwork, type MemoryNetwork } from '../../core/testing.ts'
 import { closeAfterTest } from '../helpers/cleanup.ts'
 import { kit } from '../helpers/kit.ts'
+import { counter } from '../helpers/plugins.ts'
 
 // createChat() through a chat's life on the in-memory network: the default logger, socket
 // errors, stores across reloads, what a reload reports of its time, and how close() waits.
@@ -119,15 +120,6 @@ describe('ctx.markProven() without an amplification limit', () => {
 
 describe('Chat.reload(): stores and times', () => {
   it("keeps a plugin's store through several reloads of itself in a row", async () => {
-    const counter = (step: number) =>
-      definePlugin({
-        name: 'counter',
-        inbound(m, ctx) {
-          const n = ((ctx.store.get('n') as number | undefined) ?? 0) + step
-          ctx.store.set('n', n)
-          ctx.reply(m, String(n))
-        },
-      })
     const t = await kit([counter(1)])
     const alice = t.peer()
     ;(await alice.send('x')).expectReply('1')

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { describeReload } from '../../core/reload-report.ts'
 import { definePlugin, isChatError, type Plugin } from '../../core/index.ts'
 import { kit } from '../helpers/kit.ts'
+import { counter } from '../helpers/plugins.ts'
 
 const say = (name: string, prefix: string, options: unknown = { prefix }) =>
   definePlugin({ name, options, inbound: (m, ctx) => ctx.reply(m, `${prefix}${m.text}`) })
@@ -104,15 +105,6 @@ describe('chat.reload()', () => {
   })
 
   it("keeps a plugin's store across reloads of itself, and drops it when the plugin is removed", async () => {
-    const counter = (step: number) =>
-      definePlugin({
-        name: 'counter',
-        inbound(m, ctx) {
-          const n = ((ctx.store.get('n') as number | undefined) ?? 0) + step
-          ctx.store.set('n', n)
-          ctx.reply(m, String(n))
-        },
-      })
     const t = await kit([counter(1)])
     const alice = t.peer()
     await alice.send('x')
