@@ -70,14 +70,26 @@ describe('chat send, in process: words, timing and the socket', () => {
     expect((await exit).code).toBe(0)
   })
 
-  it('on a terminal, waits a second for answers by default and prints them', async () => {
+  it('on a terminal, prints an answer with its time and sender', async () => {
     const device = await peer()
-    const sending = startInProc(['send', String(device.port), 'ping'], { tty: 'stdout', env: { NO_COLOR: '1' } })
+    // --count 1: it waits for the answer however slow the machine is, and ends once it came.
+    const args = ['send', String(device.port), 'ping', '--count', '1']
+    const sending = startInProc(args, { tty: 'stdout', env: { NO_COLOR: '1' } })
     const asked = await device.next()
     await device.send('pong', asked.from.port)
     const exit = await sending.exited
     expect(exit.code).toBe(0)
     expect(exit.stdout).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d 127\\.0\\.0\\.1:${device.port}: pong\\n$`))
+  })
+
+  it('on a terminal, waits a second for answers by default (no answer: exit 0 after it)', async () => {
+    const device = await peer()
+    const began = performance.now()
+    const exit = await runInProc(['send', String(device.port), 'ping'], { tty: 'stdout', env: { NO_COLOR: '1' } })
+    // A lower bound only: however busy the machine, a timer does not end early.
+    expect(performance.now() - began).toBeGreaterThanOrEqual(990)
+    expect(exit.code).toBe(0)
+    expect((await device.next()).data.toString()).toBe('ping')
   })
 
   it('closes its socket before it exits: the port is free again', async () => {
