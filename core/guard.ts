@@ -26,6 +26,13 @@ export interface GuardCounts {
  */
 export const HELD = { count: 4096, bytes: 16 * 1024 * 1024 }
 
+/**
+ * What a datagram refused by `limits.perSource` costs its source, in tokens, unless the config
+ * says otherwise: a flooding source then gets nothing through (rather than its full rate, which
+ * it would spend on the pipeline and on answers it never reads) until it slows down.
+ */
+export const PER_SOURCE_REFUSED = 0.1
+
 /** How often the counts are reported while something is being turned away, in ms. */
 export const GUARD_REPORT_MS = 1000
 
@@ -50,10 +57,10 @@ export class Guard {
   private lastHash = 0
 
   constructor(limits: Limits) {
-    const buckets = (b: Limits['perSource']) =>
-      b ? new SourceBuckets({ rate: b.rate, burst: b.burst ?? b.rate * 2 }) : undefined
-    this.perSource = buckets(limits.perSource)
-    this.answers = buckets(limits.answers)
+    const buckets = (b: Limits['perSource'], refused: number) =>
+      b ? new SourceBuckets({ rate: b.rate, burst: b.burst ?? b.rate * 2, refused: b.refused ?? refused }) : undefined
+    this.perSource = buckets(limits.perSource, PER_SOURCE_REFUSED)
+    this.answers = buckets(limits.answers, 0)
     this.budget =
       limits.amplification === false
         ? undefined

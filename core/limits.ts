@@ -7,6 +7,12 @@ export interface BucketLimit {
   rate: number
   /** The most spent at once after a quiet while. @default twice `rate` */
   burst?: number
+  /**
+   * The share of a token that a refused datagram costs too (0 to 1), down to `-burst`: with 0.1, a
+   * source sending more than ten times its rate gets nothing through until it slows down.
+   * @default 0.1 for `perSource`, 0 for `answers`
+   */
+  refused?: number
 }
 
 /**
@@ -16,8 +22,9 @@ export interface BucketLimit {
 export interface LimitsInput {
   /**
    * Datagrams per second from one source (an IPv4 address or an IPv6 /64, whatever its port),
-   * checked before anything is decoded; past it, datagrams are dropped and counted.
-   * @default { rate: 100, burst: 200 }
+   * checked before anything is decoded; past it, datagrams are dropped and counted. A source that
+   * floods (more than ten times the rate) gets nothing through until it slows down.
+   * @default { rate: 100, burst: 200, refused: 0.1 }
    */
   perSource?: false | BucketLimit
   /**
@@ -47,6 +54,13 @@ const Bucket = (rate: number, burst: number) =>
         v.object({
           rate: positive('a rate per second above 0'),
           burst: v.optional(positive('a burst above 0')),
+          refused: v.optional(
+            v.pipe(
+              v.number('a share from 0 to 1'),
+              v.minValue(0, 'a share from 0 to 1'),
+              v.maxValue(1, 'a share from 0 to 1'),
+            ),
+          ),
         }),
       ],
       '`false` or `{ rate, burst? }`',

@@ -6,6 +6,12 @@ export interface SourceBucketsOptions {
   rate: number
   /** The most tokens a source can hold: how much it may spend at once after a quiet while. */
   burst: number
+  /**
+   * Tokens a refused call costs too, as a share of what it asked for, down to `-burst`: with 0.1,
+   * a source that asks more than ten times its rate gets nothing until it slows down, and one that
+   * stops is back to its rate within `2 * burst / rate` seconds. @default 0
+   */
+  refused?: number
   /** Slots in the table, rounded up to a power of two. @default 16384 */
   slots?: number
 }
@@ -23,6 +29,7 @@ export class SourceBuckets {
   readonly rate: number
   readonly burst: number
   private readonly perMs: number
+  private readonly refused: number
   private readonly mask: number
   private readonly seed = randomSeed()
   private readonly tokens: Float64Array
@@ -32,13 +39,17 @@ export class SourceBuckets {
     this.rate = options.rate
     this.burst = options.burst
     this.perMs = options.rate / 1000
+    this.refused = options.refused ?? 0
     const size = 2 ** Math.ceil(Math.log2(Math.max(16, options.slots ?? 16_384)))
     this.mask = size - 1
     this.tokens = new Float64Array(size).fill(options.burst)
     this.stamps = new Float64Array(size)
   }
 
-  /** Takes `cost` tokens from the source's bucket if it has them; false (and nothing taken) if not. */
+  /**
+   * Takes `cost` tokens from the source's bucket if it has them; false if not (and then only the
+   * `refused` share of `cost` is taken).
+   */
   take(from: Pick<Address, 'host'>, now: number = Date.now(), cost = 1): boolean {
     return this.takeHashed(sourceHash(from.host, this.seed), now, cost)
   }
@@ -47,7 +58,10 @@ export class SourceBuckets {
   takeHashed(hash: number, now: number, cost = 1): boolean {
     const i = hash & this.mask
     const tokens = this.refill(i, now)
-    if (tokens < cost) return false
+    if (tokens < cost) {
+      if (this.refused > 0) this.tokens[i] = Math.max(-this.burst, tokens - cost * this.refused)
+      return false
+    }
     this.tokens[i] = tokens - cost
     return true
   }

@@ -65,6 +65,10 @@ describe('the limits and the group', () => {
       { limits: { answers: { rate: 1, burst: -1 } } },
       'x.ts: limits.answers.burst: expected a burst above 0, got `-1` (number)',
     ],
+    [
+      { limits: { perSource: { rate: 1, refused: 2 } } },
+      'x.ts: limits.perSource.refused: expected a share from 0 to 1, got `2` (number)',
+    ],
     [{ limits: { amplification: 0 } }, 'x.ts: limits.amplification: expected a factor above 0, got `0` (number)'],
     [{ limits: { allowance: -1 } }, 'x.ts: limits.allowance: expected a number of bytes, 0 or more, got `-1` (number)'],
     [

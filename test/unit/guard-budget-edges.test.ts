@@ -36,6 +36,25 @@ describe('SourceBuckets edges', () => {
     expect(buckets.peek(a, 11_000)).toBe(1)
   })
 
+  it('takes nothing for a refusal by default, and the `refused` share of the cost when asked, down to -burst', () => {
+    const plain = new SourceBuckets({ rate: 10, burst: 2 })
+    plain.take(a, 0, 2)
+    for (let i = 0; i < 100; i++) expect(plain.take(a, 0)).toBe(false)
+    expect(plain.peek(a, 0)).toBe(0)
+    const strict = new SourceBuckets({ rate: 10, burst: 2, refused: 0.25 })
+    strict.take(a, 0, 2)
+    expect(strict.take(a, 0, 2)).toBe(false)
+    expect(strict.peek(a, 0)).toBe(-0.5)
+    for (let i = 0; i < 100; i++) expect(strict.take(a, 0)).toBe(false)
+    expect(strict.peek(a, 0)).toBe(-2)
+    // Back at the rate from -burst: 3 tokens (to 1) take 300 ms at 10 a second.
+    expect(strict.take(a, 299)).toBe(false)
+    expect(strict.peek(a, 299)).toBeCloseTo(-2 + 2.99 - 0.25, 9)
+    expect(strict.take(a, 400)).toBe(true)
+    // Another source was never touched.
+    expect(strict.peek(b, 400)).toBe(2)
+  })
+
   it('clear() fills every bucket again', () => {
     const buckets = new SourceBuckets({ rate: 1, burst: 2 })
     buckets.take(a, 0, 2)

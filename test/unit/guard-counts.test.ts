@@ -32,6 +32,36 @@ describe('Guard.admit()', () => {
     expect(admitted).toBe(6)
   })
 
+  it('lets nothing through from a source sending over ten times its rate, by default, until it slows down', () => {
+    const guard = new Guard(limits({ perSource: { rate: 100, burst: 200 } }))
+    const admittedIn = (from: number, to: number, everyMs: number, source = a) => {
+      let admitted = 0
+      for (let t = from; t < to; t += everyMs) if (guard.admit(10, source, t)) admitted++
+      return admitted
+    }
+    // 2,000 a second (20 times the rate) for 5 s: the burst (and the 10 that came back while it
+    // was spent), then nothing.
+    expect(admittedIn(0, 5000, 0.5)).toBe(210)
+    // Another source at its rate is not touched.
+    expect(admittedIn(0, 5000, 10, b)).toBe(500)
+    // Quiet for 2 s (from -200 back to 0), then at the rate again: all of it.
+    expect(admittedIn(7010, 8000, 10)).toBe(99)
+    // 150 a second, 1.5 times the rate: refusals cost a tenth, so it still gets most of its rate.
+    const steady = new Guard(limits({ perSource: { rate: 100, burst: 5 } }))
+    let admitted = 0
+    for (let t = 0; t < 10_000; t += 1000 / 150) if (steady.admit(10, a, t)) admitted++
+    expect(admitted / 10).toBeGreaterThan(90)
+    expect(admitted / 10).toBeLessThan(100)
+  })
+
+  it('charges refusals nothing with refused: 0: a flooding source keeps its rate', () => {
+    const guard = new Guard(limits({ perSource: { rate: 100, burst: 200, refused: 0 } }))
+    let admitted = 0
+    for (let t = 0; t < 5000; t += 0.5) if (guard.admit(10, a, t)) admitted++
+    expect(admitted).toBeGreaterThanOrEqual(699)
+    expect(admitted).toBeLessThanOrEqual(701)
+  })
+
   it('admits everything with perSource: false', () => {
     const guard = new Guard(limits())
     for (let i = 0; i < 1000; i++) expect(guard.admit(1, a, 0)).toBe(true)
