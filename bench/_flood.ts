@@ -1,11 +1,12 @@
 // The flood case: 50 sources (127.0.0.2-51, one Python process sending as fast as it can) at an
 // echo server with the default limits, while a legitimate client on 127.0.0.1 asks 100 times a
-// second; then the guard's own cost per datagram, in this process.
+// second, and the same against raw node:dgram with a filter that costs nothing (the most any
+// server on this runtime can do); then the guard's own cost per datagram, in this process.
 import { spawn } from 'node:child_process'
 import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import type { BenchOptions } from './_options.ts'
-import { bench, chat, cpuMs, havePython, NO_PYTHON, startServer } from './_proc.ts'
+import { bench, chat, cpuMs, havePython, NO_PYTHON, script, startServer } from './_proc.ts'
 import { measured, skipped, type Row } from './_report.ts'
 import { guardCost } from './_guard-cost.ts'
 
@@ -29,7 +30,10 @@ export async function floodCases(options: BenchOptions): Promise<Row[]> {
     ])
       rows.push(skipped(input(id!, label!, ''), NO_PYTHON))
   } else {
-    const run = await floodOnce(seconds)
+    // The baseline first, then the chat, each against its own flood of the same length: the
+    // flooder's speed varies from run to run, so each row says how fast it sent.
+    const raw = await floodOnce(seconds, script('node', '_raw-flood.ts'))
+    const run = await floodOnce(seconds, chat('node', ['serve', '--config', `${bench}configs/flood.config.ts`]))
     rows.push(
       measured(input('unanswered', `legit client: not answered (of ${run.asked})`, '%', { kind: 'max', max: 1 }), [
         run.unansweredPct,
@@ -45,6 +49,12 @@ export async function floodCases(options: BenchOptions): Promise<Row[]> {
     rows.push(measured(input('rate', 'flood sent', 'datagrams/s'), [run.floodRate]))
     rows.push(measured(input('limited', 'dropped by limits.perSource before decode', 'datagrams/s'), [run.limitedRate]))
     rows.push(measured(input('cpu', 'server CPU during the flood', '%'), [run.cpuPct]))
+    const baseline = (id: string, label: string, unit: string, value: number) =>
+      measured(input(`raw.${id}`, `raw node:dgram, perfect free filter: ${label}`, unit), [value])
+    rows.push(baseline('unanswered', `not answered (of ${raw.asked})`, '%', raw.unansweredPct))
+    rows.push(baseline('p99', 'p99 round trip', 'ms', raw.p99))
+    rows.push(baseline('rate', 'flood sent', 'datagrams/s', raw.floodRate))
+    rows.push(baseline('cpu', 'server CPU during the flood', '%', raw.cpuPct))
   }
   const cost = await guardCost(options.quick ? 50_000 : 500_000)
   rows.push(
@@ -84,8 +94,8 @@ export async function floodCases(options: BenchOptions): Promise<Row[]> {
   return rows
 }
 
-async function floodOnce(seconds: number) {
-  const server = await startServer(chat('node', ['serve', '--config', `${bench}configs/flood.config.ts`]))
+async function floodOnce(seconds: number, command: [string, string[]]) {
+  const server = await startServer(command)
   const pid = server.child.pid!
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
   const client = dgram.createSocket('udp4')
