@@ -1,6 +1,6 @@
 import { definePlugin, type Plugin } from '../core/index.ts'
 
-const ASCII = /^[\x00-\x7f]*$/
+const LATIN1 = /^[\x00-\xff]*$/
 
 /**
  * The tutorial echo server: answers every message with its text in upper case. The answer is
@@ -13,7 +13,9 @@ export function uppercaseEcho(): Plugin<undefined> {
     name: 'uppercaseEcho',
     inbound(message, ctx) {
       const text = message.text
-      ctx.reply(message, ASCII.test(text) ? text.toUpperCase() : upperNonAscii(text, message.malformed === true))
+      // ASCII and Latin-1 (most Western European text), checked once: each of these characters
+      // upper-cases to no more UTF-8 bytes (`µ` to `Μ`, `ÿ` to `Ÿ`: 2 each; `ß` to `SS`: 2).
+      ctx.reply(message, LATIN1.test(text) ? text.toUpperCase() : upperNonAscii(text, message.malformed === true))
     },
   })
 }

@@ -8,6 +8,9 @@ describe('uppercaseEcho() never answers with more bytes than came', () => {
   it.each([
     // upper case of the same size: taken
     ['é', 'É'],
+    // Latin-1 whose upper case is not: µ to Μ, ÿ to Ÿ (2 bytes each)
+    ['µ ÿ à', 'Μ Ÿ À'],
+    ['ß é', 'SS É'],
     ['ǆ', 'Ǆ'],
     ['ᵹ', 'Ᵹ'],
     ['𐐨 deseret', '𐐀 DESERET'],
@@ -40,6 +43,17 @@ describe('uppercaseEcho() never answers with more bytes than came', () => {
     malformed.expectReply('HI?!')
     expect([...peer.datagrams[0]!]).toEqual([0x48, 0x49, 0x3f, 0x21])
     ;(await peer.send('hi \uFFFD')).expectReply('HI \uFFFD')
+  })
+
+  it('uppercaseEcho() answers every Latin-1 character upper-cased, with no more bytes, alone or beside ß', async () => {
+    const t = await kit([uppercaseEcho()])
+    const peer = t.peer()
+    const latin1 = Array.from({ length: 256 }, (_, code) => String.fromCharCode(code))
+    const noSharpS = latin1.filter((char) => char !== 'ß').join('')
+    ;(await peer.send(noSharpS)).expectReply(noSharpS.toUpperCase())
+    ;(await peer.send(latin1.join(''))).expectReply(latin1.join('').toUpperCase())
+    expect(peer.datagrams[0]!.byteLength).toBe(utf8(noSharpS))
+    expect(peer.datagrams[1]!.byteLength).toBe(utf8(latin1.join('')))
   })
 
   it('uppercaseEcho() answers an ASCII text (controls and DEL included) byte for byte, upper-cased', async () => {
