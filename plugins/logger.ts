@@ -6,7 +6,10 @@ import { jsonChars } from './_jsonl.ts'
 
 /** The options of `logger()`. */
 export interface LoggerOptions {
-  /** A JSONL transcript: one line per message received or sent. */
+  /**
+   * A JSONL transcript: one line per message received or sent, appended to. A relative path is
+   * taken from the working directory `chat` runs in (as Vite's `root`), not the config's folder.
+   */
   file?: string
   /** Log each message through the console logger too. @default true without `file`, false with it */
   console?: boolean
