@@ -2,7 +2,7 @@
 // `node --cpu-prof`, driven by the load generator, then the profile's self time by function
 // and by file. The .cpuprofile stays in the folder it names, for Chrome DevTools.
 //   jiti bench/profile.ts [--config FILE | --raw | --relay N] [--seconds S] [--window W] [--dir DIR]
-//     [--client connected|sendto] [--text mixed|dots]
+//     [--client connected|sendto] [--text mixed|lower|dots]
 // --raw profiles the raw node:dgram echo server instead, for comparison; --relay N the relay
 // fanning out to N members (N - 1 held by bench/_members.py, the load generator speaks).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
@@ -55,7 +55,7 @@ const result = await load.run({
   warmupMs: 500,
   durationMs: Number(values.seconds ?? 5) * 1000,
   client: values.client === 'sendto' ? 'sendto' : 'connected',
-  text: values.text === 'dots' ? 'dots' : 'mixed',
+  text: values.text === 'dots' ? 'dots' : values.text === 'lower' ? 'lower' : 'mixed',
 })
 await load.close()
 held?.stop()
