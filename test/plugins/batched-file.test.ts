@@ -1,52 +1,12 @@
-import { Buffer } from 'node:buffer'
 import { describe, expect, it } from 'vitest'
 import { BatchedFile, type WriteTrouble } from '../../plugins/_batched-file.ts'
-
-/** What each write does, in turn: all it is given, fail (ENOSPC), or take only so many bytes. */
-type Step = 'ok' | 'fail' | number
-
-/** A file handle whose writes follow a plan, so failures and short writes happen when a test says. */
-class PlannedFile {
-  private readonly chunks: Buffer[] = []
-  writes = 0
-  closed = false
-  constructor(
-    private readonly plan: Step[] = [],
-    public then: Step = 'ok',
-  ) {}
-
-  async write(data: string | Uint8Array, offset?: number | null, length?: number | string) {
-    const bytes =
-      typeof data === 'string'
-        ? Buffer.from(data, length as BufferEncoding)
-        : data.subarray(offset!, offset! + (length as number))
-    this.writes++
-    const step = this.plan.shift() ?? this.then
-    if (step === 'fail') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
-    const taken = step === 'ok' ? bytes.length : Math.min(step, bytes.length)
-    this.chunks.push(Buffer.from(bytes.subarray(0, taken)))
-    return { bytesWritten: taken }
-  }
-
-  async close() {
-    this.closed = true
-    throw new Error('EBADF: closing twice')
-  }
-
-  get written(): Buffer {
-    return Buffer.concat(this.chunks)
-  }
-
-  get text(): string {
-    return this.written.toString('utf8')
-  }
-}
+import { fresh } from '../helpers/fresh.ts'
+import { PlannedFile, type MakeBatched } from '../helpers/planned-file.ts'
 
 /** A BatchedFile on a planned handle (its constructor is private: `open` takes a path). */
-function batched(handle: PlannedFile, backlogLimit?: number) {
+function batched(handle: PlannedFile, backlogLimit?: number, Batched: typeof BatchedFile = BatchedFile) {
   const troubles: WriteTrouble[] = []
-  type Make = new (h: PlannedFile, t: (trouble: WriteTrouble) => void, limit?: number) => BatchedFile
-  const file = new (BatchedFile as unknown as Make)(handle, (trouble) => troubles.push(trouble), backlogLimit)
+  const file = new (Batched as unknown as MakeBatched)(handle, (trouble) => troubles.push(trouble), backlogLimit)
   return { file, troubles }
 }
 
@@ -74,17 +34,23 @@ describe('BatchedFile', () => {
     expect(file.lost).toBe(0)
   })
 
-  it('writes on its own, on the next turn, once 64 Ki chars wait (not before)', async () => {
+  it('writes on its own, on the next turn, once 64 Ki chars wait (not before), and again for the next 64 Ki', async () => {
+    // Loaded afresh: the batch size is module-level code (test/helpers/fresh.ts).
+    const { BatchedFile: Fresh } = await fresh(() => import('../../plugins/_batched-file.ts'))
     const handle = new PlannedFile()
-    const { file } = batched(handle)
-    file.append(line(64 * 1024 - 1))
+    const { file } = batched(handle, undefined, Fresh)
+    file.append(line(64 * 1024 - 2))
     await nextTurn()
     expect(handle.writes).toBe(0)
     file.append('y\n')
     expect(handle.writes).toBe(0)
     await nextTurn()
     expect(handle.writes).toBe(1)
-    expect(handle.text).toBe(`${line(64 * 1024 - 1)}y\n`)
+    expect(handle.text).toBe(`${line(64 * 1024 - 2)}y\n`)
+    file.append(line(64 * 1024, 'z'))
+    await nextTurn()
+    expect(handle.writes).toBe(2)
+    expect(handle.text).toBe(`${line(64 * 1024 - 2)}y\n${line(64 * 1024, 'z')}`)
   })
 
   it('reports a failing write once, keeps its lines, and writes them in order when the file works again', async () => {
@@ -159,6 +125,46 @@ describe('BatchedFile', () => {
     await file.close()
     expect(file.lost).toBe(1)
     expect(handle.text).toBe(['b', 'c', 'd', 'e'].map((fill) => line(quarter, fill)).join(''))
+  })
+
+  it('counts the backlog as empty again once it was written: a later failure keeps a full bound again', async () => {
+    const handle = new PlannedFile([], 'fail')
+    const { file } = batched(handle, LIMIT)
+    const quarter = LIMIT / 4
+    for (const fill of ['a', 'b', 'c', 'd']) {
+      file.append(line(quarter, fill))
+      file.flush()
+      await nextTurn()
+    }
+    handle.then = 'ok'
+    file.flush()
+    await nextTurn()
+    handle.then = 'fail'
+    for (const fill of ['e', 'f', 'g', 'h']) {
+      file.append(line(quarter, fill))
+      file.flush()
+      await nextTurn()
+    }
+    handle.then = 'ok'
+    await file.close()
+    expect(file.lost).toBe(0)
+    expect(handle.text).toBe(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((fill) => line(quarter, fill)).join(''))
+  })
+
+  it('after a short write then a failure, counts only the rest against the bound', async () => {
+    // 100 of the first quarter's bytes go, then writes fail: 3996 chars wait, under the bound of 4096.
+    const handle = new PlannedFile([100, 'fail'], 'fail')
+    const { file } = batched(handle, LIMIT)
+    const quarter = LIMIT / 4
+    for (const fill of ['a', 'b', 'c', 'd']) {
+      file.append(line(quarter, fill))
+      file.flush()
+      await nextTurn()
+    }
+    handle.then = 'ok'
+    await file.close()
+    expect(file.lost).toBe(0)
+    expect(handle.text).toBe(['a', 'b', 'c', 'd'].map((fill) => line(quarter, fill)).join(''))
   })
 
   it('keeps one batch larger than the bound rather than lose it', async () => {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { jsonChars } from '../../plugins/_jsonl.ts'
 import { kindOf, markKind } from '../../plugins/_kind.ts'
+import { fresh } from '../helpers/fresh.ts'
+
+// Loaded afresh in each test: its pattern is module-level code (test/helpers/fresh.ts).
+const load = async () => (await fresh(() => import('../../plugins/_jsonl.ts'))).jsonChars
 
 describe('jsonChars()', () => {
-  it('jsonChars() escapes every UTF-16 code unit alone as JSON.stringify does', () => {
+  it('jsonChars() escapes every UTF-16 code unit alone as JSON.stringify does', async () => {
+    const jsonChars = await load()
     const wrong: number[] = []
     for (let unit = 0; unit <= 0xffff; unit++) {
       const text = String.fromCharCode(unit)
@@ -12,8 +16,21 @@ describe('jsonChars()', () => {
     expect(wrong).toEqual([])
   })
 
-  it('jsonChars() keeps surrogate pairs and escapes lone or reversed halves, as JSON.stringify does', () => {
-    for (const text of ['😀', 'a😀b', '\ud83d', '\ude00', '\ude00\ud83d', 'x\ud83dy\ude00z', '', '"\\"']) {
+  it('jsonChars() keeps surrogate pairs and escapes lone or reversed halves, as JSON.stringify does', async () => {
+    const jsonChars = await load()
+    for (const text of [
+      '😀',
+      'a😀b',
+      '\ud83d',
+      '\ude00',
+      '\ude00\ud83d',
+      'x\ud83dy\ude00z',
+      '',
+      '"\\"',
+      'ab"',
+      '"ab',
+      'a\nb"c',
+    ]) {
       expect(jsonChars(text)).toBe(JSON.stringify(text).slice(1, -1))
     }
   })
