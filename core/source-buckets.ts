@@ -66,7 +66,7 @@ export class SourceBuckets {
     return true
   }
 
-  /** The tokens a source holds now. */
+  /** The tokens a source holds now: below 0 while refused calls (with `refused`) keep it in debt. */
   peek(from: Pick<Address, 'host'>, now: number = Date.now()): number {
     return this.refill(sourceHash(from.host, this.seed) & this.mask, now)
   }
