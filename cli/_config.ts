@@ -73,6 +73,21 @@ export async function readConfig(
   return config
 }
 
+/** The hooks that shape what goes on the wire, rather than act on messages. */
+const WIRE_HOOKS = ['decode', 'encode', 'wrap', 'unwrap'] as const
+
+/**
+ * The config for `chat send`: its contacts and host, and of its plugins only those that shape the
+ * wire (a codec, a signed room's keys). The others act on messages (bots, a relay, a transcript):
+ * they belong to the chat or server the config describes, and a bot in the sender would answer
+ * the server's answers (the config of the README's own project did: a loop, stopped only by
+ * `limits.answers`).
+ */
+export function wireOnly(config: ResolvedConfig): ResolvedConfig {
+  const plugins = config.plugins.filter((p) => WIRE_HOOKS.some((hook) => typeof p.plugin[hook] === 'function'))
+  return { ...config, plugins }
+}
+
 /**
  * The config to talk to `target` (a contact name or HOST:PORT) with: when the socket would bind
  * the default `0.0.0.0` (no --host, no other `host` in the config, no room) and the target is an

@@ -6,7 +6,7 @@ import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
 import { createOutput, type Output } from '../_output.ts'
 import { startSession } from '../_session.ts'
-import { bindForTarget } from '../_config.ts'
+import { bindForTarget, wireOnly } from '../_config.ts'
 
 export const spec = defineCommand({
   name: 'send',
@@ -18,7 +18,10 @@ export const spec = defineCommand({
   about: `Sends one datagram to TARGET (a contact name from the config, HOST:PORT, or a bare PORT
 on 127.0.0.1), prints what comes back within --wait, and exits. The socket binds port 0
 unless --port says otherwise. A TEXT that starts with hex: is bytes written in hex
-(hex:68 69 0d 0a; spaces, 0x and \\x are forgiven), sent exactly as written.`,
+(hex:68 69 0d 0a; spaces, 0x and \\x are forgiven), sent exactly as written.
+Of the config (--config, or chat.config.* here), it uses the contacts, the host, and the
+plugins that shape the wire (a codec, a signed room's keys); bots, relays and the
+transcript belong to the chat or server the config describes, and do not run here.`,
   flags: {
     // No -w: it is --watch elsewhere, and a flag means one thing whichever command it is given to.
     wait: {
@@ -77,7 +80,7 @@ export async function send(argv: string[], cli: Cli): Promise<number> {
   const session = await startSession(output, values, {
     port: 0,
     announce: false,
-    shape: (config) => bindForTarget(config, target, values),
+    shape: (config) => wireOnly(bindForTarget(config, target, values)),
     onEvent(event) {
       print(event)
       if (event.type === 'sent' && !event.plugin && !values.json)

@@ -12,6 +12,9 @@ Sends one datagram to TARGET (a contact name from the config, HOST:PORT, or a ba
 on 127.0.0.1), prints what comes back within --wait, and exits. The socket binds port 0
 unless --port says otherwise. A TEXT that starts with hex: is bytes written in hex
 (hex:68 69 0d 0a; spaces, 0x and \x are forgiven), sent exactly as written.
+Of the config (--config, or chat.config.* here), it uses the contacts, the host, and the
+plugins that shape the wire (a codec, a signed room's keys); bots, relays and the
+transcript belong to the chat or server the config describes, and do not run here.
 
 Options (before or after the command):
       --wait MS         after the last send, print what arrives for MS milliseconds

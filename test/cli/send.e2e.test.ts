@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -25,6 +25,36 @@ const messages = (stdout: string) =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l))
     .filter((e) => e.event === 'message')
+
+describe('chat send and the config of its folder', () => {
+  it('runs only the plugins that shape the wire: its bot does not answer the answers, its logger writes nothing', async () => {
+    const device = await peer()
+    const cwd = emptyFolder()
+    writeFileSync(
+      join(cwd, 'chat.config.ts'),
+      `import { defineConfig } from '${root}core/index.ts'
+import { codec, logger, uppercaseEcho } from '${root}plugins/index.ts'
+export default defineConfig({ host: '127.0.0.1', port: 0, plugins: [codec('utf-8'), logger({ file: 'sent.jsonl' }), uppercaseEcho()] })
+`,
+    )
+    const sending = runChat(['send', String(device.port), 'hello', '--wait', '1500', '--json'], { cwd })
+    const asked = await device.next(10_000)
+    expect(asked.data.toString()).toBe('hello')
+    await device.send('HELLO', asked.from.port)
+    const exit = await sending
+    expect(exit.code).toBe(0)
+    expect(messages(exit.stdout).map((m) => m.text)).toEqual(['HELLO'])
+    const listening = exit.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .find((e) => e.event === 'listening')
+    expect(listening.plugins).toEqual(['codec'])
+    // An uppercaseEcho in the sender would have answered HELLO before the wait was over.
+    await expect(device.next(200)).rejects.toThrow(/no datagram/)
+    expect(existsSync(join(cwd, 'sent.jsonl'))).toBe(false)
+  })
+})
 
 describe('chat send --wait', () => {
   // The plugin guide's first step: `chat send 7788 hi` gets `hello, 127.0.0.1!`, from a folder with no config.
