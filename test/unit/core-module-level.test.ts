@@ -51,6 +51,13 @@ describe('findUnknownKey()', () => {
     expect(find(v.union([v.string(), v.number()]), { d: 1 })).toBeUndefined()
   })
 
+  it('leaves intersections alone: a key another part declares is not unknown', async () => {
+    const find = await load()
+    const both = v.intersect([v.object({ a: v.number() }), v.looseObject({})])
+    expect(v.parse(both, { a: 1, b: 2 })).toEqual({ a: 1, b: 2 })
+    expect(find(both, { a: 1, b: 2 })).toBeUndefined()
+  })
+
   it('leaves loose objects, records, and what is not a schema alone', async () => {
     const find = await load()
     expect(find(v.looseObject({ c: v.number() }), { d: 1 })).toBeUndefined()
