@@ -138,6 +138,16 @@ describe('chat with piped stdin, in process', () => {
     expect(exit.stderr).toBe('error Unknown target `nowhere`: expected a contact name or HOST:PORT\n')
   })
 
+  it('lingers half a second by default after stdin ends', async () => {
+    const amy = await peer()
+    const exit = runInProc(['--to', String(amy.port), ...local], { input: 'hi\n' })
+    expect((await amy.next()).data.toString()).toBe('hi')
+    const sent = performance.now()
+    expect((await exit).code).toBe(0)
+    // A lower bound only: the linger began before amy read the datagram, and a timer does not end early.
+    expect(performance.now() - sent).toBeGreaterThanOrEqual(400)
+  })
+
   it('--linger keeps receiving after stdin ends; a signal cuts it short', async () => {
     const amy = await peer()
     const chat = startInProc([...local, '--to', String(amy.port), '--linger', '60000', '--json'])

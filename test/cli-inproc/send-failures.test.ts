@@ -70,6 +70,17 @@ describe('chat send, in process: words, timing and the socket', () => {
     expect((await exit).code).toBe(0)
   })
 
+  it('--repeat alone sends its copies a second apart (the default --every)', async () => {
+    const device = await peer()
+    const exit = runInProc(['send', String(device.port), 'r{seq}', '--repeat', '2', '-q'])
+    expect((await device.next()).data.toString()).toBe('r1')
+    const first = performance.now()
+    expect((await device.next()).data.toString()).toBe('r2')
+    // A lower bound only (timers do not fire early): at least about a second, however busy the machine.
+    expect(performance.now() - first).toBeGreaterThanOrEqual(900)
+    expect((await exit).code).toBe(0)
+  })
+
   it('on a terminal, prints an answer with its time and sender', async () => {
     const device = await peer()
     // --count 1: it waits for the answer however slow the machine is, and ends once it came.

@@ -12,13 +12,25 @@ describe('/who, in process', () => {
     const port = Number(/:(\d+)/.exec(await chat.waitFor(/^listening on /, { stream: 'stderr' }))![1])
     chat.write('/who')
     expect(await chat.waitFor(/announced/)).toBe('  nobody else has announced themselves yet')
+    const began = Date.now()
     const bob = await peer()
     await bob.send('^here^ bob', port)
     await chat.waitFor(/bob is here/, { stream: 'stderr' })
+    const carol = await peer()
+    await carol.send('^here^ carol', port)
+    await chat.waitFor(/carol is here/, { stream: 'stderr' })
     chat.write('/who')
-    expect(await chat.waitFor(/bob/)).toMatch(
-      new RegExp(`^ {2}bob {2}127\\.0\\.0\\.1:${bob.port} {2}\\(heard \\d+ s ago\\)$`),
-    )
+    const lines = [await chat.waitFor(/^ {2}bob /), await chat.waitFor(/^ {2}carol /)]
+    // Each on a line of its own, heard no longer ago than this test has run.
+    const most = Math.ceil((Date.now() - began) / 1000)
+    for (const [line, who] of [
+      [lines[0]!, bob],
+      [lines[1]!, carol],
+    ] as const) {
+      const heard = new RegExp(`^ {2}[a-z]+ {2}127\\.0\\.0\\.1:${who.port} {2}\\(heard (\\d+) s ago\\)$`).exec(line)
+      expect(heard, line).not.toBeNull()
+      expect(Number(heard![1])).toBeLessThanOrEqual(most)
+    }
     chat.end()
     expect((await chat.exited).code).toBe(0)
   })
