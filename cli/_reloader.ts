@@ -51,7 +51,7 @@ export function createReloader(
       const message =
         isChatError(error) && error.code === 'E_PLUGIN'
           ? error.message
-          : `${isChatError(error) ? error.message : describeError(error)}\nthe old plugins keep running`
+          : `${isChatError(error) ? error.message : describeError(error)}; the old plugins keep running`
       output.event('reload', { ok: false, code: isChatError(error) ? error.code : 'E_INTERNAL', message })
       output.logger.error(`reload failed: ${message}`)
       if (output.options.verbose && error instanceof Error)

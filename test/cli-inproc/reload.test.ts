@@ -70,7 +70,7 @@ describe('--watch and /reload, in process', () => {
     p.breakConfig()
     const broken = await server.event('reload')
     expect(broken).toEqual({ event: 'reload', ok: false, code: 'E_CONFIG', message: expect.any(String) })
-    expect(broken.message).toMatch(/^chat\.config\.ts: cannot load the config: .*\nthe old plugins keep running$/s)
+    expect(broken.message).toMatch(/^chat\.config\.ts: cannot load the config: .*; the old plugins keep running$/s)
     expect(await server.waitFor(/^error reload failed: /, { stream: 'stderr' })).toMatch(/chat\.config\.ts/)
 
     p.editConfig('')

@@ -142,11 +142,11 @@ describe('createReloader', () => {
     expect(await reloader.reload()).toBe(false)
     expect(events()).toEqual([
       { event: 'reload', ok: false, code: 'E_PLUGIN', message: 'plugin "one" failed in setup: no' },
-      { event: 'reload', ok: false, code: 'E_INTERNAL', message: 'broken swap\nthe old plugins keep running' },
+      { event: 'reload', ok: false, code: 'E_INTERNAL', message: 'broken swap; the old plugins keep running' },
     ])
     expect(text.stderr).toBe(
       'error reload failed: plugin "one" failed in setup: no\n' +
-        'error reload failed: broken swap\nthe old plugins keep running\n',
+        'error reload failed: broken swap; the old plugins keep running\n',
     )
   })
 
@@ -163,6 +163,6 @@ describe('createReloader', () => {
     expect(lines[0]).toBe('error reload failed: wrapped')
     expect(lines[1]).toBe('debug RangeError: deep down')
     expect(text.stderr).toMatch(/\ndebug TypeError: plain\n {4}at /)
-    expect(text.stderr).toMatch(/\nerror reload failed: a string\nthe old plugins keep running\n$/)
+    expect(text.stderr).toMatch(/\nerror reload failed: a string; the old plugins keep running\n$/)
   })
 })
