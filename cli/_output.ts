@@ -158,7 +158,7 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       })
       if (verbose && !json)
         output.logger.debug(
-          `sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}${event.plugin ? ` (by ${event.plugin})` : ''}`,
+          `sent ${counted(event.bytes, 'byte')} to ${event.peer ?? formatAddress(event.to)}${event.plugin ? ` (by ${event.plugin})` : ''}`,
         )
       return
     case 'drop':
@@ -219,14 +219,20 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
   }
 }
 
+/** `1 byte`, `2 bytes`: a count and its noun, in the plural unless it is one. */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
 /** `turned away in the last second: 1200 datagrams over the per-source rate, ...` */
 export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
   const parts = [
-    counts.rateLimited && `${counts.rateLimited} datagrams over the per-source rate (limits.perSource)`,
-    counts.unanswered && `${counts.unanswered} answers over the answer budget (limits.answers)`,
+    counts.rateLimited && `${counted(counts.rateLimited, 'datagram')} over the per-source rate (limits.perSource)`,
+    counts.unanswered && `${counted(counts.unanswered, 'answer')} over the answer budget (limits.answers)`,
     counts.amplification &&
-      `${counts.amplification} sends to unproven addresses over the amplification limit (limits.amplification)`,
-    counts.busy && `${counts.busy} datagrams while the chat held all it may (plugins starting, or slow async hooks)`,
+      `${counted(counts.amplification, 'send')} to unproven addresses over the amplification limit (limits.amplification)`,
+    counts.busy &&
+      `${counted(counts.busy, 'datagram')} while the chat held all it may (plugins starting, or slow async hooks)`,
   ].filter(Boolean)
   const all = total.rateLimited + total.unanswered + total.amplification + total.busy
   return `guard: turned away in the last second: ${parts.join(', ')} (${all} in all)`
@@ -275,9 +281,9 @@ export function formatMessage(message: Message, style: Style, hex = false): stri
   const who = (message.meta.peer as string | undefined) ?? formatAddress(message.from)
   const rows = hex || message.malformed ? hexDump(message.bytes).map((row) => `  ${row}`) : []
   if (hex && !message.malformed)
-    return [`${dim(time)} ${cyan(onStdout(who))}: ${message.bytes.byteLength} bytes`, ...rows].join('\n')
+    return [`${dim(time)} ${cyan(onStdout(who))}: ${counted(message.bytes.byteLength, 'byte')}`, ...rows].join('\n')
   const flag = message.malformed
-    ? yellow(` [${message.encoding}: some bytes did not decode; ${message.bytes.byteLength} bytes:]`)
+    ? yellow(` [${message.encoding}: some bytes did not decode; ${counted(message.bytes.byteLength, 'byte')}:]`)
     : ''
   // `nc -u` and most devices end a line with \n or \r\n: shown, it would be an empty line (--json keeps it).
   return [`${dim(time)} ${cyan(onStdout(who))}: ${onStdout(message.text.replace(LINE_END, ''))}${flag}`, ...rows].join(

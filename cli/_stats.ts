@@ -1,4 +1,5 @@
 import type { ChatEvent } from './_core.ts'
+import { counted } from './_output.ts'
 
 /** Datagrams and bytes in and out, drops and errors, for `/stats`. */
 export interface Stats {
@@ -36,8 +37,11 @@ export function createStats(): Stats {
     },
     describe() {
       const s = Math.round((Date.now() - began) / 1000)
-      const counts = [`received ${received} datagrams (${receivedBytes} bytes)`, `sent ${sent} (${sentBytes} bytes)`]
-      return `${counts.join(', ')}, ${dropped} dropped, ${errors} errors, in ${s} s`
+      const counts = [
+        `received ${counted(received, 'datagram')} (${counted(receivedBytes, 'byte')})`,
+        `sent ${sent} (${counted(sentBytes, 'byte')})`,
+      ]
+      return `${counts.join(', ')}, ${dropped} dropped, ${counted(errors, 'error')}, in ${s} s`
     },
   }
 }

@@ -4,7 +4,7 @@ import { ChatError, describeError, formatAddress, isChatError, type Address, typ
 import { defineCommand, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
-import { createOutput, type Output } from '../_output.ts'
+import { counted, createOutput, type Output } from '../_output.ts'
 import { startSession } from '../_session.ts'
 import { bindForTarget, wireOnly } from '../_config.ts'
 
@@ -84,7 +84,7 @@ export async function send(argv: string[], cli: Cli): Promise<number> {
     onEvent(event) {
       print(event)
       if (event.type === 'sent' && !event.plugin && !values.json)
-        output.logger.info(`sent ${event.bytes} bytes to ${event.peer ?? formatAddress(event.to)}`)
+        output.logger.info(`sent ${counted(event.bytes, 'byte')} to ${event.peer ?? formatAddress(event.to)}`)
       if (event.type === 'message' && count !== undefined && ++received >= count) enough()
     },
   })
@@ -110,7 +110,7 @@ export async function send(argv: string[], cli: Cli): Promise<number> {
   }
   if (failed) return 1
   if (count !== undefined && received < count) {
-    output.logger.error(`got ${received} of ${count} answers within ${wait} ms`)
+    output.logger.error(`got ${received} of ${counted(count, 'answer')} within ${wait} ms`)
     return 1
   }
   return 0

@@ -74,7 +74,7 @@ export default { host: '127.0.0.1', port: 0, plugins: [{
     await chat.event('error')
     chat.write('/stats')
     expect(await chat.waitFor(/received/)).toMatch(
-      /^ {2}received 1 datagrams \(4 bytes\), sent 0 \(0 bytes\), 1 dropped, 1 errors, in [0-9] s$/,
+      /^ {2}received 1 datagram \(4 bytes\), sent 0 \(0 bytes\), 1 dropped, 1 error, in [0-9] s$/,
     )
     chat.end()
     expect((await chat.exited).code).toBe(0)

@@ -67,7 +67,7 @@ describe('describeGuard', () => {
   it('names each count that is not 0, with its limit, and the total of all kinds', () => {
     const none = { rateLimited: 0, unanswered: 0, amplification: 0, busy: 0 }
     expect(describeGuard({ ...none, busy: 1 }, { ...none, busy: 1 })).toBe(
-      'guard: turned away in the last second: 1 datagrams while the chat held all it may ' +
+      'guard: turned away in the last second: 1 datagram while the chat held all it may ' +
         '(plugins starting, or slow async hooks) (1 in all)',
     )
     expect(
@@ -78,6 +78,6 @@ describe('describeGuard', () => {
     )
     expect(
       describeGuard({ ...none, rateLimited: 1 }, { rateLimited: 1, unanswered: 1, amplification: 1, busy: 2 }),
-    ).toBe('guard: turned away in the last second: 1 datagrams over the per-source rate (limits.perSource) (5 in all)')
+    ).toBe('guard: turned away in the last second: 1 datagram over the per-source rate (limits.perSource) (5 in all)')
   })
 })

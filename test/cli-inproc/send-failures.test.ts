@@ -33,9 +33,9 @@ describe('chat send when a datagram cannot leave, in process', () => {
     expect((await device.next()).data.toString()).toBe('a')
     expect((await device.next()).data.toString()).toBe('b')
     expect(exit.stderr.split('\n')).toEqual([
-      `sent 1 bytes to 127.0.0.1:${device.port}`,
+      `sent 1 byte to 127.0.0.1:${device.port}`,
       `error Not sent to 127.0.0.1:${device.port}: 70000 bytes is more than one UDP datagram can carry (65507)`,
-      `sent 1 bytes to 127.0.0.1:${device.port}`,
+      `sent 1 byte to 127.0.0.1:${device.port}`,
       '',
     ])
   })

@@ -50,7 +50,7 @@ describe('chat send, in process', () => {
     expect(exit.code).toBe(1)
     expect(exit.stderr.split('\n')).toEqual([
       `sent 2 bytes to 127.0.0.1:${device.port}`,
-      'error got 0 of 1 answers within 30 ms',
+      'error got 0 of 1 answer within 30 ms',
       '',
     ])
   })

@@ -118,7 +118,7 @@ describe('chat send --wait', () => {
       cwd: emptyFolder(),
     })
     expect(exit.code).toBe(1)
-    expect(exit.stderr).toMatch(/^error got 0 of 1 answers within 300 ms$/m)
+    expect(exit.stderr).toMatch(/^error got 0 of 1 answer within 300 ms$/m)
   })
 
   it('rejects a --wait that is not a number of milliseconds (exit 2)', async () => {

@@ -76,7 +76,7 @@ describe('chat /stats and /hex', () => {
     me.write('hello')
     expect((await peer.next()).data.toString()).toBe('hello')
     me.write('/stats')
-    await me.waitFor(/^  received 1 datagrams \(4 bytes\), sent 1 \(5 bytes\), 0 dropped, 0 errors, in \d+ s$/)
+    await me.waitFor(/^  received 1 datagram \(4 bytes\), sent 1 \(5 bytes\), 0 dropped, 0 errors, in \d+ s$/)
     me.write('/hex')
     await me.waitFor(/showing datagrams as hex dumps/, { stream: 'stderr' })
     await peer.send('OK', port)
