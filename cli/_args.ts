@@ -125,7 +125,12 @@ export const groupFlags = {
 
 /** How a command that runs a chat reports what happens. */
 export const outputFlags = {
-  json: { help: 'one JSON object per line on stdout: listening, message, sent, drop, error' },
+  json: {
+    help:
+      'one JSON object per line on stdout: listening, message, sent, drop, error,\n' +
+      'status, guard, trace (--trace), watching and reload (--watch, /reload),\n' +
+      'joined and relay (join)',
+  },
   hex: { help: 'show each datagram as a hex dump with the ASCII beside it' },
   trace: { help: 'for each message, every hook that saw it: what it did, how long it took' },
   verbose: { help: 'more detail: sends, drops, stack traces' },

@@ -5,7 +5,10 @@ import type { Agree } from './_agree.ts'
 export interface BucketLimit {
   /** Tokens back per second. */
   rate: number
-  /** The most spent at once after a quiet while. @default twice `rate` */
+  /**
+   * The most spent at once after a quiet while. @default twice `rate` when a limit is given
+   * without it; the built-in defaults are `burst: 200` for `perSource`, `burst: 50` for `answers`
+   */
   burst?: number
   /**
    * The share of a token that a refused datagram costs too (0 to 1), down to `-burst`: with 0.1, a
@@ -17,7 +20,8 @@ export interface BucketLimit {
 
 /**
  * The limits that keep a chat safe on a hostile network (see the README's Security section).
- * Each can be set to `false` to turn it off.
+ * `perSource`, `answers` and `amplification` can each be set to `false` to turn it off;
+ * `allowance` is always a number.
  */
 export interface LimitsInput {
   /**

@@ -15,9 +15,12 @@ export type OutboundResult = MaybePromise<void | Outgoing | Drop>
  * (`decode` and `encode` also get the peer's address last, to pick an encoding per peer).
  */
 export interface PluginHooks<Options = unknown> {
-  /** Runs once when the plugin starts, in config order. */
+  /**
+   * Runs once when the plugin starts, in config order: at the chat's start, and on each reload,
+   * which sets up a new instance of every plugin of the config (changed or not).
+   */
   setup?(ctx: PluginContext<Options>): void | Promise<void>
-  /** Runs once when the plugin stops, in reverse config order. */
+  /** Runs once when the plugin stops (the chat closes, or a reload replaces it), in reverse config order. */
   dispose?(ctx: PluginContext<Options>): void | Promise<void>
   /**
    * A datagram as it came off the wire, before anything else sees it: return the bytes to go on

@@ -2,8 +2,8 @@
 // or replayed is dropped. Make one secret per sender (`openssl rand -base64 32`) and share them
 // with the room, out of band; then, with RELAY_KEY, ALICE_KEY and BOB_KEY set in each shell:
 //   chat serve --config examples/signed-room.config.ts                          (the relay)
-//   ROOM_AS=alice chat join 127.0.0.1:9998 --config examples/signed-room.config.ts
-//   ROOM_AS=bob chat join 127.0.0.1:9998 --config examples/signed-room.config.ts
+//   ROOM_AS=alice chat join 127.0.0.1:9994 --config examples/signed-room.config.ts
+//   ROOM_AS=bob chat join 127.0.0.1:9994 --config examples/signed-room.config.ts
 // Lines read `alice: hi`: the name comes from the key that signed them, not from an address.
 import { defineConfig } from '../core/index.ts'
 import { codec, relay, signed } from '../plugins/index.ts'
@@ -14,7 +14,7 @@ const as = env.ROOM_AS ?? 'relay'
 export default defineConfig({
   host: '127.0.0.1',
   // The relay's port; a member (chat join) takes any free one.
-  port: as === 'relay' ? 9998 : 0,
+  port: as === 'relay' ? 9994 : 0,
   plugins: [
     codec('utf-8'),
     signed({

@@ -27,7 +27,9 @@ Options (before or after the command):
   -e, --encoding NAME   text encoding on the wire: utf-8, gbk, gb18030, big5, shift_jis, latin1...
       --host HOST       address to bind (default: the config's, else 0.0.0.0)
   -p, --port PORT       port to bind; 0 = any free port
-      --json            one JSON object per line on stdout: listening, message, sent, drop, error
+      --json            one JSON object per line on stdout: listening, message, sent, drop, error,
+                        status, guard, trace (--trace), watching and reload (--watch, /reload),
+                        joined and relay (join)
       --hex             show each datagram as a hex dump with the ASCII beside it
       --trace           for each message, every hook that saw it: what it did, how long it took
       --verbose         more detail: sends, drops, stack traces
