@@ -125,7 +125,8 @@ async function main(argv: string[], cli: Cli): Promise<number> {
     return await run(rest, cli)
   } catch (error) {
     if (isChatError(error)) {
-      writeLine(stderr, `chat: ${error.message}`)
+      // A config with several problems has one line each: each line says whose it is.
+      writeLine(stderr, error.message.replace(/^/gm, 'chat: '))
       if (verbose && error.cause instanceof Error && error.cause.stack) writeLine(stderr, error.cause.stack)
       return error.code === 'E_CONFIG' || error.code === 'E_USAGE' || error.code === 'E_TARGET' ? 2 : 1
     }

@@ -80,3 +80,14 @@ export default { host: '127.0.0.1', port: 0, plugins: [{
     expect((await chat.exited).code).toBe(0)
   })
 })
+
+describe('a config with several problems', () => {
+  it('prints one line each, every one starting with `chat:`, and exits 2', async () => {
+    const config = writeConfig(`export default { port: 'x', host: 5, recvBufferSize: -1 }`)
+    const exit = await runInProc(['serve', '-c', config])
+    expect(exit.code).toBe(2)
+    const lines = exit.stderr.trimEnd().split('\n')
+    expect(lines.length).toBe(3)
+    for (const line of lines) expect(line).toMatch(/^chat: .*chat\.config\.ts: (port|host|recvBufferSize): expected /)
+  })
+})
