@@ -38,7 +38,7 @@ export interface HeartbeatOptions {
   interval?: number
   /** The heartbeat datagram. @default '^hb^' */
   text?: string
-  /** Sent to the relay when the plugin stops; `false` sends nothing. @default 'quit' */
+  /** Sent to the relay when the plugin stops (not after a `Bye!`); `false` sends nothing. @default 'quit' */
   quit?: string | false
   /** What the relay says when it closes the room. @default 'Bye!' */
   bye?: string
@@ -117,6 +117,8 @@ export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> 
   let isRelay: (address: Pick<Address, 'host' | 'port'>) => boolean = () => false
   // The relay's cookie, once it sent one: kept in the store, so a reload goes on using it.
   let state: { cookie?: string } = {}
+  // The relay said Bye! and has sent nothing since: the room is closed, there is nobody to quit.
+  let closed = false
   return definePlugin({
     name: 'heartbeat',
     schema: Options,
@@ -156,12 +158,12 @@ export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> 
         quietTicks = 0
         if (proof !== undefined && said === bye + proof) {
           // The room is closed: its silence from now on is no news, its next datagram is.
-          silent = true
+          silent = closed = true
           report({ state: 'bye', relay: label })
           return proof ? { ...message, text: bye } : undefined
         }
         if (silent) {
-          silent = false
+          silent = closed = false
           report({ state: 'answering', relay: label })
         }
       }
@@ -184,7 +186,7 @@ export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> 
     },
     dispose(ctx) {
       // A reload replaces this instance with one that goes on heartbeating: nobody leaves.
-      if (ctx.options.quit !== false && !ctx.reloading) ctx.send(ctx.options.quit, target)
+      if (ctx.options.quit !== false && !ctx.reloading && !closed) ctx.send(ctx.options.quit, target)
     },
   })
 }

@@ -46,6 +46,30 @@ describe('heartbeat()', () => {
     expect(statuses.slice(1).map((s) => s.state)).toEqual(['answering', 'bye'])
   })
 
+  it('sends no quit to a relay that said Bye!, and quit again once it answered after it', async () => {
+    vi.useFakeTimers()
+    const network = createMemoryNetwork()
+    const server = await kit({ network })
+    const room = server.peer('room')
+    const to = `127.0.0.1:${room.address.port}`
+    const say = (client: { address: typeof room.address }, text: string) =>
+      network.deliver(new TextEncoder().encode(text), room.address, client.address)
+    const closed = await kit({ network, plugins: [heartbeat({ to, interval: 1, onStatus: () => {} })] })
+    say(closed, 'Bye!')
+    await closed.settle()
+    await closed.close()
+    await closed.settle()
+    expect(room.take()).toEqual(['^hb^'])
+    const back = await kit({ network, plugins: [heartbeat({ to, interval: 1, onStatus: () => {} })] })
+    say(back, 'Bye!')
+    await back.settle()
+    say(back, 'welcome back')
+    await back.settle()
+    await back.close()
+    await back.settle()
+    expect(room.take()).toEqual(['^hb^', 'quit'])
+  })
+
   it('says nothing but heartbeats across a reload (no quit), and beats at the new interval after it', async () => {
     vi.useFakeTimers()
     const network = createMemoryNetwork()
