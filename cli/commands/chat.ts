@@ -4,7 +4,7 @@ import { version } from '../_version.ts'
 import { defineCommand, groupFlags, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
 import { converse, type Conversation } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
-import { createOutput, type Output } from '../_output.ts'
+import { counted, createOutput, type Output } from '../_output.ts'
 import { startSession, type Session } from '../_session.ts'
 import { createStats } from '../_stats.ts'
 import { parseGroup } from '../../core/runtime/group.ts'
@@ -67,6 +67,7 @@ export async function chat(argv: string[], cli: Cli): Promise<number> {
   const stats = createStats()
   // Set once the session has started: a message can arrive while it starts.
   let started: Session | undefined
+  let unsent = 0
 
   const session = await startSession(output, values, {
     onEvent(event) {
@@ -109,13 +110,22 @@ export async function chat(argv: string[], cli: Cli): Promise<number> {
       return command(name, arg, session, output, (next) => ((target = next), conversation?.refresh()))
     },
     async say(line) {
-      if (!target) return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
-      await chat.send(toWire(line, eol), target).catch((error: unknown) => output.logger.error(describeError(error)))
+      if (!target) {
+        unsent++
+        return output.logger.warn('Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT')
+      }
+      await chat.send(toWire(line, eol), target).catch((error: unknown) => {
+        unsent++
+        output.logger.error(describeError(error))
+      })
     },
   })
   await conversation.over
   await session.close()
-  return 0
+  // Piped lines are a script's: one that did not leave is a failure it must be able to see.
+  if (interactive || unsent === 0) return 0
+  output.logger.error(`${counted(unsent, 'line')} of stdin not sent (said above)`)
+  return 1
 }
 
 async function command(

@@ -4,15 +4,16 @@ import { local, runInProc, startInProc, usePeers, writeConfig } from '../helpers
 const peer = usePeers()
 
 describe('chat, in process: what the other tests leave out', () => {
-  it('a typed line too big for UDP: one error line, and the chat goes on', async () => {
+  it('a typed line too big for UDP: one error line, the chat goes on, and exits 1 at the end of stdin', async () => {
     const amy = await peer()
     const exit = await runInProc(['--to', String(amy.port), ...local, '--linger', '0'], {
       input: `${'x'.repeat(70_000)}\nafter\n`,
     })
-    expect(exit.code).toBe(0)
+    expect(exit.code).toBe(1)
     expect((await amy.next()).data.toString()).toBe('after')
     expect(exit.stderr.split('\n').slice(1)).toEqual([
       `error Not sent to 127.0.0.1:${amy.port}: 70000 bytes is more than one UDP datagram can carry (65507)`,
+      'error 1 line of stdin not sent (said above)',
       '',
     ])
   })

@@ -66,12 +66,14 @@ describe('chat with piped stdin, in process', () => {
 
   it('/peers without contacts, /to without a target, /to somewhere unknown, an unknown /x of ours', async () => {
     const exit = await runInProc([...local, '--linger', '0'], { input: '/peers\n/to\n/to nowhere\nhi\n/exit\n' })
-    expect(exit.code).toBe(0)
+    // A piped line that did not leave makes the exit 1, for the script that piped it.
+    expect(exit.code).toBe(1)
     expect(exit.stdout).toBe('  no contacts: add `peers: { name: "HOST:PORT" }` to the config\n')
     expect(exit.stderr.split('\n').slice(1)).toEqual([
       'warning Usage: /to NAME or /to HOST:PORT',
       'error Unknown target `nowhere`: expected a contact name or HOST:PORT',
       'warning Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT',
+      'error 1 line of stdin not sent (said above)',
       '',
     ])
   })
@@ -119,7 +121,8 @@ describe('chat with piped stdin, in process', () => {
       /^ {2}received 3 datagrams \(12 bytes\), sent 1 \(9 bytes\), 0 dropped, 0 errors, in \d+ s$/,
     )
     chat.end()
-    expect((await chat.exited).code).toBe(0)
+    // 'too early' went nowhere: stdin is not a terminal, so that is a failure to report.
+    expect((await chat.exited).code).toBe(1)
   })
 
   it('-q leaves out what is not a message or an error', async () => {

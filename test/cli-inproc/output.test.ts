@@ -8,7 +8,7 @@ const talky = () =>
       "ctx.logger.warn('careful \\x1b[2J'); ctx.logger.error('bad'); ctx.logger.debug('dbg') } }] }",
   )
 const stderrOf = async (env: Record<string, string>, extra: string[] = [], tty?: 'all') => {
-  const exit = await runInProc([...local, '-c', talky(), '--linger', '0', ...extra], { env, input: 'hi\n', tty })
+  const exit = await runInProc([...local, '-c', talky(), '--linger', '0', ...extra], { env, input: '/quit\n', tty })
   expect(exit.code).toBe(0)
   return exit.stderr.split('\n').filter((line) => !line.includes('listening on'))
 }
@@ -20,19 +20,12 @@ describe('log lines on stderr, in process', () => {
       '\x1b[33mwarning\x1b[0m [talky] careful \x1b[2J',
       '\x1b[31merror\x1b[0m [talky] bad',
       '\x1b[2mdebug\x1b[0m [talky] dbg',
-      '\x1b[33mwarning\x1b[0m Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT',
       '',
     ])
   })
 
   it('no colour through a pipe, with FORCE_COLOR empty, or with NO_COLOR whatever FORCE_COLOR says', async () => {
-    const plain = [
-      "[talky] obj { a: 1, s: 'x' }",
-      'warning [talky] careful \x1b[2J',
-      'error [talky] bad',
-      'warning Not sent: nobody to send to yet. Use /to NAME or /to HOST:PORT',
-      '',
-    ]
+    const plain = ["[talky] obj { a: 1, s: 'x' }", 'warning [talky] careful \x1b[2J', 'error [talky] bad', '']
     expect(await stderrOf({})).toEqual(plain)
     expect(await stderrOf({ FORCE_COLOR: '' })).toEqual(plain)
     expect(await stderrOf({ NO_COLOR: '1', FORCE_COLOR: '1' })).toEqual(plain)
