@@ -86,10 +86,12 @@ describe("codec('hex'): the binary mode", () => {
     me.write('not hex')
     me.end()
     const exit = await me.exited
-    expect(exit.code).toBe(0)
+    // The piped line that was not sent makes the exit 1.
+    expect(exit.code).toBe(1)
     expect(exit.stderr).toMatch(
       /Not sent to 127\.0\.0\.1:\d+: codec dropped it \(Expected hex bytes .*got `n` in `not hex`\)/,
     )
+    expect(exit.stderr).toMatch(/^error 1 line of stdin not sent \(said above\)$/m)
     expect(await receiver.datagrams).toEqual(['deadbeef'])
   })
 })

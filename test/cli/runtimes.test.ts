@@ -154,7 +154,7 @@ export default defineConfig({ host: '127.0.0.1', port: 0, plugins: [shout()] })
       const broken = await server.event('reload')
       expect(broken).toMatchObject({ ok: false, code: 'E_CONFIG' })
       expect(broken.message).toMatch(
-        /^chat\.config\.ts: cannot load the config: SyntaxError: .+ \(at \S+word\.ts:1:\d+\)\nthe old plugins keep running$/,
+        /^chat\.config\.ts: cannot load the config: SyntaxError: .+ \(at \S+word\.ts:1:\d+\); the old plugins keep running$/,
       )
       expect(await ask('c')).toBe('two:c:true')
 
