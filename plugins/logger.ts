@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { definePlugin, formatAddress, type Address, type Message, type Plugin } from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
-import { BACKLOG_BYTES, BatchedFile, type WriteTrouble } from './_batched-file.ts'
+import { BACKLOG_CHARS, BatchedFile, type WriteTrouble } from './_batched-file.ts'
 import { jsonChars } from './_jsonl.ts'
 
 /** The options of `logger()`. */
@@ -38,7 +38,7 @@ type _Checked = [Agree<v.InferInput<Options>, LoggerOptions | undefined>, Agree<
 
 /**
  * Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on
- * shutdown). A write that fails is reported once; its lines wait (up to 8 MiB) to be written
+ * shutdown). A write that fails is reported once; its lines wait (up to 8 Mi chars) to be written
  * again, and the count of lines that never were is reported at the end.
  */
 export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
@@ -146,7 +146,7 @@ function reportTrouble(
     return log.info(`Writing ${path} again${lost ? ` (${lost} lines could not be kept meanwhile)` : ''}`)
   log.error(
     `Cannot write ${path}: ${String(trouble.error)}; ` +
-      `keeping its lines (up to ${BACKLOG_BYTES / 1024 / 1024} MiB) to write them when it works again`,
+      `keeping its lines (up to ${BACKLOG_CHARS / 1024 / 1024} Mi chars) to write them when it works again`,
   )
 }
 

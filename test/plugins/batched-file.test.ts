@@ -10,13 +10,13 @@ function batched(handle: PlannedFile, backlogLimit?: number, Batched: typeof Bat
   return { file, troubles }
 }
 
-/** The backlog bound in the tests below: the real one (8 MiB) made them slow under the mutation tests. */
+/** The backlog bound in the tests below: the real one (8 Mi chars) made them slow under the mutation tests. */
 const LIMIT = 4096
 
 /** One turn of the event loop's timers: a batch scheduled by `append` has been written after it (the file is in memory). */
 const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0))
 
-const line = (bytes: number, fill = 'x') => `${fill.repeat(bytes - 1)}\n`
+const line = (chars: number, fill = 'x') => `${fill.repeat(chars - 1)}\n`
 
 describe('BatchedFile', () => {
   it('writes appended lines in one batch at flush, in order', async () => {
@@ -34,7 +34,7 @@ describe('BatchedFile', () => {
     expect(file.lost).toBe(0)
   })
 
-  it('writes on its own, on the next turn, once 64 KiB wait (not before), and again for the next 64 KiB', async () => {
+  it('writes on its own, on the next turn, once 64 Ki chars wait (not before), and again for the next 64 Ki', async () => {
     // Loaded afresh: the batch size is module-level code (test/helpers/fresh.ts).
     const { BatchedFile: Fresh } = await fresh(() => import('../../plugins/_batched-file.ts'))
     const handle = new PlannedFile()
@@ -51,53 +51,6 @@ describe('BatchedFile', () => {
     await nextTurn()
     expect(handle.writes).toBe(2)
     expect(handle.text).toBe(`${line(64 * 1024 - 2)}y\n${line(64 * 1024, 'z')}`)
-  })
-
-  it('counts the batch in UTF-8 bytes: 64 KiB of two-byte letters is half as many chars', async () => {
-    const { BatchedFile: Fresh } = await fresh(() => import('../../plugins/_batched-file.ts'))
-    const handle = new PlannedFile()
-    const { file } = batched(handle, undefined, Fresh)
-    // 16,383 two-byte letters and a newline: 32,767 bytes, twice.
-    const half = `${'é'.repeat(16 * 1024 - 1)}\n`
-    file.append(half)
-    file.append(half)
-    await nextTurn()
-    expect(handle.writes).toBe(0)
-    file.append('é\n')
-    await nextTurn()
-    expect(handle.writes).toBe(1)
-    expect(handle.text).toBe(`${half}${half}é\n`)
-  })
-
-  it('writes a line too long for its buffer as a batch of its own, in order with the lines around it', async () => {
-    const handle = new PlannedFile()
-    const { file, troubles } = batched(handle)
-    // Over a third of the 128 KiB buffer in UTF-16 units (43,691), and 3 bytes each in UTF-8.
-    const long = `${'€'.repeat(50_000)}\n`
-    file.append('before\n')
-    file.append(long)
-    file.append('after\n')
-    await file.close()
-    expect(handle.text).toBe(`before\n${long}after\n`)
-    expect(handle.writes).toBe(3)
-    expect(troubles).toEqual([])
-    expect(file.lost).toBe(0)
-  })
-
-  it('starts a new batch when the next line might not fit in what is left of the buffer', async () => {
-    const handle = new PlannedFile()
-    const { file } = batched(handle)
-    // 60,000 bytes wait (under 64 KiB: no write yet); a line of 25,000 three-byte chars takes
-    // 75,000 more, past the 128 KiB buffer: the 60,000 become a batch of their own.
-    const first = line(60_000)
-    const next = `${'€'.repeat(24_999)}\n`
-    file.append(first)
-    await nextTurn()
-    expect(handle.writes).toBe(0)
-    file.append(next)
-    await nextTurn()
-    expect(handle.writes).toBe(2)
-    expect(handle.text).toBe(first + next)
   })
 
   it('reports a failing write once, keeps its lines, and writes them in order when the file works again', async () => {
@@ -154,7 +107,7 @@ describe('BatchedFile', () => {
     expect(handle.closed).toBe(true)
   })
 
-  it('keeps at most its bound of bytes while failing, giving up the oldest first (and counting them)', async () => {
+  it('keeps at most its bound of chars while failing, giving up the oldest first (and counting them)', async () => {
     const handle = new PlannedFile([], 'fail')
     const { file } = batched(handle, LIMIT)
     const quarter = LIMIT / 4
@@ -199,7 +152,7 @@ describe('BatchedFile', () => {
   })
 
   it('after a short write then a failure, counts only the rest against the bound', async () => {
-    // 100 of the first quarter's bytes go, then writes fail: 3996 bytes wait, under the bound of 4096.
+    // 100 of the first quarter's bytes go, then writes fail: 3996 chars wait, under the bound of 4096.
     const handle = new PlannedFile([100, 'fail'], 'fail')
     const { file } = batched(handle, LIMIT)
     const quarter = LIMIT / 4
