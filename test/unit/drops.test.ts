@@ -50,9 +50,10 @@ describe('a message dropped on the way out', () => {
       definePlugin({ name: 'gate', outbound: async (m) => (m.text.includes('secret') ? drop('no secrets') : m) }),
     ])
     const bob = t.peer('bob')
-    await expect(t.send('the secret is 42', bob)).rejects.toThrow(
-      /Not sent to 127\.0\.0\.1:\d+: gate dropped it \(no secrets\)/,
-    )
+    await expect(t.send('the secret is 42', bob)).rejects.toMatchObject({
+      code: 'E_SEND',
+      message: expect.stringMatching(/^Not sent to 127\.0\.0\.1:\d+: gate dropped it \(no secrets\)$/),
+    })
     await t.settle()
     expect(bob.inbox).toEqual([])
     const drops = t.events.filter((e): e is Drop => e.type === 'drop')

@@ -63,6 +63,14 @@ describe('datagrams held while the plugins start', () => {
     expect(seen.length).toBe(Math.floor(HELD.bytes / size))
     expect(await busyTotal(events)).toBe(400 - Math.floor(HELD.bytes / size))
   })
+
+  it('keeps datagrams that fill HELD.bytes exactly, and not one byte more', async () => {
+    const size = 32 * 1024
+    const fit = HELD.bytes / size
+    const { seen, events } = await startingChat(Array.from({ length: fit + 1 }, () => new Uint8Array(size)))
+    expect(seen.length).toBe(fit)
+    expect(await busyTotal(events)).toBe(1)
+  })
 })
 
 describe('messages waiting in a slow async hook', () => {
@@ -103,6 +111,26 @@ describe('messages waiting in a slow async hook', () => {
     const each = 60_000 + 2 * 60_000
     expect(entered).toBe(Math.ceil(HELD.bytes / each))
     expect(await busyTotal(t.events)).toBe(300 - Math.ceil(HELD.bytes / each))
+    release()
+    await t.close()
+  })
+
+  it('are taken until exactly HELD.bytes wait, then none', async () => {
+    let release!: () => void
+    const released = new Promise<void>((resolve) => (release = resolve))
+    let entered = 0
+    const t = await kit({
+      plugins: [definePlugin({ name: 'slow', inbound: () => (entered++, released) })],
+      config: { limits: { perSource: false } },
+      hookTimeout: 60_000,
+    })
+    const alice = t.peer('alice')
+    // 16,384 two-byte chars: 32 KiB of datagram and 32 KiB of text, 64 KiB waiting for each.
+    const wide = new TextEncoder().encode('é'.repeat(16 * 1024))
+    const fit = HELD.bytes / (64 * 1024)
+    for (let i = 0; i < fit + 4; i++) t.network.deliver(wide, alice.address, t.address)
+    expect(entered).toBe(fit)
+    expect(await busyTotal(t.events)).toBe(4)
     release()
     await t.close()
   })

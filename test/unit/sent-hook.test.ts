@@ -28,6 +28,22 @@ describe('the sent hook', () => {
     expect(heard).toEqual([['hi!', 3]])
   })
 
+  it('takes a hook that returns a value that is not a promise (an arrow returning push()) as done, not failed', async () => {
+    const heard: string[] = []
+    const t = await kit([
+      definePlugin({
+        name: 'echo',
+        inbound: (m, ctx) => ctx.reply(m, m.text),
+        sent: ((out: { text: string }) => heard.push(out.text)) as never,
+      }),
+    ])
+    const delivery = await t.peer('alice').send('hi')
+    delivery.expectReply('hi')
+    expect(heard).toEqual(['hi'])
+    expect(delivery.errors).toEqual([])
+    expect(t.events.filter((e) => e.type === 'error')).toEqual([])
+  })
+
   it('reports a sent hook that throws as an error of its plugin, and the datagram still counts as sent', async () => {
     const t = await kit([
       definePlugin({

@@ -16,6 +16,13 @@ describe('createTestChat() edges', () => {
     expect(t.peer().name).toBe('peer2')
   })
 
+  it("names a contact in a message's meta; a stranger's message has no peer key at all", async () => {
+    const t = await kit([])
+    const bob = t.peer('bob', { contact: true })
+    expect((await bob.send('hi')).expectDelivered('hi').meta).toStrictEqual({ peer: 'bob' })
+    expect((await t.peer().send('hi')).expectDelivered('hi').meta).toStrictEqual({})
+  })
+
   it('sends by contact name, and take() empties the inbox', async () => {
     const t = await kit([])
     const bob = t.peer('bob', { contact: true })
