@@ -38,6 +38,27 @@ describe('the answer budget over time', () => {
       vi.advanceTimersByTime(1000)
     }
   })
+
+  it('counts a reply sent later from a timer at the clock time, not at its datagram arrival', async () => {
+    vi.useFakeTimers()
+    const t = await kit({
+      plugins: [
+        definePlugin({
+          name: 'twice',
+          inbound: (m, ctx) => {
+            ctx.reply(m, 'now')
+            ctx.setTimeout(() => ctx.reply(m, 'later'), 5000)
+          },
+        }),
+      ],
+      config: { limits: { answers: { rate: 1, burst: 1 } } },
+    })
+    const alice = t.peer('alice')
+    ;(await alice.send('hi')).expectReply('now')
+    await vi.advanceTimersByTimeAsync(5000)
+    await t.settle()
+    expect(alice.inbox).toEqual(['now', 'later'])
+  })
 })
 
 describe('ctx.broadcast() on the other paths', () => {
