@@ -158,3 +158,14 @@ describe('Guard.report()', () => {
     expect(guard.total).toEqual({ rateLimited: 1, unanswered: 2, amplification: 1, busy: 1 })
   })
 })
+
+describe('Guard.report() with busy drops', () => {
+  it('reports a second with one datagram rate-limited and one busy (they add up, not cancel out)', () => {
+    const guard = new Guard(limits({ perSource: { rate: 1, burst: 1 } }))
+    guard.admit(10, a, 0)
+    expect(guard.admit(10, a, 0)).toBe(false)
+    guard.busy()
+    expect(guard.report()).toEqual({ rateLimited: 1, unanswered: 0, amplification: 0, busy: 1 })
+    expect(guard.report()).toBeUndefined()
+  })
+})

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createChat, definePlugin, resolveConfig, type Address, type Chat, type ChatEvent } from '../../core/index.ts'
 import { HELD } from '../../core/guard.ts'
 import { createMemoryNetwork } from '../../core/testing.ts'
+import { fresh } from '../helpers/fresh.ts'
 import { kit } from '../helpers/kit.ts'
 
 // What the chat keeps in memory for work it cannot do yet is bounded by count and by bytes,
@@ -26,8 +27,16 @@ function busyTotal(events: ChatEvent[]): Promise<number> {
   })
 }
 
-/** A chat whose plugins start only when `open()` is called, on an in-memory network, with `datagrams` delivered meanwhile. */
+/** The bounds the README gives (The limits): 4,096 datagrams and 16 MiB. */
+const README = { count: 4096, bytes: 16 * 1024 * 1024 }
+
+/**
+ * A chat whose plugins start only when `open()` is called, on an in-memory network, with `datagrams` delivered meanwhile.
+ * Its modules are loaded afresh, so that the module-level bounds (`HELD`) are checked too (test/helpers/fresh.ts).
+ */
 async function startingChat(datagrams: Uint8Array[]) {
+  const { createChat, definePlugin, resolveConfig } = await fresh(() => import('../../core/index.ts'))
+  const { createMemoryNetwork } = await import('../../core/testing.ts')
   const network = createMemoryNetwork()
   let open!: () => void
   const gate = new Promise<void>((resolve) => (open = resolve))
@@ -52,16 +61,17 @@ async function startingChat(datagrams: Uint8Array[]) {
 
 describe('datagrams held while the plugins start', () => {
   it('keeps at most HELD.count of them, the rest counted as busy', async () => {
-    const { seen, events } = await startingChat(Array.from({ length: HELD.count + 100 }, () => new Uint8Array(1)))
-    expect(seen.length).toBe(HELD.count)
+    expect(HELD).toEqual(README)
+    const { seen, events } = await startingChat(Array.from({ length: README.count + 100 }, () => new Uint8Array(1)))
+    expect(seen.length).toBe(README.count)
     expect(await busyTotal(events)).toBe(100)
   })
 
   it('keeps at most HELD.bytes of them (large datagrams run out of bytes before the count)', async () => {
     const size = 60_000
     const { seen, events } = await startingChat(Array.from({ length: 400 }, () => new Uint8Array(size)))
-    expect(seen.length).toBe(Math.floor(HELD.bytes / size))
-    expect(await busyTotal(events)).toBe(400 - Math.floor(HELD.bytes / size))
+    expect(seen.length).toBe(Math.floor(README.bytes / size))
+    expect(await busyTotal(events)).toBe(400 - Math.floor(README.bytes / size))
   })
 
   it('keeps datagrams that fill HELD.bytes exactly, and not one byte more', async () => {
