@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path'
 import { ChatError, loadConfig, resolveConfig, type ResolvedConfig } from './_core.ts'
 import { parseHostPort, parsePort } from '../core/address.ts'
 import { parseGroup } from '../core/runtime/group.ts'
+import { WIRE_HOOKS } from '../core/hooks.ts'
 import { codec, isCodec, isSupportedEncoding } from '../plugins/index.ts'
 import type { Cli } from './_io.ts'
 
@@ -72,9 +73,6 @@ export async function readConfig(
   }
   return config
 }
-
-/** The hooks that shape what goes on the wire, rather than act on messages. */
-const WIRE_HOOKS = ['decode', 'encode', 'wrap', 'unwrap'] as const
 
 /**
  * The config for `chat send`: its contacts and host, and of its plugins only those that shape the

@@ -28,5 +28,10 @@ export type HookName = { [K in AnyHookName]: (typeof HOOKS)[K] extends 'sequenti
 export const HOOK_NAMES = Object.keys(HOOKS) as AnyHookName[]
 /** The hooks that see datagrams, in a datagram's order. */
 export const MESSAGE_HOOKS = HOOK_NAMES.filter((hook) => HOOKS[hook] !== 'sequential') as HookName[]
+/**
+ * The hooks that shape a datagram on the wire (its bytes, its encoding) rather than act on the
+ * message: the `bytes` and `first` ones (`unwrap`, `decode`, `encode`, `wrap`).
+ */
+export const WIRE_HOOKS = HOOK_NAMES.filter((hook) => HOOKS[hook] === 'bytes' || HOOKS[hook] === 'first')
 /** Hooks run in reverse plugin order. */
 export const REVERSED: ReadonlySet<AnyHookName> = new Set(['wrap', 'dispose'])
