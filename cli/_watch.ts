@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path'
 import { describeError, getModuleLoader } from './_core.ts'
 import { findConfig, type SessionFlags } from './_config.ts'
 import { scanImports, staleModules } from './_import-graph.ts'
-import type { Output } from './_output.ts'
+import { counted, type Output } from './_output.ts'
 import type { Reloader } from './_reloader.ts'
 
 /**
@@ -103,7 +103,7 @@ export function watchConfig(output: Output, flags: SessionFlags, reloader: Reloa
   update()
   getModuleLoader().warm?.()
   output.event('watching', { files: [...graph.keys()] })
-  if (!output.options.json) output.logger.info(`watching ${graph.size} file${graph.size === 1 ? '' : 's'} for changes`)
+  if (!output.options.json) output.logger.info(`watching ${counted(graph.size, 'file')} for changes`)
   return {
     close() {
       clearTimeout(timer)

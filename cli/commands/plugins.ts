@@ -2,7 +2,7 @@ import { writeLine, type Cli } from '../_io.ts'
 import { inspect } from 'node:util'
 import { ChatError, describePlugins, orderPlugins, type PluginInfo } from '../_core.ts'
 import { configFlags, defineCommand, formatHelp, helpFlag, parseFlags } from '../_args.ts'
-import { styleOf } from '../_output.ts'
+import { counted, styleOf } from '../_output.ts'
 import { readConfig } from '../_config.ts'
 
 export const spec = defineCommand({
@@ -36,7 +36,7 @@ export async function plugins(argv: string[], cli: Cli): Promise<number> {
   writeLine(
     cli.io.stdout,
     list.length
-      ? `${list.length} plugin${list.length === 1 ? '' : 's'}${source}, in the order they run:\n${formatPlugins(list, styleOf(cli.io).dim)}`
+      ? `${counted(list.length, 'plugin')}${source}, in the order they run:\n${formatPlugins(list, styleOf(cli.io).dim)}`
       : `no plugins${source}`,
   )
   return 0
