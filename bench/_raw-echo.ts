@@ -1,20 +1,13 @@
 // The baseline: a plain node:dgram echo server, nothing between receive and send.
 // Runs unchanged on Node (through jiti), Deno and Bun; prints the bound port.
 import dgram from 'node:dgram'
+import { syncLookup } from './_sync-lookup.ts'
 
 // Deno 2.9's node:dgram accepts recvBufferSize but then answers about 800 datagrams a second
 // (measured here), so the Deno baseline keeps the default buffer.
 const deno = (globalThis as { Deno?: unknown }).Deno !== undefined
-// --sync-lookup: an IP literal needs no lookup, so answer at once; node:dgram's default
-// defers every send to the next tick through dns.lookup (bench group `breakdown`).
-type Lookup = (
-  host: string,
-  family: unknown,
-  done: (error: Error | null, address: string, family: number) => void,
-) => void
-const lookup: Lookup | undefined = process.argv.includes('--sync-lookup')
-  ? (host, _family, done) => done(null, host, 4)
-  : undefined
+// --sync-lookup: an IP literal answered at once instead of through dns.lookup.
+const lookup = process.argv.includes('--sync-lookup') ? syncLookup : undefined
 const socket = dgram.createSocket({
   type: 'udp4',
   recvBufferSize: deno ? undefined : 4 << 20,

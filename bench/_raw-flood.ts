@@ -3,12 +3,12 @@
 // perfect per-source filter that costs nothing, with the chat's receive buffer (1 MiB) and its
 // synchronous lookup of IP literals. What node:dgram alone loses to the flood, udpchat cannot win.
 import dgram from 'node:dgram'
+import { syncLookup } from './_sync-lookup.ts'
 
 const socket = dgram.createSocket({
   type: 'udp4',
   recvBufferSize: 1 << 20,
-  lookup: ((host: string, _family: unknown, done: (e: null, a: string, f: number) => void) =>
-    done(null, host, 4)) as never,
+  lookup: syncLookup as never,
 })
 socket.on('error', (error) => console.error(`raw flood server: ${error.message}`))
 socket.on('message', (data, from) => {
