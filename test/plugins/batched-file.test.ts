@@ -18,6 +18,18 @@ const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 0))
 
 const line = (chars: number, fill = 'x') => `${fill.repeat(chars - 1)}\n`
 
+/** Lines of a quarter of `LIMIT` each, one per letter, made of that letter. */
+const quarters = (letters: string) => [...letters].map((fill) => line(LIMIT / 4, fill))
+
+/** Appends each line as a batch of its own: appended, flushed, and a turn for its write. */
+async function batchEach(file: BatchedFile, lines: string[]): Promise<void> {
+  for (const each of lines) {
+    file.append(each)
+    file.flush()
+    await nextTurn()
+  }
+}
+
 describe('BatchedFile', () => {
   it('writes appended lines in one batch at flush, in order', async () => {
     const handle = new PlannedFile()
@@ -110,61 +122,40 @@ describe('BatchedFile', () => {
   it('keeps at most its bound of chars while failing, giving up the oldest first (and counting them)', async () => {
     const handle = new PlannedFile([], 'fail')
     const { file } = batched(handle, LIMIT)
-    const quarter = LIMIT / 4
-    for (const fill of ['a', 'b', 'c', 'd']) {
-      file.append(line(quarter, fill))
-      file.flush()
-      await nextTurn()
-    }
+    await batchEach(file, quarters('abcd'))
     // Exactly the bound: all four kept.
     expect(file.lost).toBe(0)
-    file.append(line(quarter, 'e'))
-    file.flush()
-    await nextTurn()
+    await batchEach(file, quarters('e'))
     handle.then = 'ok'
     await file.close()
     expect(file.lost).toBe(1)
-    expect(handle.text).toBe(['b', 'c', 'd', 'e'].map((fill) => line(quarter, fill)).join(''))
+    expect(handle.text).toBe(quarters('bcde').join(''))
   })
 
   it('counts the backlog as empty again once it was written: a later failure keeps a full bound again', async () => {
     const handle = new PlannedFile([], 'fail')
     const { file } = batched(handle, LIMIT)
-    const quarter = LIMIT / 4
-    for (const fill of ['a', 'b', 'c', 'd']) {
-      file.append(line(quarter, fill))
-      file.flush()
-      await nextTurn()
-    }
+    await batchEach(file, quarters('abcd'))
     handle.then = 'ok'
     file.flush()
     await nextTurn()
     handle.then = 'fail'
-    for (const fill of ['e', 'f', 'g', 'h']) {
-      file.append(line(quarter, fill))
-      file.flush()
-      await nextTurn()
-    }
+    await batchEach(file, quarters('efgh'))
     handle.then = 'ok'
     await file.close()
     expect(file.lost).toBe(0)
-    expect(handle.text).toBe(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((fill) => line(quarter, fill)).join(''))
+    expect(handle.text).toBe(quarters('abcdefgh').join(''))
   })
 
   it('after a short write then a failure, counts only the rest against the bound', async () => {
     // 100 of the first quarter's bytes go, then writes fail: 3996 chars wait, under the bound of 4096.
     const handle = new PlannedFile([100, 'fail'], 'fail')
     const { file } = batched(handle, LIMIT)
-    const quarter = LIMIT / 4
-    for (const fill of ['a', 'b', 'c', 'd']) {
-      file.append(line(quarter, fill))
-      file.flush()
-      await nextTurn()
-    }
+    await batchEach(file, quarters('abcd'))
     handle.then = 'ok'
     await file.close()
     expect(file.lost).toBe(0)
-    expect(handle.text).toBe(['a', 'b', 'c', 'd'].map((fill) => line(quarter, fill)).join(''))
+    expect(handle.text).toBe(quarters('abcd').join(''))
   })
 
   it('keeps one batch larger than the bound rather than lose it', async () => {

@@ -83,20 +83,26 @@ describe('datagrams held while the plugins start', () => {
   })
 })
 
+/** A chat whose one plugin's inbound hook waits until `release()`; `entered()` counts the messages that reached it. */
+async function slowChat() {
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  let entered = 0
+  const t = await kit({
+    plugins: [definePlugin({ name: 'slow', inbound: () => (entered++, released) })],
+    config: { limits: { perSource: false } },
+    hookTimeout: 60_000,
+  })
+  return { t, release, entered: () => entered }
+}
+
 describe('messages waiting in a slow async hook', () => {
   it('are bounded by count: a flood at a hook that never answers is dropped and counted, and the chat recovers', async () => {
-    let release!: () => void
-    const released = new Promise<void>((resolve) => (release = resolve))
-    let entered = 0
-    const t = await kit({
-      plugins: [definePlugin({ name: 'slow', inbound: () => (entered++, released) })],
-      config: { limits: { perSource: false } },
-      hookTimeout: 60_000,
-    })
+    const { t, release, entered } = await slowChat()
     const alice = t.peer('alice')
     const one = new Uint8Array(1)
     for (let i = 0; i < HELD.count + 50; i++) t.network.deliver(one, alice.address, t.address)
-    expect(entered).toBe(HELD.count)
+    expect(entered()).toBe(HELD.count)
     expect(await busyTotal(t.events)).toBe(50)
     release()
     await t.settle()
@@ -107,39 +113,25 @@ describe('messages waiting in a slow async hook', () => {
   })
 
   it('are bounded by bytes: large datagrams stop being taken before the count', async () => {
-    let release!: () => void
-    const released = new Promise<void>((resolve) => (release = resolve))
-    let entered = 0
-    const t = await kit({
-      plugins: [definePlugin({ name: 'slow', inbound: () => (entered++, released) })],
-      config: { limits: { perSource: false } },
-      hookTimeout: 60_000,
-    })
+    const { t, release, entered } = await slowChat()
     const alice = t.peer('alice')
     const big = new Uint8Array(60_000).fill(0x61) // 60,000 bytes and as many chars
     for (let i = 0; i < 300; i++) t.network.deliver(big, alice.address, t.address)
     const each = 60_000 + 2 * 60_000
-    expect(entered).toBe(Math.ceil(HELD.bytes / each))
+    expect(entered()).toBe(Math.ceil(HELD.bytes / each))
     expect(await busyTotal(t.events)).toBe(300 - Math.ceil(HELD.bytes / each))
     release()
     await t.close()
   })
 
   it('are taken until exactly HELD.bytes wait, then none', async () => {
-    let release!: () => void
-    const released = new Promise<void>((resolve) => (release = resolve))
-    let entered = 0
-    const t = await kit({
-      plugins: [definePlugin({ name: 'slow', inbound: () => (entered++, released) })],
-      config: { limits: { perSource: false } },
-      hookTimeout: 60_000,
-    })
+    const { t, release, entered } = await slowChat()
     const alice = t.peer('alice')
     // 16,384 two-byte chars: 32 KiB of datagram and 32 KiB of text, 64 KiB waiting for each.
     const wide = new TextEncoder().encode('é'.repeat(16 * 1024))
     const fit = HELD.bytes / (64 * 1024)
     for (let i = 0; i < fit + 4; i++) t.network.deliver(wide, alice.address, t.address)
-    expect(entered).toBe(fit)
+    expect(entered()).toBe(fit)
     expect(await busyTotal(t.events)).toBe(4)
     release()
     await t.close()
