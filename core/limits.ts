@@ -48,6 +48,8 @@ export interface LimitsInput {
 /** The limits with their defaults, as the chat uses them. */
 export type Limits = Required<LimitsInput>
 
+const SHARE = 'a share from 0 to 1'
+
 const positive = (what: string) => v.pipe(v.number(what), v.minValue(Number.MIN_VALUE, what))
 
 const Bucket = (rate: number, burst: number) =>
@@ -58,13 +60,7 @@ const Bucket = (rate: number, burst: number) =>
         v.object({
           rate: positive('a rate per second above 0'),
           burst: v.optional(positive('a burst above 0')),
-          refused: v.optional(
-            v.pipe(
-              v.number('a share from 0 to 1'),
-              v.minValue(0, 'a share from 0 to 1'),
-              v.maxValue(1, 'a share from 0 to 1'),
-            ),
-          ),
+          refused: v.optional(v.pipe(v.number(SHARE), v.minValue(0, SHARE), v.maxValue(1, SHARE))),
         }),
       ],
       '`false` or `{ rate, burst? }`',
