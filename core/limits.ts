@@ -63,7 +63,7 @@ const Bucket = (rate: number, burst: number) =>
           refused: v.optional(v.pipe(v.number(SHARE), v.minValue(0, SHARE), v.maxValue(1, SHARE))),
         }),
       ],
-      '`false` or `{ rate, burst? }`',
+      '`false` or `{ rate, burst?, refused? }`',
     ),
     { rate, burst },
   )

@@ -73,7 +73,7 @@ describe('the limits and the group', () => {
     [{ limits: { allowance: -1 } }, 'x.ts: limits.allowance: expected a number of bytes, 0 or more, got `-1` (number)'],
     [
       { limits: { perSource: true } },
-      'x.ts: limits.perSource: expected `false` or `{ rate, burst? }`, got `true` (boolean)',
+      'x.ts: limits.perSource: expected `false` or `{ rate, burst?, refused? }`, got `true` (boolean)',
     ],
     [{ limits: { pre: 1 } }, 'x.ts: limits: unknown key `pre`'],
     [

@@ -120,7 +120,7 @@ describe('the limits schema, utf8, and contacts (modules loaded afresh)', () => 
       'x.ts: limits.answers.burst: expected a burst above 0, got `0` (number)',
     )
     expect(message({ answers: true })).toBe(
-      'x.ts: limits.answers: expected `false` or `{ rate, burst? }`, got `true` (boolean)',
+      'x.ts: limits.answers: expected `false` or `{ rate, burst?, refused? }`, got `true` (boolean)',
     )
     expect(message({ amplification: 0 })).toBe(
       'x.ts: limits.amplification: expected a factor above 0, got `0` (number)',
