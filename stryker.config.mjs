@@ -17,6 +17,9 @@ export default {
   mutate: ['core/**/*.ts', 'plugins/**/*.ts', 'cli/**/*.ts', '!**/*.d.ts'],
   // A shared two-core machine: more test runners than cores only add time-outs.
   concurrency: 2,
+  // The first pass runs every test once, for coverage: on a busy machine it took more than
+  // Stryker's default limit of 5 minutes, and the whole run stopped there.
+  dryRunTimeoutMinutes: 30,
   timeoutMS: 10_000,
   timeoutFactor: 2,
   // Module-level constants run once per test file, not per test: perTest coverage cannot tell

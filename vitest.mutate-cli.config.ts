@@ -11,6 +11,8 @@ export default defineConfig({
     // Each mutant's run imports the test files again; shared between files, the modules load
     // once (a quarter of the time). Stryker switches mutants at run time, so nothing is stale.
     isolate: false,
+    // The helpers' after-each hooks for every file, not only the first (see each-file.ts).
+    setupFiles: ['test/helpers/each-file.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -14,6 +14,9 @@ export default defineConfig({
       ? ['test/unit/**/*.test.ts']
       : ['test/unit/**/*.test.ts', 'test/sockets/**/*.test.ts', 'test/plugins/**/*.test.ts'],
     exclude: ['test/sockets/fuzz.test.ts', 'test/sockets/nats-bridge*.test.ts', '**/node_modules/**'],
+    // As in vitest.mutate.config.ts: the modules load once per run, not once per test file.
+    isolate: false,
+    setupFiles: ['test/helpers/each-file.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

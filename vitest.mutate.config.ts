@@ -14,6 +14,11 @@ export default defineConfig({
       'test/plugins/**/*.test.ts',
       'test/cli-inproc/**/*.test.ts',
     ],
+    // Each mutant's run loads the modules once, not once per test file: most of a run's time
+    // where a mutant's tests are a few in each of many files. Stryker switches mutants at run
+    // time, so nothing is stale; each-file.ts runs the helpers' after-each hooks for every file.
+    isolate: false,
+    setupFiles: ['test/helpers/each-file.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -7,11 +7,14 @@ export interface Closable {
 
 const open: Closable[] = []
 
-// Registered once per test file (each file imports this module afresh): whatever a test opened
-// is closed after it, pass or fail, so the next test starts with no socket left bound.
-afterEach(async () => {
+/** Closes whatever the test opened; after each test, pass or fail, so the next starts with no socket left bound. */
+export async function closeOpened(): Promise<void> {
   await Promise.all(open.splice(0).map((x) => x.close()))
-})
+}
+
+// Registered where a test file imports this module afresh; where test files share modules
+// (`npm run mutate`), test/helpers/each-file.ts registers it for every file.
+afterEach(closeOpened)
 
 /** Closes `thing` after the current test; returns it. */
 export function closeAfterTest<T extends Closable>(thing: T): T {

@@ -51,12 +51,16 @@ export interface InProcOptions {
 }
 
 const running = new Set<InProc>()
-afterEach(async () => {
-  // A test that failed half-way leaves its chat running: a first signal ends it cleanly.
+
+/** Ends the chats a test left running (it failed half-way): a first signal ends each cleanly. */
+export async function endRunning(): Promise<void> {
   const left = [...running]
   for (const chat of left) chat.kill('SIGTERM')
   await Promise.all(left.map((chat) => chat.exited))
-})
+}
+
+// As in cleanup.ts: test/helpers/each-file.ts registers it too where test files share modules.
+afterEach(endRunning)
 
 /** A stream that keeps what is written, as lines, and says when more came. */
 function capture(lines: string[], onLine: () => void, isTTY: boolean): Writable & { isTTY?: boolean; text: string } {
