@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import iconv from 'iconv-lite'
 import { afterEach, describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
-import { root, runChat, startChat, stopAll, tempDir } from '../helpers/chat-process.ts'
+import { root, runChat, runtime, startChat, stopAll, tempDir } from '../helpers/chat-process.ts'
 import { twoPeersTalkBothWays } from '../helpers/scenarios.ts'
 import { plainSocket, type PlainSocket } from '../helpers/udp.ts'
 
@@ -212,6 +212,26 @@ describe('chat send and chat listen', () => {
 describe('chat (full duplex, piped stdin)', () => {
   it('lets two peers talk both ways', async () => {
     await twoPeersTalkBothWays()
+  })
+
+  // docs/runtimes.md: Node's and Deno's unconnected sockets hear nothing of a closed port; Bun's
+  // fails the send after an ICMP report, and its socket error queue, which repeats it, is ignored.
+  it('goes on to the end when its peer has vanished, with at most one line per send that failed', async () => {
+    const gone = await plainSocket()
+    await gone.close()
+    const exit = await runChat(['--host', '127.0.0.1', '--port', '0', '--to', `127.0.0.1:${gone.port}`], {
+      input: 'one\ntwo\nthree\n',
+    })
+    const said = exit.stderr.split('\n').filter((line) => line && !line.startsWith('listening on '))
+    const refused = said.filter((line) => line === `error Nobody is listening at 127.0.0.1:${gone.port} (ECONNREFUSED)`)
+    if (runtime !== 'bun' || refused.length === 0) {
+      expect(said).toEqual([])
+      expect(exit.code).toBe(0)
+      return
+    }
+    const unsent = refused.length === 1 ? '1 line of stdin not sent' : `${refused.length} lines of stdin not sent`
+    expect(said).toEqual([...refused, `error ${unsent} (said above)`])
+    expect(exit.code).toBe(1)
   })
 })
 
