@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import iconv from 'iconv-lite'
@@ -236,6 +236,32 @@ describe('chat (full duplex, piped stdin)', () => {
 })
 
 describe('chat serve', () => {
+  // Deno's receive loop reads into one buffer: each datagram must be copied out of it, or a hook
+  // that reads its bytes after an await sees the next datagram's.
+  it("gives each datagram bytes of its own: a hook reading them after an await sees its datagram's", async () => {
+    const cwd = tempDir()
+    writeFileSync(
+      join(cwd, 'chat.config.ts'),
+      `import { defineConfig, definePlugin, toHex } from '${root}core/index.ts'
+const later = definePlugin({
+  name: 'later',
+  async inbound(message, ctx) {
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    ctx.reply(message, toHex(message.bytes))
+  },
+})
+export default defineConfig({ host: '127.0.0.1', port: 0, plugins: [later] })
+`,
+    )
+    const server = startChat(['serve', '--json'], { cwd })
+    const port = await server.port()
+    const alice = await peer()
+    await alice.send('aaa', port)
+    await alice.send('bbb', port)
+    const answers = [(await alice.next()).data.toString(), (await alice.next()).data.toString()]
+    expect(answers.sort()).toEqual(['61 61 61', '62 62 62'])
+  })
+
   it('keeps answering while one plugin throws on every message, naming that plugin', async () => {
     const server = startChat(['serve', '--config', 'test/fixtures/throwing-plugin/chat.config.ts', '--json'])
     const port = await server.port()
