@@ -214,6 +214,17 @@ describe('chat (full duplex, piped stdin)', () => {
     await twoPeersTalkBothWays()
   })
 
+  it('says in one line why a line was not sent when the socket fails the send, and exits 1', async () => {
+    // An IPv4 socket cannot send to ::1: the runtime's socket refuses it (no datagram leaves the machine).
+    const exit = await runChat(['--host', '127.0.0.1', '--port', '0', '--to', '[::1]:9'], { input: 'one\n' })
+    const said = exit.stderr.split('\n').filter((line) => line && !line.startsWith('listening on '))
+    expect(said).toEqual([
+      'error Not sent to [::1]:9: this socket cannot reach that address family (bind with --host :: for IPv6)',
+      'error 1 line of stdin not sent (said above)',
+    ])
+    expect(exit.code).toBe(1)
+  })
+
   // docs/runtimes.md: Node's and Deno's unconnected sockets hear nothing of a closed port; Bun's
   // fails the send after an ICMP report, and its socket error queue, which repeats it, is ignored.
   it('goes on to the end when its peer has vanished, with at most one line per send that failed', async () => {
