@@ -113,6 +113,19 @@ describe('chat send and chat listen', () => {
     expect(new Date(message.at).getTime()).not.toBeNaN()
   })
 
+  // `chat listen --json | head -1`: the reader goes away; listen ends quietly, as cat does.
+  it('listen ends with 0 and says nothing when the reader of its output goes away', async () => {
+    const listener = startChat(['listen', ...local])
+    const port = await listener.port()
+    listener.child.stdout.destroy()
+    const alice = await peer()
+    // Datagrams until a write meets the closed pipe (the first may still fit in the pipe's buffer).
+    const sending = setInterval(() => void alice.send('hello', port), 50)
+    const exit = await listener.exited.finally(() => clearInterval(sending))
+    expect(exit.code).toBe(0)
+    expect(exit.stderr.split('\n').filter((line) => line && !line.startsWith('listening on '))).toEqual([])
+  })
+
   it('sends one datagram per stdin line with `-`', async () => {
     const listener = startChat(['listen', '--count', '3', ...local])
     const port = await listener.port()
