@@ -25,6 +25,8 @@ export const NO_NATS_SERVER =
 export interface NatsServer {
   readonly port: number
   readonly url: string
+  /** Its HTTP monitoring endpoint (`http://127.0.0.1:PORT`), when started with `{ monitor: true }`. */
+  readonly monitor: string | undefined
   /** The running server's process id (for CPU figures). */
   readonly pid: number
   /** Kills it at once (SIGKILL), as a crash would; resolves when it is gone. */
@@ -36,9 +38,19 @@ export interface NatsServer {
 }
 
 const LISTENING = /Listening for client connections on [^\s]+:(\d+)/
+const MONITOR = /Starting http monitor on [^\s]+:(\d+)/
 
-function launch(port: number): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(natsServerBin!, ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
+interface Launched {
+  child: ChildProcess
+  port: number
+  monitorPort: number | undefined
+}
+
+/** `monitorPort`: -1 for one the server picks, undefined for none. */
+function launch(port: number, monitorPort?: number): Promise<Launched> {
+  const args = ['-a', '127.0.0.1', '-p', String(port)]
+  if (monitorPort !== undefined) args.push('-m', String(monitorPort))
+  const child = spawn(natsServerBin!, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   children.add(child)
   child.once('exit', () => children.delete(child))
   return new Promise((resolve, reject) => {
@@ -52,11 +64,12 @@ function launch(port: number): Promise<{ child: ChildProcess; port: number }> {
     child.stderr!.on('data', (chunk: Buffer) => {
       log += chunk.toString()
       const found = LISTENING.exec(log)
-      if (!found) return
+      const monitor = MONITOR.exec(log)
+      if (!found || (monitorPort !== undefined && !monitor)) return
       clearTimeout(timer)
       child.stderr!.removeAllListeners('data')
       child.stderr!.resume()
-      resolve({ child, port: Number(found[1]) })
+      resolve({ child, port: Number(found[1]), monitorPort: monitor ? Number(monitor[1]) : undefined })
     })
     child.on('error', fail)
     child.on('exit', (code) => fail(new Error(`nats-server exited (${code}) before listening:\n${log}`)))
@@ -74,10 +87,13 @@ const gone = (child: ChildProcess) =>
     child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
   )
 
-/** Starts `nats-server` on 127.0.0.1 and a port it picks (`-p -1`), never a fixed one. */
-export async function startNatsServer(): Promise<NatsServer> {
-  const first = await launch(-1)
-  const { port } = first
+/**
+ * Starts `nats-server` on 127.0.0.1 and a port it picks (`-p -1`), never a fixed one; with
+ * `monitor`, its HTTP monitoring too (`-m -1`), which lists the connections it has closed.
+ */
+export async function startNatsServer(options: { monitor?: boolean } = {}): Promise<NatsServer> {
+  const first = await launch(-1, options.monitor ? -1 : undefined)
+  const { port, monitorPort } = first
   let { child } = first
   let running = true
   child.removeAllListeners('exit')
@@ -90,13 +106,14 @@ export async function startNatsServer(): Promise<NatsServer> {
   return {
     port,
     url: `127.0.0.1:${port}`,
+    monitor: monitorPort === undefined ? undefined : `http://127.0.0.1:${monitorPort}`,
     get pid() {
       return child.pid!
     },
     kill: () => end('SIGKILL'),
     async restart() {
       await end('SIGKILL')
-      ;({ child } = await launch(port))
+      ;({ child } = await launch(port, monitorPort))
       child.removeAllListeners('exit')
       running = true
     },
