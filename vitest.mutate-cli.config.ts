@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { QuickestFirst } from './test/helpers/quickest-first.ts'
 
 /**
  * The tests `npm run mutate:cli` runs against cli/'s mutants: the only ones that import cli/
@@ -13,6 +14,8 @@ export default defineConfig({
     isolate: false,
     // The helpers' after-each hooks for every file, not only the first (see each-file.ts).
     setupFiles: ['test/helpers/each-file.ts'],
+    // A run stops at its first failing test: the files that failed last, then the quickest, first.
+    sequence: { sequencer: QuickestFirst },
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

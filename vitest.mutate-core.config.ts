@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { QuickestFirst } from './test/helpers/quickest-first.ts'
 
 /**
  * The tests `npm run mutate:core` runs against each core/ mutant: the in-process ones, without
@@ -17,6 +18,8 @@ export default defineConfig({
     // As in vitest.mutate.config.ts: the modules load once per run, not once per test file.
     isolate: false,
     setupFiles: ['test/helpers/each-file.ts'],
+    // A run stops at its first failing test: the files that failed last, then the quickest, first.
+    sequence: { sequencer: QuickestFirst },
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

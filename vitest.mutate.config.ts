@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { QuickestFirst } from './test/helpers/quickest-first.ts'
 
 /**
  * The tests `npm run mutate` runs against each mutant: those that run udpchat's code in the test
@@ -19,6 +20,8 @@ export default defineConfig({
     // time, so nothing is stale; each-file.ts runs the helpers' after-each hooks for every file.
     isolate: false,
     setupFiles: ['test/helpers/each-file.ts'],
+    // A run stops at its first failing test: the files that failed last, then the quickest, first.
+    sequence: { sequencer: QuickestFirst },
     // test/sockets/fuzz.test.ts sends 2,000 hostile datagrams to each server instead of 20,000
     // (see there why a mutant it finds is found by fewer).
     env: { UDPCHAT_FUZZ_COUNT: '2000' },

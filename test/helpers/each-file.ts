@@ -1,6 +1,6 @@
 import { afterEach, vi } from 'vitest'
 import { closeOpened } from './cleanup.ts'
-import { endRunning } from './inproc.ts'
+import { endRunning } from './running.ts'
 
 /**
  * The helpers' after-each hooks, for every test file where the files share their modules

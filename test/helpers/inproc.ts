@@ -6,6 +6,7 @@ import { afterEach } from 'vitest'
 import { run } from '../../cli/main.ts'
 import type { Io } from '../../cli/_io.ts'
 import { root, tempDir } from './chat-process.ts'
+import { endRunning, running } from './running.ts'
 import { plainSocket, type PlainSocket } from './udp.ts'
 
 /**
@@ -50,16 +51,7 @@ export interface InProcOptions {
   exit?: (code: number) => void
 }
 
-const running = new Set<InProc>()
-
-/** Ends the chats a test left running (it failed half-way): a first signal ends each cleanly. */
-export async function endRunning(): Promise<void> {
-  const left = [...running]
-  for (const chat of left) chat.kill('SIGTERM')
-  await Promise.all(left.map((chat) => chat.exited))
-}
-
-// As in cleanup.ts: test/helpers/each-file.ts registers it too where test files share modules.
+// each-file.ts registers it too where test files share modules (see cleanup.ts).
 afterEach(endRunning)
 
 /** A stream that keeps what is written, as lines, and says when more came. */
