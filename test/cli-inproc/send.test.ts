@@ -35,13 +35,15 @@ describe('chat send, in process', () => {
     expect(exit.stderr).toBe('')
   })
 
-  it('--verbose adds a sent event to --json', async () => {
+  it('--verbose adds a sent event to --json, and no sent line on stderr', async () => {
     const device = await peer()
     const exit = await runInProc(['send', String(device.port), 'hi', '--json', '--verbose'])
     await device.next()
     expect(events(exit.stdout, 'sent')).toEqual([
       { event: 'sent', to: `127.0.0.1:${device.port}`, peer: null, text: 'hi', bytes: 2 },
     ])
+    // The event says it: no debug line on stderr as well.
+    expect(exit.stderr).toBe('')
   })
 
   it('--count exits 1 with one line when fewer answers came within --wait', async () => {
