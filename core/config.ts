@@ -219,8 +219,17 @@ export function formatIssue(issue: Issue, prefix: Array<string | number> = [], l
   }
   const path = formatPath([...prefix, ...own]) || '(top level)'
   const expected = issue.message.startsWith('Invalid ') ? (issue.expected ?? issue.message) : issue.message
-  return `${path}: expected ${expected}, got ${describeValue(issue.input)}`
+  // A check on an object forwarded to one of its keys (`v.forward`) has the object as its input:
+  // the value shown is the key's, which the path's last item holds.
+  const item = issue.path?.at(-1)
+  const found = item && item.input === issue.input && 'value' in item ? item.value : issue.input
+  // A secret that was wrong is still a secret: not printed to a terminal or a CI log.
+  const shown = SECRET.test(expected) && typeof found === 'string' ? `${found.length} characters` : describeValue(found)
+  return `${path}: expected ${expected}, got ${shown}`
 }
+
+/** What a schema expects of a secret starts this way (plugins/signed.ts); its value is not shown. */
+const SECRET = /^a secret\b/
 
 function formatPath(keys: Array<string | number>): string {
   // An empty key (a contact named "") would vanish: `peers[""]`, not `peers.`.

@@ -163,4 +163,23 @@ describe('signed() options', () => {
         /a key id of 1-64 printable ASCII characters, no spaces/,
       )
   })
+
+  it('shows the `as` it got, and of a short secret only its length (secrets stay out of terminals and logs)', async () => {
+    const { signed } = await plugins()
+    const whole = (options: object) => {
+      try {
+        resolveConfig({ plugins: [signed(options as never)] })
+      } catch (error) {
+        return (error as Error).message
+      }
+      return 'accepted'
+    }
+    expect(whole({ keys: { a: 'x'.repeat(16) }, as: 'carol' })).toBe(
+      'config: plugins[0].as: expected the id of one of `keys`, got `"carol"` (string)',
+    )
+    expect(whole({ keys: { a: 'short' }, as: 'a' })).toBe(
+      'config: plugins[0].keys.a: expected a secret of 16 characters or more (e.g. `openssl rand -base64 32`), got 5 characters',
+    )
+    expect(whole({ keys: { a: { secret: 'short' } }, as: 'a' })).toMatch(/keys\.a\.secret: .*, got 5 characters$/)
+  })
 })
