@@ -117,6 +117,27 @@ describe('Deno without --unstable-net', () => {
   })
 })
 
+describe('Deno without a permission chat needs', () => {
+  // docs/runtimes.md: Deno's own message, naming the flag to add, in one line; not a crash.
+  it.each([
+    // Before anything runs (consola reads the terminal's variables as it loads): a usage problem.
+    ['--allow-env', ['--allow-net', '--allow-read'], 'chat: Requires env access to "', 2],
+    // At the bind, as any bind that fails.
+    ['--allow-net', ['--allow-read', '--allow-env'], 'chat: Cannot bind 127.0.0.1:0: Requires net access', 1],
+  ])('without %s: one line naming the flag', async (flag, granted, says, code) => {
+    const dir = mkdtempSync(join(tmpdir(), 'udpchat-deno-'))
+    writeFileSync(join(dir, 'deno.json'), JSON.stringify({ nodeModulesDir: 'manual', lock: false, unstable: ['net'] }))
+    const exit = await runChat(['listen', '--host', '127.0.0.1', '--port', '0'], {
+      command: [
+        bin('deno'),
+        ['run', '--no-prompt', '--config', join(dir, 'deno.json'), ...granted, `${root}cli/bin.ts`],
+      ],
+    })
+    expect(exit.stderr.trim().split('\n')).toEqual([expect.stringMatching(`^${says}.*run again with the ${flag} flag`)])
+    expect(exit.code).toBe(code)
+  })
+})
+
 describe('serve --watch on Deno and Bun', () => {
   it.each(['deno', 'bun'] as const)(
     'on %s, an edit to a file the plugin imports is picked up; a broken edit keeps the old plugins',
