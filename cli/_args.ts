@@ -211,6 +211,12 @@ export function parseFlags<F extends Flags>(
   return { values: values as FlagValues<F>, positionals }
 }
 
+/** For a command that takes no arguments: a stray word is refused, not ignored. */
+export function refuseArguments(spec: CommandSpec, positionals: readonly string[]): void {
+  if (positionals.length)
+    throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat ${spec.name} takes no arguments`)
+}
+
 function usage(spec: CommandSpec, message: string): ChatError {
   return new ChatError(
     'E_USAGE',

@@ -1,5 +1,13 @@
 import { writeLine, type Cli } from '../_io.ts'
-import { defineCommand, groupFlags, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
+import {
+  defineCommand,
+  groupFlags,
+  formatHelp,
+  parseCount,
+  parseFlags,
+  refuseArguments,
+  sessionFlags,
+} from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
@@ -18,8 +26,9 @@ The config's plugins run as usual (a bot in the config still answers).`,
 })
 
 export async function listen(argv: string[], cli: Cli): Promise<number> {
-  const { values } = parseFlags(spec, argv)
+  const { values, positionals } = parseFlags(spec, argv)
   if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
+  refuseArguments(spec, positionals)
   const limit = values.once ? 1 : values.count
   const output = createOutput(values, cli)
   const print = output.handler()

@@ -1,7 +1,7 @@
 import { writeLine, type Cli } from '../_io.ts'
 import { inspect } from 'node:util'
 import { ChatError, describePlugins, orderPlugins, type PluginInfo } from '../_core.ts'
-import { configFlags, defineCommand, formatHelp, helpFlag, parseFlags } from '../_args.ts'
+import { configFlags, defineCommand, formatHelp, helpFlag, parseFlags, refuseArguments } from '../_args.ts'
 import { counted, styleOf } from '../_output.ts'
 import { readConfig } from '../_config.ts'
 
@@ -23,8 +23,7 @@ In the interactive chat, /plugins shows the plugins in effect.`,
 export async function plugins(argv: string[], cli: Cli): Promise<number> {
   const { values, positionals } = parseFlags(spec, argv)
   if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
-  if (positionals.length)
-    throw new ChatError('E_USAGE', `Unexpected \`${positionals.join(' ')}\`: chat plugins takes no arguments`)
+  refuseArguments(spec, positionals)
   const config = await readConfig(values, cli)
   const list = describePlugins(orderPlugins(config.plugins))
   if (values.json) {

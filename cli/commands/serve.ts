@@ -1,5 +1,5 @@
 import { writeLine, type Cli } from '../_io.ts'
-import { defineCommand, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
+import { defineCommand, formatHelp, parseFlags, refuseArguments, sessionFlags, watchFlag } from '../_args.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
@@ -15,8 +15,9 @@ of the config (or of a local file it imports) swaps the plugins without a restar
 })
 
 export async function serve(argv: string[], cli: Cli): Promise<number> {
-  const { values } = parseFlags(spec, argv)
+  const { values, positionals } = parseFlags(spec, argv)
   if (values.help) return (void writeLine(cli.io.stdout, formatHelp(spec)), 0)
+  refuseArguments(spec, positionals)
   const output = createOutput(values, cli)
   const shown = { messages: values.verbose === true }
   const session = await startSession(output, values, {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { runInProc } from '../helpers/inproc.ts'
+
+/** Exit 2, nothing on stdout, and one `chat: ` line on stderr: the text after the prefix. */
+async function usageError(argv: string[]): Promise<string> {
+  const exit = await runInProc(argv)
+  expect(exit.code).toBe(2)
+  expect(exit.stdout).toBe('')
+  const lines = exit.stderr.replace(/\n$/, '').split('\n')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(/^chat: /)
+  return lines[0]!.slice('chat: '.length)
+}
+
+describe('usage errors found by the review, in process', () => {
+  it.each([
+    [['serve', 'a', 'b'], 'Unexpected `a b`: chat serve takes no arguments'],
+    [['listen', 'foo'], 'Unexpected `foo`: chat listen takes no arguments'],
+    [['listen', '--once', '--', 'x'], 'Unexpected `x`: chat listen takes no arguments'],
+    [['plugins', 'foo'], 'Unexpected `foo`: chat plugins takes no arguments'],
+  ])('%j: a command that takes no arguments refuses a stray word, before it binds', async (argv, message) => {
+    expect(await usageError(argv)).toBe(message)
+  })
+})
