@@ -32,7 +32,7 @@ export type FlagValues<F extends Flags> = {
 export interface CommandSpec<F extends Flags = Flags> {
   /** `listen`, or `chat` for the interactive chat (the command when none is named). */
   name: string
-  /** Usage lines without `chat `: `listen [--once] [--count N]`. */
+  /** Usage lines without `chat `: `listen [--once | --count N]`. */
   usage: string[]
   /** One line for the list of commands in `chat --help`. */
   summary: string

@@ -10,7 +10,7 @@ const HEAD = `chat ${pkg.version}: a scriptable UDP chat
 Usage:
   chat [--to TARGET]${' '.repeat(58)}interactive full-duplex chat
   chat send TARGET TEXT... [--wait MS] [--count N] [--repeat N] [--every MS]  send one datagram (or \`-\`: one per stdin line), print the answers, exit
-  chat listen [--once] [--count N]${' '.repeat(44)}print what arrives
+  chat listen [--once | --count N]${' '.repeat(44)}print what arrives
   chat serve${' '.repeat(66)}run the config's plugins headless until SIGINT/SIGTERM
   chat join TARGET [--interval S]${' '.repeat(45)}join a group-chat relay: heartbeats, broadcasts, \`quit\` on exit
   chat plugins${' '.repeat(64)}list the config's plugins in the order they run, with hooks and options

@@ -22,3 +22,12 @@ describe('usage errors found by the review, in process', () => {
     expect(await usageError(argv)).toBe(message)
   })
 })
+
+describe('chat listen --once and --count, in process', () => {
+  it.each([[['listen', '--once', '--count', '2']], [['listen', '-n', '1', '--once']]])(
+    '%j: both together are a usage error (--once is --count 1)',
+    async (argv) => {
+      expect(await usageError(argv)).toBe('--once means --count 1: give one or the other, not both')
+    },
+  )
+})
