@@ -61,15 +61,25 @@ export interface HostPort {
 /**
  * Parses `HOST:PORT`, `[IPV6]:PORT` or a bare `PORT` (meaning 127.0.0.1).
  * Returns `undefined` when the text has no port, so a caller can try it as a contact name.
+ * Port 0 is returned (its caller says what 0 means there); above 65535 throws `E_TARGET`.
  */
 export function parseHostPort(text: string): HostPort | undefined {
   const value = text.trim()
-  if (/^\d+$/.test(value)) return { host: '127.0.0.1', port: parsePort(value, 'the target port') }
+  const port = (digits: string) => {
+    if (Number(digits) > 65535) throw badTargetPort(value)
+    return Number(digits)
+  }
+  if (/^\d+$/.test(value)) return { host: '127.0.0.1', port: port(value) }
   const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(value)
-  if (bracketed) return { host: bracketed[1]!, port: parsePort(bracketed[2]!, 'the target port') }
+  if (bracketed) return { host: bracketed[1]!, port: port(bracketed[2]!) }
   const colon = value.lastIndexOf(':')
   if (colon <= 0 || value.indexOf(':') !== colon) return undefined
-  const port = value.slice(colon + 1)
-  if (!/^\d+$/.test(port)) return undefined
-  return { host: value.slice(0, colon), port: parsePort(port, 'the target port') }
+  const digits = value.slice(colon + 1)
+  if (!/^\d+$/.test(digits)) return undefined
+  return { host: value.slice(0, colon), port: port(digits) }
+}
+
+/** The one message for a target's port out of range: 0 is "any" when binding, and nothing can be sent to it. */
+export function badTargetPort(target: string): ChatError {
+  return new ChatError('E_TARGET', `Cannot send to \`${target}\`: a target's port is 1-65535`)
 }

@@ -1,4 +1,4 @@
-import { formatAddress, parseHostPort } from './address.ts'
+import { badTargetPort, formatAddress, parseHostPort } from './address.ts'
 import { ChatError } from './errors.ts'
 import type { Address } from './address.ts'
 import type { UdpTransport } from './runtime/types.ts'
@@ -55,8 +55,7 @@ export async function resolveTarget(target: string | Address, peers: Peers, tran
     const hint = known.length ? `; contacts: ${known.join(', ')}` : ''
     throw new ChatError('E_TARGET', `Unknown target \`${target}\`: expected a contact name or HOST:PORT${hint}`)
   }
-  // Port 0 means "any" when binding; nothing can be sent to it.
-  if (hostPort.port === 0) throw new ChatError('E_TARGET', `Cannot send to \`${target}\`: a target's port is 1-65535`)
+  if (hostPort.port === 0) throw badTargetPort(target)
   const resolved = await transport.lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
   return { host: resolved.host, port: hostPort.port, family: resolved.family }
 }

@@ -20,7 +20,7 @@ export interface GroupOptions {
 
 /** The group's address, or a ChatError (E_USAGE) naming what is wrong with it. */
 export function parseGroup(text: string, what = '--group'): Address {
-  const hostPort = parseHostPort(text)
+  const hostPort = groupPort(text, what)
   const family = hostPort && familyOf(isIP(hostPort.host) as IpVersion)
   if (!hostPort || !family)
     throw new ChatError(
@@ -33,6 +33,18 @@ export function parseGroup(text: string, what = '--group'): Address {
     throw new ChatError('E_USAGE', `Expected ${what} to be a multicast address (${range}), got \`${hostPort.host}\``)
   if (hostPort.port === 0) throw new ChatError('E_USAGE', `Expected ${what} to have a port (1-65535), got 0`)
   return { host: hostPort.host, port: hostPort.port, family }
+}
+
+/** `parseHostPort` for a group: a port out of range is said as the group's (the room is not only a target). */
+function groupPort(text: string, what: string): ReturnType<typeof parseHostPort> {
+  try {
+    return parseHostPort(text)
+  } catch {
+    throw new ChatError(
+      'E_USAGE',
+      `Expected ${what} to have a port (1-65535), got ${text.slice(text.lastIndexOf(':') + 1)}`,
+    )
+  }
 }
 
 /**

@@ -31,3 +31,18 @@ describe('chat listen --once and --count, in process', () => {
     },
   )
 })
+
+describe("a target's port, in process: 1-65535 in every form and command, one message", () => {
+  it.each([
+    [['send', '127.0.0.1:0', 'hi'], '127.0.0.1:0'],
+    [['send', '127.0.0.1:70000', 'hi'], '127.0.0.1:70000'],
+    [['send', '70000', 'hi'], '70000'],
+    [['send', '[::1]:70000', 'hi'], '[::1]:70000'],
+    [['join', '127.0.0.1:70000'], '127.0.0.1:70000'],
+    [['join', '70000'], '70000'],
+  ])('%j', async (argv, target) => {
+    expect(await usageError([...argv, '--host', '127.0.0.1'])).toBe(
+      `Cannot send to \`${target}\`: a target's port is 1-65535`,
+    )
+  })
+})

@@ -20,9 +20,7 @@ describe('parseHostPort()', () => {
   })
 
   it('rejects a port out of range with the value it got', () => {
-    expect(() => parseHostPort('1.2.3.4:70000')).toThrow(
-      'Expected the target port to be an integer 0-65535, got `70000`',
-    )
+    expect(() => parseHostPort('1.2.3.4:70000')).toThrow("Cannot send to `1.2.3.4:70000`: a target's port is 1-65535")
   })
 })
 

@@ -98,9 +98,9 @@ describe('parseHostPort(): the forms a target is typed in', () => {
     expect(parseHostPort(text)).toEqual(expected)
   })
 
-  it('names the target port in its errors, for each form', () => {
+  it('names the target and its port range in its errors, for each form', () => {
     for (const text of ['70000', '[::1]:70000', 'h:70000']) {
-      expect(() => parseHostPort(text)).toThrow('Expected the target port to be an integer 0-65535, got `70000`')
+      expect(() => parseHostPort(text)).toThrow(`Cannot send to \`${text}\`: a target's port is 1-65535`)
     }
   })
 })

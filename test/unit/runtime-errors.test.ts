@@ -136,6 +136,7 @@ describe('parseGroup()', () => {
       'Expected --group to be a multicast address (224.0.0.0-239.255.255.255 or ff00::/8), got `fe80::1`',
     ],
     ['239.1.2.3:0', 'Expected --group to have a port (1-65535), got 0'],
+    ['239.1.2.3:70000', 'Expected --group to have a port (1-65535), got 70000'],
     ['239.1.2.3', 'Expected --group to be a multicast GROUP:PORT such as 239.1.2.3:5000, got `239.1.2.3`'],
     ['room:5000', 'Expected --group to be a multicast GROUP:PORT such as 239.1.2.3:5000, got `room:5000`'],
   ])('refuses %s with a usage error', (text, message) => {
