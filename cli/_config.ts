@@ -1,6 +1,16 @@
 import { existsSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
-import { ChatError, loadConfig, resolveConfig, type ResolvedConfig } from './_core.ts'
+import {
+  ChatError,
+  createPeers,
+  getTransport,
+  isChatError,
+  loadConfig,
+  resolveConfig,
+  resolveTarget,
+  type Address,
+  type ResolvedConfig,
+} from './_core.ts'
 import { parseHostPort, parsePort } from '../core/address.ts'
 import { parseGroup } from '../core/runtime/group.ts'
 import { WIRE_HOOKS } from '../core/hooks.ts'
@@ -100,6 +110,21 @@ export function bindForTarget(config: ResolvedConfig, target: string, flags: Ses
     // A bad port: the chat says so when it resolves the target.
   }
   return host?.includes(':') ? { ...config, host: '::' } : config
+}
+
+/**
+ * A target of the command line (`join TARGET`, `chat --to`), looked up before the chat binds, so
+ * that a typo is said before "listening", and a relay is known before its heartbeat starts.
+ */
+export async function resolveEarly(target: string, config: ResolvedConfig): Promise<Address> {
+  const transport = getTransport()
+  // Only this contact is looked up here; the chat looks the contacts up once, as it starts.
+  const named = config.peers[target]
+  return resolveTarget(named ?? target, await createPeers({}, transport), transport).catch((error: unknown) => {
+    const names = Object.keys(config.peers)
+    if (!isChatError(error) || !error.message.startsWith('Unknown target') || !names.length) throw error
+    throw new ChatError('E_TARGET', `${error.message}; contacts: ${names.join(', ')}`, { cause: error })
+  })
 }
 
 /** The config file's absolute path: `--config`, else the first `chat.config.*` in `cwd`. */

@@ -6,6 +6,7 @@ import { converse, type Conversation } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
 import { counted, createOutput, type Output } from '../_output.ts'
 import { startSession, type Session } from '../_session.ts'
+import { resolveEarly } from '../_config.ts'
 import { createStats } from '../_stats.ts'
 import { parseGroup } from '../../core/runtime/group.ts'
 import { membersOf, type PresenceMember } from '../../plugins/index.ts'
@@ -68,8 +69,14 @@ export async function chat(argv: string[], cli: Cli): Promise<number> {
   // Set once the session has started: a message can arrive while it starts.
   let started: Session | undefined
   let unsent = 0
+  // --to is looked up before the socket binds: a typo is a usage error, not one after "listening".
+  let first: Address | undefined
 
   const session = await startSession(output, values, {
+    async shape(config) {
+      if (values.to !== undefined && !first) first = await resolveEarly(values.to, config)
+      return config
+    },
     onEvent(event) {
       if (event.type === 'message' && !target) {
         target = event.message.from
@@ -83,8 +90,8 @@ export async function chat(argv: string[], cli: Cli): Promise<number> {
   })
   started = session
   const { chat, config } = session
-  const to = values.to ?? config.to
-  if (to !== undefined) target = await chat.resolve(to)
+  if (first) target = first
+  else if (config.to !== undefined) target = await chat.resolve(config.to)
   else if (config.group) target = parseGroup(config.group.address)
 
   if (interactive) {

@@ -1,14 +1,10 @@
 import { writeLine, type Cli } from '../_io.ts'
 import {
   ChatError,
-  createPeers,
   describeError,
   describePeer,
   formatAddress,
-  getTransport,
-  isChatError,
   resolveConfig,
-  resolveTarget,
   type Address,
   type Chat,
   type Message,
@@ -20,7 +16,7 @@ import { converse } from '../_converse.ts'
 import { lineFlags, toWire } from '../_flags.ts'
 import { createOutput, type Output, type Style } from '../_output.ts'
 import { startSession } from '../_session.ts'
-import { bindForTarget } from '../_config.ts'
+import { bindForTarget, resolveEarly } from '../_config.ts'
 
 export const spec = defineCommand({
   name: 'join',
@@ -86,7 +82,7 @@ export async function join(argv: string[], cli: Cli): Promise<number> {
   let warned = false
   const shape = async (next: ResolvedConfig): Promise<ResolvedConfig> => {
     if (!relay) {
-      const to = (relay = await resolveRelay(target, next))
+      const to = (relay = await resolveEarly(target, next))
       const onStatus = (status: RelayStatus) => report(output, status, byeSaid)
       const every = Math.max(10, Math.round(interval * 1000))
       client = resolveConfig({
@@ -143,18 +139,6 @@ export async function join(argv: string[], cli: Cli): Promise<number> {
   // Disposing the heartbeat plugin sends `quit`; close() waits until it has left.
   await session.close()
   return 0
-}
-
-/** The relay's address, looked up before the chat starts so that the heartbeat plugin never waits for it. */
-async function resolveRelay(target: string, config: ResolvedConfig): Promise<Address> {
-  const transport = getTransport()
-  // Only the relay's own contact is looked up here; the chat looks the contacts up once, as it starts.
-  const named = config.peers[target]
-  return resolveTarget(named ?? target, await createPeers({}, transport), transport).catch((error: unknown) => {
-    const names = Object.keys(config.peers)
-    if (!isChatError(error) || !error.message.startsWith('Unknown target') || !names.length) throw error
-    throw new ChatError('E_TARGET', `${error.message}; contacts: ${names.join(', ')}`, { cause: error })
-  })
 }
 
 function isFrom(message: Message, relay: Address): boolean {

@@ -46,3 +46,13 @@ describe("a target's port, in process: 1-65535 in every form and command, one me
     )
   })
 })
+
+describe('chat --to, in process: looked up before the socket binds', () => {
+  it.each([
+    [['--to', 'nobody'], 'Unknown target `nobody`: expected a contact name or HOST:PORT'],
+    [['--to', '70000'], "Cannot send to `70000`: a target's port is 1-65535"],
+    [['-t', '127.0.0.1:0'], "Cannot send to `127.0.0.1:0`: a target's port is 1-65535"],
+  ])('%j: one line, no `listening`, exit 2', async (argv, message) => {
+    expect(await usageError([...argv, '--host', '127.0.0.1', '--port', '0'])).toBe(message)
+  })
+})
