@@ -53,11 +53,22 @@ export async function resolveTarget(target: string | Address, peers: Peers, tran
   if (!hostPort) {
     const known = peers.entries().map(([name]) => name)
     const hint = known.length ? `; contacts: ${known.join(', ')}` : ''
-    throw new ChatError('E_TARGET', `Unknown target \`${target}\`: expected a contact name or HOST:PORT${hint}`)
+    throw new ChatError(
+      'E_TARGET',
+      `Unknown target \`${target}\`: expected a contact name or HOST:PORT${bracketHint(target)}${hint}`,
+    )
   }
   if (hostPort.port === 0) throw badTargetPort(target)
   const resolved = await transport.lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
   return { host: resolved.host, port: hostPort.port, family: resolved.family }
+}
+
+/** ` (an IPv6 address with a port is written [::1]:7788)` for `::1:7788`, else nothing. */
+function bracketHint(target: string): string {
+  const [, host, port] = /^([\da-f:.]+(?:%[\w.-]+)?):(\d{1,5})$/i.exec(target.trim()) ?? []
+  return host !== undefined && host.split(':').length > 2
+    ? ` (an IPv6 address with a port is written ${formatAddress({ host, port: Number(port) })})`
+    : ''
 }
 
 /** `alice (192.168.1.20:7788)` or just the address. */

@@ -56,3 +56,23 @@ describe('chat --to, in process: looked up before the socket binds', () => {
     expect(await usageError([...argv, '--host', '127.0.0.1', '--port', '0'])).toBe(message)
   })
 })
+
+describe('an IPv6 target without brackets, in process: the error shows how to write it', () => {
+  const unknown = (target: string) => `Unknown target \`${target}\`: expected a contact name or HOST:PORT`
+  it.each([
+    [['send', '::1:47999', 'hi'], `${unknown('::1:47999')} (an IPv6 address with a port is written [::1]:47999)`],
+    [
+      ['join', 'fe80::1%lo:7000'],
+      `${unknown('fe80::1%lo:7000')} (an IPv6 address with a port is written [fe80::1%lo]:7000)`,
+    ],
+    [
+      ['--to', '2001:db8::1:80'],
+      `${unknown('2001:db8::1:80')} (an IPv6 address with a port is written [2001:db8::1]:80)`,
+    ],
+    // No port to move out: no hint.
+    [['send', '::1', 'hi'], unknown('::1')],
+    [['send', 'fe80::1', 'hi'], unknown('fe80::1')],
+  ])('%j', async (argv, message) => {
+    expect(await usageError([...argv, '--host', '127.0.0.1', '--port', '0'])).toBe(message)
+  })
+})
