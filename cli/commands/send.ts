@@ -97,7 +97,13 @@ export async function send(argv: string[], cli: Cli): Promise<number> {
       if (!(await sendOne(chat, output, text, eol, to))) failed++
     }
     if (stdin) {
-      for await (const line of createInterface({ input: cli.io.stdin, crlfDelay: Infinity })) await say(line)
+      let lines = 0
+      for await (const line of createInterface({ input: cli.io.stdin, crlfDelay: Infinity })) {
+        lines++
+        await say(line)
+      }
+      // Not a failure (an empty file is a file), but not silence either: a script's mistake shows.
+      if (lines === 0) output.logger.info('no lines on stdin; nothing sent')
     } else if (repeat !== undefined || every !== undefined) {
       const plan = { times: repeat ?? Infinity, every: every ?? 1000, stopped: signal.then(() => {}) }
       await repeatSend(words.join(' '), plan, say)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runInProc } from '../helpers/inproc.ts'
+import { runInProc, usePeers } from '../helpers/inproc.ts'
 
 /** Exit 2, nothing on stdout, and one `chat: ` line on stderr: the text after the prefix. */
 async function usageError(argv: string[]): Promise<string> {
@@ -74,5 +74,22 @@ describe('an IPv6 target without brackets, in process: the error shows how to wr
     [['send', 'fe80::1', 'hi'], unknown('fe80::1')],
   ])('%j', async (argv, message) => {
     expect(await usageError([...argv, '--host', '127.0.0.1', '--port', '0'])).toBe(message)
+  })
+})
+
+describe('chat send TARGET - with nothing on stdin, in process', () => {
+  const peer = usePeers()
+
+  it('says so in one line on stderr and exits 0', async () => {
+    const device = await peer()
+    const exit = await runInProc(['send', String(device.port), '-', '--host', '127.0.0.1'], { input: '' })
+    expect(exit).toEqual({ code: 0, stdout: '', stderr: 'no lines on stdin; nothing sent\n' })
+  })
+
+  it('an empty line is a line: it is sent, and nothing is said about stdin', async () => {
+    const device = await peer()
+    const exit = await runInProc(['send', String(device.port), '-', '--host', '127.0.0.1'], { input: '\n' })
+    expect(exit).toEqual({ code: 0, stdout: '', stderr: `sent 0 bytes to 127.0.0.1:${device.port}\n` })
+    expect((await device.next()).data).toHaveLength(0)
   })
 })
