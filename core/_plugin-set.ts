@@ -1,7 +1,7 @@
 import type { ConsolaInstance } from 'consola'
 import type { Address } from './address.ts'
 import type { ResolvedPlugin } from './plugin.ts'
-import { ChatError, describeError } from './errors.ts'
+import { ChatError, describeError, isChatError } from './errors.ts'
 import type { ChatEventHandler } from './events.ts'
 import { HOOKS, MESSAGE_HOOKS, REVERSED, type HookName } from './hooks.ts'
 import { orderPlugins } from './plugin.ts'
@@ -85,7 +85,9 @@ export async function startPlugins(
   } catch (error) {
     await stopPlugins(plugins, { ...options, kept: () => options.reload === true })
     const name = plugins.at(-1)?.plugin.name
-    throw new ChatError('E_PLUGIN', `Plugin "${name}" failed to start: ${describeError(error)}`, { cause: error })
+    // An option that names no contact and no address (`schedule({ to: 'nobdy' })`) is the config's mistake.
+    const code = isChatError(error) && error.code === 'E_TARGET' ? 'E_CONFIG' : 'E_PLUGIN'
+    throw new ChatError(code, `Plugin "${name}" failed to start: ${describeError(error)}`, { cause: error })
   }
   const hooks = Object.fromEntries(MESSAGE_HOOKS.map((hook) => [hook, entriesOf(plugins, hook, options.wrap)]))
   return { plugins, hooks: hooks as unknown as PluginSet['hooks'] }

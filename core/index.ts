@@ -20,6 +20,7 @@ export type { Decoded, Message, Meta, Outgoing } from './message.ts'
 export type { Drop } from './drop.ts'
 export type { InboundResult, OutboundResult, PluginHooks } from './plugin-hooks.ts'
 export type { Peers, Target } from './peers.ts'
+export { checkTarget } from './peers.ts'
 export type { PluginContext } from './plugin-context.ts'
 
 export { defineConfig, resolveConfig } from './config.ts'

@@ -49,6 +49,22 @@ export async function resolveTarget(target: string | Address, peers: Peers, tran
   if (typeof target !== 'string') return target
   const named = peers.get(target)
   if (named) return named
+  const hostPort = checkTarget(target, peers)!
+  const resolved = await transport.lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
+  return { host: resolved.host, port: hostPort.port, family: resolved.family }
+}
+
+/**
+ * Checks a target without looking anything up: a known contact (undefined), or `HOST:PORT` (its
+ * parts). A plugin that sends to a target from its options can check it in `setup`, so that a
+ * misspelled contact stops the chat at the start rather than failing each send.
+ * @throws ChatError `E_TARGET` when it is neither (or names port 0)
+ */
+export function checkTarget(
+  target: string,
+  peers: Pick<Peers, 'get' | 'entries'>,
+): { host: string; port: number } | undefined {
+  if (peers.get(target)) return undefined
   const hostPort = parseHostPort(target)
   if (!hostPort) {
     const known = peers.entries().map(([name]) => name)
@@ -59,8 +75,7 @@ export async function resolveTarget(target: string | Address, peers: Peers, tran
     )
   }
   if (hostPort.port === 0) throw badTargetPort(target)
-  const resolved = await transport.lookup(hostPort.host === 'localhost' ? '127.0.0.1' : hostPort.host)
-  return { host: resolved.host, port: hostPort.port, family: resolved.family }
+  return hostPort
 }
 
 /** ` (an IPv6 address with a port is written [::1]:7788)` for `::1:7788`, else nothing. */

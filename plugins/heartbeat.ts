@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { COOKIE, COOKIE_NOTICE } from './_cookie.ts'
 import {
+  checkTarget,
   definePlugin,
   drop,
   formatAddress,
@@ -125,6 +126,7 @@ export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> 
     options,
     setup(ctx) {
       const { interval, text, silentAfter, bye } = ctx.options
+      if (typeof ctx.options.to === 'string') checkTarget(ctx.options.to, ctx.peers)
       const to = (target = relayTarget(ctx))
       // A host name is not looked up here: then any datagram from the relay's port counts.
       const relay = typeof to === 'string' ? { port: parseHostPort(to)?.port ?? -1 } : to
@@ -185,8 +187,9 @@ export function heartbeat(options: HeartbeatOptions): Plugin<HeartbeatSettings> 
         return { ...message, text: `${state.cookie} ${message.text}` }
     },
     dispose(ctx) {
-      // A reload replaces this instance with one that goes on heartbeating: nobody leaves.
-      if (ctx.options.quit !== false && !ctx.reloading && !closed) ctx.send(ctx.options.quit, target)
+      // A reload replaces this instance with one that goes on heartbeating: nobody leaves. Nor
+      // does a heartbeat whose setup failed (its target unknown): it never joined.
+      if (ctx.options.quit !== false && !ctx.reloading && !closed && target !== '') ctx.send(ctx.options.quit, target)
     },
   })
 }

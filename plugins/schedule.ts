@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { definePlugin, type Plugin } from '../core/index.ts'
+import { checkTarget, definePlugin, type Plugin } from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
 
 /** The options of `schedule()`. */
@@ -62,8 +62,9 @@ export function schedule(options: ScheduleOptions): Plugin<ScheduleSettings> {
     options,
     setup(ctx) {
       const { to, text, every, times, now, clock } = ctx.options
-      // Schedules share the plugin's name, and so its store: each target has its own count
-      // (an edit of the text keeps it).
+      checkTarget(to, ctx.peers)
+      // The count is kept per target in the store (a second schedule has a store of its own), so
+      // an edit of the text keeps it.
       const key = `seq ${to}`
       const tick = () => {
         const seq = ((ctx.store.get(key) as number | undefined) ?? 0) + 1

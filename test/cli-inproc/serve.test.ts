@@ -32,6 +32,21 @@ describe('chat serve, in process', () => {
     expect(exit).toEqual({ code: 0, stdout: '', stderr: `${said}\nSIGTERM: stopping\n` })
   })
 
+  it.each([
+    ['schedule', `schedule({ to: 'lobby', text: 'x', every: 100 })`],
+    ['heartbeat', `heartbeat({ to: 'lobby' })`],
+  ])(
+    'stops at the start with one line and exit 2 when %s names an unknown target (and says no goodbye)',
+    async (name, call) => {
+      const config = writeConfig(`import { ${name} } from '@/plugins/index.ts'\nexport default { plugins: [${call}] }`)
+      const exit = await runInProc(['serve', '-c', config, ...local])
+      expect(exit.stderr).toBe(
+        `chat: Plugin "${name}" failed to start: Unknown target \`lobby\`: expected a contact name or HOST:PORT\n`,
+      )
+      expect(exit.code).toBe(2)
+    },
+  )
+
   it('--verbose prints messages and each send with the plugin that made it', async () => {
     const server = startInProc(['serve', '-c', writeConfig(ECHO), ...local, '--verbose'])
     const port = portOf(await server.waitFor(/^listening on /, { stream: 'stderr' }))

@@ -48,10 +48,16 @@ describe('heartbeat() knowing its relay', () => {
     expect(await byeFrom({ host: '127.0.0.2', port: relay.port })).toBe(true)
     expect(statuses).toEqual([{ state: 'bye', relay: `relay.invalid:${relay.port}` }])
   })
+})
 
-  it('given a name that is neither a contact nor HOST:PORT, starts, and hears nobody as its relay', async () => {
-    const { relay, statuses, byeFrom } = await heard(() => 'nowhere')
-    expect(await byeFrom(relay)).toBe(false)
-    expect(statuses).toEqual([])
+describe('heartbeat() with a target it cannot know', () => {
+  it('given a name that is neither a contact nor HOST:PORT, stops the chat at the start (a config error)', async () => {
+    const { heartbeat } = await fresh(() => import('../../plugins/index.ts'))
+    const network = createMemoryNetwork()
+    const started = kit({ network, plugins: [heartbeat({ to: 'lobby' })] })
+    await expect(started).rejects.toMatchObject({
+      code: 'E_CONFIG',
+      message: 'Plugin "heartbeat" failed to start: Unknown target `lobby`: expected a contact name or HOST:PORT',
+    })
   })
 })

@@ -45,6 +45,18 @@ describe('schedule()', () => {
     expect(await after(300)).toEqual(['new 3', 'new 4', 'new 5'])
   })
 
+  it('stops the chat at the start when `to` names no contact and no address (a config error), and sends nothing', async () => {
+    const started = kit({
+      config: { peers: { alice: '127.0.0.1:9' } },
+      plugins: [schedule({ to: 'alcie', text: 'x', every: 10 })],
+    })
+    await expect(started).rejects.toMatchObject({
+      code: 'E_CONFIG',
+      message:
+        'Plugin "schedule" failed to start: Unknown target `alcie`: expected a contact name or HOST:PORT; contacts: alice',
+    })
+  })
+
   it('rejects an interval under 10 ms, naming the option', async () => {
     await expect(kit([schedule({ to: '127.0.0.1:9', text: 'x', every: 1 })])).rejects.toThrow(
       /plugins\[0\]\.every: expected at least 10 ms, got `1`/,
