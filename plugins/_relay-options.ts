@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import type { Message } from '../core/index.ts'
 import type { Agree } from './_options.ts'
+import { didYouMean } from '../core/suggest.ts'
 
 /** Makes the broadcast line from a message and its sender's label (contact name or HOST:PORT). */
 export type RelayFormat = (message: Message, from: string) => string
@@ -47,6 +48,16 @@ export interface RelayOptions {
 /** `relay()`'s options with their defaults (its `ctx.options`): every one is there. */
 export type RelaySettings = Required<RelayOptions>
 
+/** The fields a `format` template fills in (plugins/relay.ts). */
+export const FIELDS = ['from', 'text', 'host', 'port'] as const
+
+/** The first `{word}` of a template that is not one of `FIELDS`: a typo would go out as it is. */
+function unknownField(template: string): string | undefined {
+  for (const [, field] of template.matchAll(/\{(\w+)\}/g))
+    if (!(FIELDS as readonly string[]).includes(field!)) return field
+  return undefined
+}
+
 /** The schema of `RelayOptions`. */
 export const Options = v.optional(
   v.object({
@@ -54,7 +65,20 @@ export const Options = v.optional(
     timeout: v.optional(v.pipe(v.number('a number of seconds'), v.minValue(0.01, 'a number of seconds above 0')), 60),
     format: v.optional(
       v.union(
-        [v.string(), v.custom<RelayFormat>((x) => typeof x === 'function')],
+        [
+          v.pipe(
+            v.string(),
+            v.check(
+              (template) => unknownField(template) === undefined,
+              (issue) => {
+                const field = unknownField(issue.input as string)!
+                const like = didYouMean(field, FIELDS, (f) => `\`{${f}}\``)
+                return `a template of {from}, {text}, {host} and {port} (\`{${field}}\` is none of them${like})`
+              },
+            ),
+          ),
+          v.custom<RelayFormat>((x) => typeof x === 'function'),
+        ],
         'a template string such as `{from}: {text}`, or a function',
       ),
       '{from}: {text}',

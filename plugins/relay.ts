@@ -13,7 +13,7 @@ import {
   type PluginContext,
 } from '../core/index.ts'
 import { COOKIE, COOKIE_NOTICE, createCookies, sameText, type Cookies } from './_cookie.ts'
-import { Options, type RelayOptions, type RelaySettings, type Resolved } from './_relay-options.ts'
+import { FIELDS, Options, type RelayOptions, type RelaySettings, type Resolved } from './_relay-options.ts'
 import { kindOf, markKind } from './_kind.ts'
 
 export type { RelayFormat, RelayOptions, RelaySettings } from './_relay-options.ts'
@@ -67,7 +67,7 @@ interface Proven {
   cookie: string
 }
 
-const TEMPLATE = /\{(from|text|host|port)\}/g
+const TEMPLATE = new RegExp(`\\{(${FIELDS.join('|')})\\}`, 'g')
 const FULL_WARNING_MS = 10_000
 /** Past this many expiries in one sweep, one summary line instead of one line each. */
 const EXPIRY_LINES = 5

@@ -51,6 +51,11 @@ describe('relay() options', () => {
     expect(bad({ timeout: 0 })).toBe('timeout: expected a number of seconds above 0')
     expect(bad({ timeout: '5' })).toBe('timeout: expected a number of seconds')
     expect(bad({ format: 5 })).toBe('format: expected a template string such as `{from}: {text}`, or a function')
+    // A misspelled field would go out as it is, in every line of the room.
+    expect(bad({ format: '{form}: {text}' })).toBe(
+      'format: expected a template of {from}, {text}, {host} and {port} (`{form}` is none of them; did you mean `{from}`?)',
+    )
+    expect(bad({ format: '[{host}:{port}] {from} {text} {x' })).toBe('accepted')
     expect(bad({ maxMembers: 1.5 })).toBe('maxMembers: expected a whole number')
     expect(bad({ maxPerAddress: 0 })).toBe('maxPerAddress: expected a whole number of 1 or more')
     expect(bad({ maxLine: 0 })).toBe('maxLine: expected a whole number of 1 or more')
