@@ -248,6 +248,9 @@ export function relay(options?: RelayOptions): Plugin<RelaySettings> {
         return drop(`relay: the line is longer than maxLine (${line.length} > ${options.maxLine} characters)`)
       ctx.broadcast(line, room.members.values())
       for (const hear of listeners) hear(said, from)
+      // On without the cookie: what follows (a logger, `--json`) shows what the member said, and
+      // the cookie, which proves its address to us, is not printed for anyone to replay.
+      return said === message ? undefined : said
     },
     dispose(ctx) {
       // A reload hands the room over to the new instance, through the store.

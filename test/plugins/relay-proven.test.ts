@@ -25,6 +25,12 @@ describe("relay({ members: 'proven' }) cookies", () => {
     ;(await alice.send(cookie)).expectReply(`${at(alice)}: `)
   })
 
+  it('hands the message on without the cookie: a logger after it and `--json` show what the member said', async () => {
+    const { t, alice, cookie } = await provenRoom()
+    await alice.send(`${cookie} hello there`)
+    expect(t.messages.map((m) => m.text)).toEqual(['hello there'])
+  })
+
   it('refuses a cookie run into the text, or a text too short to hold one', async () => {
     const { alice, cookie } = await provenRoom()
     const without = "relay: a datagram without its member's cookie; sent it a cookie"
