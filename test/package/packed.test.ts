@@ -102,13 +102,15 @@ afterAll(() => {
 })
 
 describe('the packed tarball', () => {
-  it('holds the build and the docs, not the sources or the tests', () => {
+  it("holds the build and the users' docs, not the sources, the tests or the developers' docs", () => {
     const paths = packed.files.map((f) => f.path)
     expect(paths).toContain('dist/cli/bin.js')
     expect(paths).toContain('dist/core/index.d.ts')
-    expect(
-      paths.filter((p) => /^(test|bench|core|cli|plugins|examples)\//.test(p) || p.endsWith('.tsbuildinfo')),
-    ).toEqual([])
+    expect(paths).toContain('docs/plugins.md')
+    expect(paths).toContain('docs/runtimes.md')
+    // docs/examples import the sources (../../core/index.ts), which the package does not hold.
+    const unwanted = /^(test|bench|core|cli|plugins|examples|docs\/examples)\/|^docs\/mutation-equivalents\.md$/
+    expect(paths.filter((p) => unwanted.test(p) || p.endsWith('.tsbuildinfo'))).toEqual([])
   })
 })
 
