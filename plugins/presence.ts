@@ -10,10 +10,8 @@ import {
   type PluginContext,
 } from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
+import { GONE, HERE, isAnnouncement } from './_presence-words.ts'
 
-/** The announcement on the wire: `^here^ NICK` every interval, `^gone^ NICK` on the way out. */
-const HERE = '^here^ '
-const GONE = '^gone^ '
 const NICK = /^[^\x00-\x1f\x7f]{1,32}$/
 // Lines about arrivals, renames and departures, for everyone together: what a forger can make it log.
 const LOG_LINES = { rate: 5, burst: 20, slots: 16 }
@@ -158,7 +156,7 @@ export function presence(options: PresenceOptions = {}): Plugin<PresenceSettings
     inbound(message, ctx) {
       const key = formatAddress(message.from)
       const text = message.text.replace(/\r?\n$/, '')
-      if (text.startsWith(HERE) || text.startsWith(GONE)) {
+      if (isAnnouncement(text)) {
         const nick = text.slice(HERE.length)
         if (!NICK.test(nick)) return drop('presence: a nickname that is not 1-32 printable characters')
         const known = members.get(key)

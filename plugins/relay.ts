@@ -15,6 +15,7 @@ import {
 import { COOKIE, COOKIE_NOTICE, createCookies, sameText, type Cookies } from './_cookie.ts'
 import { FIELDS, Options, type RelayOptions, type RelaySettings, type Resolved } from './_relay-options.ts'
 import { kindOf, markKind } from './_kind.ts'
+import { isAnnouncement } from './_presence-words.ts'
 
 export type { RelayFormat, RelayOptions, RelaySettings } from './_relay-options.ts'
 
@@ -241,6 +242,9 @@ export function relay(options?: RelayOptions): Plugin<RelaySettings> {
         member = admitted
       }
       if (command === options.heartbeat) return drop('relay: heartbeat')
+      // `chat join --nick` announces itself with each heartbeat; with no presence() before the
+      // relay to take it, the announcement keeps the member alive but is no line for the room.
+      if (isAnnouncement(command)) return drop('relay: a presence announcement (no presence() here to take it)')
       const from = (message.meta.peer as string | undefined) ?? key
       const said = text === message.text ? message : { ...message, text }
       const line = typeof options.format === 'function' ? options.format(said, from) : fill(options.format, said, from)

@@ -14,6 +14,19 @@ describe('relay()', () => {
     expect(bob.take()).toEqual([`127.0.0.1:${alice.address.port}: hello`])
   })
 
+  it("takes presence()'s announcements (chat join --nick) as a member's sign of life, never as a line for the room", async () => {
+    const t = await kit([relay({ format: '{text}' })])
+    const [alice, bob] = [t.peer('alice'), t.peer('bob')]
+    await bob.send('^hb^')
+    const reason = 'relay: a presence announcement (no presence() here to take it)'
+    ;(await alice.send('^here^ ann')).expectDrop(reason)
+    ;(await alice.send('^gone^ ann\n')).expectDrop(reason)
+    expect(bob.take()).toEqual([])
+    // Alice joined with her announcement: she hears the room.
+    await bob.send('hi')
+    expect(alice.take()).toEqual(['hi'])
+  })
+
   it('uses the format, with contact names where there are some', async () => {
     const t = await kit([relay({ format: '<{from}> {text}' })])
     const alice = t.peer('alice', { contact: true })
