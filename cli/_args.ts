@@ -15,6 +15,8 @@ export interface Flag {
   help: string
   /** Checks the value as written (and may convert it); throws `E_USAGE` naming `flag`. */
   parse?: (text: string, flag: string) => unknown
+  /** Accepted but left out of `--help`: a flag kept working for scripts where the command has no use for it. */
+  hidden?: boolean
 }
 
 export type Flags = Record<string, Flag>
@@ -36,6 +38,8 @@ export interface CommandSpec<F extends Flags = Flags> {
   usage: string[]
   /** One line for the list of commands in `chat --help`. */
   summary: string
+  /** Summaries of the usage lines after the first that the list of commands shows too (`chat --group`). */
+  listed?: string[]
   /** Paragraphs after the usage. */
   about: string
   flags: F
@@ -227,6 +231,7 @@ function usage(spec: CommandSpec, message: string): ChatError {
 /** `  -p, --port PORT       port to bind`: the flags of a table, one line each. */
 export function formatFlags(flags: Flags): string {
   return Object.entries(flags)
+    .filter(([, flag]) => !flag.hidden)
     .map(([name, flag]) => {
       const left = `${flag.short ? `-${flag.short}, ` : '    '}--${name}${flag.value ? ` ${flag.value}` : ''}`
       return `  ${left.padEnd(20)}  ${flag.help.replaceAll('\n', `\n${' '.repeat(24)}`)}`

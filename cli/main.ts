@@ -26,8 +26,10 @@ const commands: Array<[CommandSpec, Run]> = [
 
 /** `chat --help`: the commands, then the interactive chat's own help. */
 export function usage(): string {
-  const lines = commands.map(
-    ([spec]) => [`chat ${spec.usage[0]!}`.replace(/^chat chat\b/, 'chat'), spec.summary] as const,
+  const lines = commands.flatMap(([spec]) =>
+    [spec.summary, ...(spec.listed ?? [])].map(
+      (summary, i) => [`chat ${spec.usage[i]!}`.replace(/^chat chat\b/, 'chat'), summary] as const,
+    ),
   )
   const width = Math.max(...lines.map(([left]) => left.length))
   const { more, flags } = chatSpec

@@ -14,8 +14,9 @@ import { formatPlugins } from './plugins.ts'
 
 export const spec = defineCommand({
   name: 'chat',
-  usage: ['chat [--to TARGET]'],
+  usage: ['chat [--to TARGET]', 'chat --group GROUP:PORT'],
   summary: 'interactive full-duplex chat',
+  listed: ['the same in a multicast room: each line goes to everyone in it'],
   about: `The interactive, full-duplex chat: messages that arrive print above the prompt while you
 type; each line you type goes to the current target. With stdin not a terminal, each
 line is sent, then it keeps receiving until stdin ends (plus --linger ms).`,

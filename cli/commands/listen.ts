@@ -2,6 +2,7 @@ import { writeLine, type Cli } from '../_io.ts'
 import {
   defineCommand,
   groupFlags,
+  type Flags,
   formatHelp,
   parseCount,
   parseFlags,
@@ -12,6 +13,20 @@ import { ChatError } from '../_core.ts'
 import { createOutput } from '../_output.ts'
 import { startSession } from '../_session.ts'
 
+/** The room's flags as listen has them: it only hears the room, so how far we send is not offered. */
+const listenGroupFlags = {
+  group: { ...groupFlags.group, help: 'listen in the multicast room GROUP:PORT (239.1.2.3:5000)' },
+  interface: {
+    ...groupFlags.interface,
+    help:
+      'with --group: the interface (its address) to join the room on\n' +
+      "(default: the system's choice; 127.0.0.1 keeps the room on this machine)",
+  },
+  // Accepted as before, for scripts (and for what the config's plugins send to the room), but not offered.
+  ttl: { ...groupFlags.ttl, hidden: true },
+  'no-loopback': { ...groupFlags['no-loopback'], hidden: true },
+} satisfies Flags
+
 export const spec = defineCommand({
   name: 'listen',
   usage: ['listen [--once | --count N]'],
@@ -21,7 +36,7 @@ The config's plugins run as usual (a bot in the config still answers).`,
   flags: {
     once: { help: 'exit after the first message (the same as --count 1; not with --count)' },
     count: { short: 'n', value: 'N', help: 'exit after N messages', parse: parseCount },
-    ...groupFlags,
+    ...listenGroupFlags,
     ...sessionFlags,
   },
 })

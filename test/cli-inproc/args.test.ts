@@ -44,7 +44,9 @@ describe('--help text, as written', () => {
 
   it("-qh: the interactive chat's own help, its slash commands between blank lines", async () => {
     const { stdout } = await runInProc(['-qh'])
-    expect(stdout).toMatch(/^Usage: chat \[--to TARGET\]\n\nThe interactive, full-duplex chat: /)
+    expect(stdout).toMatch(
+      /^Usage: chat \[--to TARGET\]\n {7}chat --group GROUP:PORT\n\nThe interactive, full-duplex chat: /,
+    )
     expect(stdout).toMatch(/ \(plus --linger ms\)\.\n\nCommands while chatting:\n {2}\/to TARGET {6}talk/)
     expect(stdout).toMatch(/typo of ours\)\n\nOptions \(before or after the command\):\n {2}-t, --to TARGET {7}whom/)
     expect(stdout).toMatch(/\n {2}-v, --version {9}print the version\n$/)

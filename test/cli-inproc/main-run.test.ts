@@ -9,6 +9,7 @@ const HEAD = `chat ${pkg.version}: a scriptable UDP chat
 
 Usage:
   chat [--to TARGET]${' '.repeat(58)}interactive full-duplex chat
+  chat --group GROUP:PORT${' '.repeat(53)}the same in a multicast room: each line goes to everyone in it
   chat send TARGET TEXT... [--wait MS] [--count N] [--repeat N] [--every MS]  send one datagram (or \`-\`: one per stdin line), print the answers, exit
   chat listen [--once | --count N]${' '.repeat(44)}print what arrives
   chat serve${' '.repeat(66)}run the config's plugins headless until SIGINT/SIGTERM

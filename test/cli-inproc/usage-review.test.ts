@@ -93,3 +93,25 @@ describe('chat send TARGET - with nothing on stdin, in process', () => {
     expect((await device.next()).data).toHaveLength(0)
   })
 })
+
+describe('chat listen --help, in process: the room as listen has it', () => {
+  it('offers --group and --interface in its own words, and not --ttl or --no-loopback (it sends nothing)', async () => {
+    const { code, stdout } = await runInProc(['listen', '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toMatch(/^ {2}-g, --group GROUP {5}listen in the multicast room GROUP:PORT \(239\.1\.2\.3:5000\)$/m)
+    expect(stdout).toMatch(/^ {6}--interface ADDR {2}with --group: the interface \(its address\) to join the room on$/m)
+    expect(stdout).not.toMatch(/--ttl|--no-loopback|talk to it|send from/)
+  })
+
+  it('still takes --ttl and --no-loopback with --group, as before (scripts, and what plugins send to the room)', async () => {
+    const group = '239.255.77.1:0'
+    // A group's port 0 is refused after the flags are read: the flags themselves were taken.
+    const exit = await runInProc(['listen', '--group', group, '--ttl', '0', '--no-loopback'])
+    expect(exit).toMatchObject({ code: 2, stderr: 'chat: Expected --group to have a port (1-65535), got 0\n' })
+  })
+
+  it('chat --help lists `chat --group GROUP:PORT` and the chat’s own --help shows it as a usage', async () => {
+    expect((await runInProc(['--help'])).stdout).toMatch(/^ {2}chat --group GROUP:PORT +the same in a multicast room/m)
+    expect((await runInProc(['-qh'])).stdout).toMatch(/^Usage: chat \[--to TARGET\]\n {7}chat --group GROUP:PORT\n/)
+  })
+})
