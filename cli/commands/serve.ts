@@ -11,7 +11,15 @@ export const spec = defineCommand({
 SIGTERM, then disposes them in reverse order and exits. Messages are not printed unless
 --json or --verbose asks; use the logger plugin for a transcript. With --watch, an edit
 of the config (or of a local file it imports) swaps the plugins without a restart.`,
-  flags: { ...watchFlag, ...sessionFlags },
+  flags: {
+    ...watchFlag,
+    ...sessionFlags,
+    hex: {
+      help:
+        'with --verbose (serve shows no messages without it): each datagram as a hex dump;\n' +
+        "--json carries each datagram's bytes in hex with or without it",
+    },
+  },
 })
 
 export async function serve(argv: string[], cli: Cli): Promise<number> {

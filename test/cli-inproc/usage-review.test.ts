@@ -115,3 +115,12 @@ describe('chat listen --help, in process: the room as listen has it', () => {
     expect((await runInProc(['-qh'])).stdout).toMatch(/^Usage: chat \[--to TARGET\]\n {7}chat --group GROUP:PORT\n/)
   })
 })
+
+describe('chat serve --help, in process', () => {
+  it('--hex says it shows only with --verbose (serve prints no messages without it)', async () => {
+    const { stdout } = await runInProc(['serve', '--help'])
+    expect(stdout).toMatch(
+      /^ {6}--hex +with --verbose \(serve shows no messages without it\): each datagram as a hex dump;\n {24}--json /m,
+    )
+  })
+})
