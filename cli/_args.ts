@@ -78,7 +78,12 @@ export function parseSeconds(text: string, flag: string): number {
 
 /** Every command reads a config. */
 export const configFlags = {
-  config: { short: 'c', value: 'FILE', help: 'config file (default: ./chat.config.ts if present)', parse: nonEmpty },
+  config: {
+    short: 'c',
+    value: 'FILE',
+    help: 'config file (default: the first of ./chat.config.{ts,mts,js,mjs} present)',
+    parse: nonEmpty,
+  },
   encoding: {
     short: 'e',
     value: 'NAME',

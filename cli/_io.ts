@@ -23,7 +23,7 @@ export interface Io {
   stderr: OutStream
   /** Read for NO_COLOR, FORCE_COLOR and TERM. */
   env: Readonly<Record<string, string | undefined>>
-  /** Where a relative `--config` and the default `chat.config.ts` are looked for. */
+  /** Where a relative `--config` and the default `chat.config.*` are looked for. */
   cwd: string
   signals: SignalSource
   /**

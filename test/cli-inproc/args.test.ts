@@ -23,7 +23,7 @@ Options (before or after the command):
       --eol EOL         end each datagram with lf (\n), crlf (\r\n) or none (default: none)
       --repeat N        send the text N times (placeholders: {seq} = 1, 2, ..., {time} = HH:MM:SS)
       --every MS        time between repeated sends (default 1000; without --repeat: until Ctrl-C)
-  -c, --config FILE     config file (default: ./chat.config.ts if present)
+  -c, --config FILE     config file (default: the first of ./chat.config.{ts,mts,js,mjs} present)
   -e, --encoding NAME   text encoding on the wire: utf-8, gbk, gb18030, big5, shift_jis, latin1...
       --host HOST       address to bind (default: the config's, else 0.0.0.0)
   -p, --port PORT       port to bind; 0 = any free port

@@ -124,3 +124,15 @@ describe('chat serve --help, in process', () => {
     )
   })
 })
+
+describe('--config in every --help, in process', () => {
+  it.each([['listen'], ['serve'], ['send'], ['join'], ['plugins'], ['-q']])(
+    '%s --help names every default config name the CLI looks for',
+    async (command) => {
+      const { stdout } = await runInProc([command, '--help'])
+      expect(stdout).toMatch(
+        /^ {2}-c, --config FILE {5}config file \(default: the first of \.\/chat\.config\.\{ts,mts,js,mjs\} present\)$/m,
+      )
+    },
+  )
+})
