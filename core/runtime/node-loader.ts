@@ -20,8 +20,10 @@ export const nodeLoader: ModuleLoader = {
       for (const key of stale) delete cache[key]
     }
     const module = (await jiti.import(file)) as Record<string, unknown>
-    // A CommonJS config (`module.exports = {...}`) is its own default, as with Deno's and Bun's import().
-    return 'default' in module || module.__esModule ? module : { default: module }
+    // A CommonJS config (`module.exports = {...}`) is its own default, as with Deno's and Bun's
+    // import(). A file that exports nothing (an empty one) has none: as there, not an empty config.
+    const exportsNothing = Object.keys(module).length === 0
+    return 'default' in module || module.__esModule || exportsNothing ? module : { default: module }
   },
   warm() {
     // Loads the TypeScript transform (~200 ms, once per process): at start-up every module came

@@ -117,6 +117,20 @@ describe('the loaders on Node', () => {
     expect({ ...(namespace.default as object) }).toEqual({ port: 6 })
   })
 
+  it('nodeLoader gives an empty file no default (not an empty config), as import() does on Deno and Bun', async () => {
+    for (const [name, text] of <Array<[string, string]>>[
+      ['empty.config.ts', ''],
+      ['blank.config.mjs', '\n  \n'],
+    ]) {
+      const file = write(name, text)
+      expect(await nodeLoader.import(file)).not.toHaveProperty('default')
+      await expect(loadConfig(file, { label: name })).rejects.toMatchObject({
+        code: 'E_CONFIG',
+        message: `${name}: expected a default export (\`export default defineConfig({ ... })\`), got none`,
+      })
+    }
+  }, 20_000) // jiti transforms TypeScript here, slow on a busy machine
+
   it('getModuleLoader() on Node loads through jiti, once, and warms it without a word', async () => {
     const config = write('g.config.ts', 'const port: number = 7\nexport default { port }\n')
     const first = getModuleLoader('node')
