@@ -14,11 +14,6 @@ import type { PluginContext } from './plugin-context.ts'
 /** One plugin at run time: the plugin, its options, its context, and the end of its lifetime. */
 export interface RunningPlugin {
   readonly plugin: Plugin
-  /**
-   * Who it is across reloads (its `ctx.store`, `ctx.reloading`): its name, or for the second and
-   * later plugins of one name, `name#2`, `name#3`... in the order they run.
-   */
-  readonly key: string
   readonly options: unknown
   readonly ctx: PluginContext
   /** Aborts its signal and clears its timers. */
@@ -74,11 +69,8 @@ export async function startPlugins(
 ): Promise<PluginSet> {
   const plugins: RunningPlugin[] = []
   try {
-    const named = new Map<string, number>()
     for (const entry of orderPlugins(resolved)) {
-      const n = (named.get(entry.plugin.name) ?? 0) + 1
-      named.set(entry.plugin.name, n)
-      const running = createRunning(entry, services, n === 1 ? entry.plugin.name : `${entry.plugin.name}#${n}`)
+      const running = createRunning(entry, services)
       plugins.push(running)
       await withTimeout(running.plugin.setup?.(running.ctx), options.timeout, 'its setup')
     }
@@ -95,16 +87,16 @@ export async function startPlugins(
 
 /**
  * Disposes in reverse order; every failure is reported and collected, none stops the others.
- * @param options.kept whether a reload replaces the plugin with a new instance (`ctx.reloading`), by its `key`
+ * @param options.kept whether a reload replaces the plugin with a new instance (`ctx.reloading`)
  */
 export async function stopPlugins(
   plugins: readonly RunningPlugin[],
-  options: { timeout: number; emit: ChatEventHandler; kept?: (key: string) => boolean },
+  options: { timeout: number; emit: ChatEventHandler; kept?: (name: string) => boolean },
 ): Promise<DisposeFailure[]> {
   const failures: DisposeFailure[] = []
   for (const running of [...plugins].reverse()) {
     const { plugin, ctx } = running
-    reloading.set(running, options.kept?.(running.key) ?? false)
+    reloading.set(running, options.kept?.(plugin.name) ?? false)
     try {
       await withTimeout(plugin.dispose?.(ctx), options.timeout, 'its dispose')
     } catch (error) {
@@ -139,7 +131,7 @@ function entriesOf(plugins: readonly RunningPlugin[], hook: HookName, wrap?: Hoo
   return REVERSED.has(hook) ? entries.reverse() : entries
 }
 
-function createRunning({ plugin, options }: ResolvedPlugin, services: ContextServices, key: string): RunningPlugin {
+function createRunning({ plugin, options }: ResolvedPlugin, services: ContextServices): RunningPlugin {
   const controller = new AbortController()
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const name = plugin.name
@@ -150,7 +142,7 @@ function createRunning({ plugin, options }: ResolvedPlugin, services: ContextSer
     peers: services.peers,
     logger: services.logger.withTag(name),
     signal: controller.signal,
-    store: services.store(key),
+    store: services.store(name),
     get reloading() {
       return reloading.get(running) ?? false
     },
@@ -175,7 +167,6 @@ function createRunning({ plugin, options }: ResolvedPlugin, services: ContextSer
   }
   const running: RunningPlugin = {
     plugin,
-    key,
     options,
     ctx,
     end() {

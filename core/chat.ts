@@ -105,9 +105,9 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     // The swap: one step; datagrams already in the old plugins' hooks finish there.
     engine.use(fresh)
     const swapMs = performance.now() - began
-    const kept = new Set(fresh.plugins.map((p) => p.key))
-    const errors = await stopPlugins(old, { ...lifecycle, kept: (key) => kept.has(key) })
-    for (const running of old) if (!kept.has(running.key)) stores.delete(running.key)
+    const kept = new Set(fresh.plugins.map((p) => p.plugin.name))
+    const errors = await stopPlugins(old, { ...lifecycle, kept: (name) => kept.has(name) })
+    for (const running of old) if (!kept.has(running.plugin.name)) stores.delete(running.plugin.name)
     const changes = comparePlugins(old, fresh.plugins)
     return { ...changes, swapMs, ms: performance.now() - began, errors, notes }
   }

@@ -116,17 +116,6 @@ describe('chat.reload()', () => {
     ;(await alice.send('x')).expectReply('1')
   })
 
-  it('gives two plugins of one name a store each, and keeps each through a reload', async () => {
-    const t = await kit([counter(1), counter(100)])
-    const alice = t.peer()
-    ;(await alice.send('x')).expectReplies(['1', '100'])
-    await t.reload([counter(1), counter(100)])
-    ;(await alice.send('x')).expectReplies(['2', '200'])
-    // The one that stays is the first of its name: it keeps the first's store.
-    await t.reload([counter(1)])
-    ;(await alice.send('x')).expectReply('3')
-  })
-
   it('loses no datagram: those that arrive during a slow setup go to the old plugins, the rest to the new', async () => {
     let ready!: () => void
     const t = await kit([say('echo', 'old: ')])
