@@ -1,5 +1,14 @@
 import { writeLine, type Cli } from '../_io.ts'
-import { ChatError, describeError, describePeer, formatAddress, isChatError, type Address } from '../_core.ts'
+import {
+  ChatError,
+  describeError,
+  describePeer,
+  formatAddress,
+  isChatError,
+  isLoopback,
+  isWildcard,
+  type Address,
+} from '../_core.ts'
 import { version } from '../_version.ts'
 import { defineCommand, groupFlags, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
 import { converse, type Conversation } from '../_converse.ts'
@@ -99,6 +108,7 @@ export async function chat(argv: string[], cli: Cli): Promise<number> {
     const nobody = 'nobody to talk to yet: /to NAME or /to HOST:PORT (or wait for someone to write)'
     output.logger.info(`${target ? `talking to ${describePeer(target, chat.peers)}` : nobody}; /help for commands`)
   }
+  if (target) warnIfOwn(target, chat.local, output)
   // The presence plugin, known by what it does (it keeps members), not by its name.
   const presence = config.plugins.find((p) => typeof (p.plugin as { members?: unknown }).members === 'function')?.plugin
   conversation = converse(output, session, {
@@ -157,6 +167,7 @@ async function command(
         const to = await chat.resolve(arg)
         retarget(to)
         output.logger.info(`talking to ${describePeer(to, chat.peers)}`)
+        warnIfOwn(to, chat.local, output)
       } catch (error) {
         output.logger.error(isChatError(error) ? error.message : describeError(error))
       }
@@ -193,4 +204,17 @@ function formatWho(members: PresenceMember[]): string {
   return members
     .map((m) => `  ${m.name}  ${formatAddress(m.address)}  (heard ${Math.round((now - m.seen) / 1000)} s ago)`)
     .join('\n')
+}
+
+/**
+ * A chat never shows what comes from its own socket (a broadcast it hears again, say): a target
+ * that is its own address would take every line and show nothing, so it says why once.
+ */
+function warnIfOwn(to: Address, local: Address, output: Output): void {
+  if (to.port !== local.port) return
+  const here = to.host === local.host || (isLoopback(to.host) && (isLoopback(local.host) || isWildcard(local.host)))
+  if (here)
+    output.logger.warn(
+      `${formatAddress(to)} is this chat's own address: lines sent there come back to it, and are not shown`,
+    )
 }

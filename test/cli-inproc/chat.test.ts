@@ -30,6 +30,20 @@ describe('chat with piped stdin, in process', () => {
     ])
   })
 
+  it('says once when /to names its own address: what it sends there comes back and is not shown', async () => {
+    const run = startInProc([...local, '--linger', '0'])
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(await run.waitFor(/^listening on /, { stream: 'stderr' }))![1])
+    run.write(`/to localhost:${port}`)
+    await run.waitFor(/own address/, { stream: 'stderr' })
+    run.write('hello me')
+    run.end()
+    const exit = await run.exited
+    expect(exit.code).toBe(0)
+    expect(exit.stderr.split('\n').filter((l) => l.startsWith('warning'))).toEqual([
+      `warning 127.0.0.1:${port} is this chat's own address: lines sent there come back to it, and are not shown`,
+    ])
+  })
+
   it('--eol crlf ends each line; a line that looks like a typo of a command is not sent', async () => {
     const bob = await peer()
     const exit = await runInProc(['-t', String(bob.port), ...local, '--linger', '0', '--eol', 'crlf'], {
