@@ -1,7 +1,7 @@
 import { format } from 'node:util'
 import { ChatError, describeError, isChatError } from '../core/errors.ts'
 import { didYouMean } from '../core/suggest.ts'
-import { formatFlags, type CommandSpec } from './_args.ts'
+import { formatFlags, formatHelp, type CommandSpec } from './_args.ts'
 import { chat, spec as chatSpec } from './commands/chat.ts'
 import { join, spec as joinSpec } from './commands/join.ts'
 import { listen, spec as listenSpec } from './commands/listen.ts'
@@ -122,8 +122,8 @@ async function main(argv: string[], cli: Cli): Promise<number> {
   const verbose = argv.includes('--verbose')
   try {
     const { spec, run, rest } = findCommand(argv)
-    if (spec === chatSpec && (rest.includes('--help') || rest.includes('-h')))
-      return (void writeLine(stdout, usage()), 0)
+    // --help wins over whatever else is on the line, a mistake included: the help is what was asked.
+    if (asksHelp(rest)) return (void writeLine(stdout, spec === chatSpec ? usage() : formatHelp(spec)), 0)
     return await run(rest, cli)
   } catch (error) {
     if (isChatError(error)) {
@@ -139,4 +139,10 @@ async function main(argv: string[], cli: Cli): Promise<number> {
     writeLine(stderr, error instanceof Error ? String(error.stack) : format(error))
     return 1
   }
+}
+
+/** `--help` or `-h` among the flags (not after `--`, where everything is text). */
+function asksHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h')
 }

@@ -136,3 +136,17 @@ describe('--config in every --help, in process', () => {
     },
   )
 })
+
+describe('--help beside a mistake, in process', () => {
+  it.each([
+    [['send', '--bogus', '--help'], /^Usage: chat send TARGET/],
+    [['listen', '--count', 'x', '-h'], /^Usage: chat listen/],
+    [['serve', 'stray', '--help'], /^Usage: chat serve/],
+    [['--bogus', '--help'], /^chat \d+\.\d+\.\d+: a scriptable UDP chat/],
+  ])('%j: the help wins, on stdout, exit 0', async (argv, help) => {
+    const exit = await runInProc(argv)
+    expect(exit.stdout).toMatch(help)
+    expect(exit.stderr).toBe('')
+    expect(exit.code).toBe(0)
+  })
+})
