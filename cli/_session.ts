@@ -96,7 +96,7 @@ function describeGroup(group: GroupOptions): string {
     `ttl ${group.ttl ?? 1}`,
     group.loopback === false ? 'no loopback' : '',
   ].filter(Boolean)
-  return `in the multicast room ${group.address} (${how.join(', ')}): lines go to everyone in it`
+  return `in the multicast room ${group.address} (${how.join(', ')}): what is sent to it reaches everyone in it`
 }
 
 /** The `listening` JSON event (with --json); returns the names of the plugins in effect. */

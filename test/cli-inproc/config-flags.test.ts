@@ -40,7 +40,7 @@ describe('command-line overrides of the config, in process', () => {
     )
     const chat = startInProc(['listen', '-c', config])
     expect(await chat.waitFor(/multicast room/, { stream: 'stderr' })).toBe(
-      'in the multicast room 239.255.1.2:9 (on 127.0.0.1, ttl 0): lines go to everyone in it',
+      'in the multicast room 239.255.1.2:9 (on 127.0.0.1, ttl 0): what is sent to it reaches everyone in it',
     )
     chat.kill('SIGTERM')
     expect((await chat.exited).code).toBe(0)

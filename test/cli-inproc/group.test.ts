@@ -19,7 +19,7 @@ describe('--group, in process', () => {
     )
     expect(chat.code).toBe(0)
     expect(chat.stderr).toContain(
-      `\nin the multicast room ${group} (on 127.0.0.1, ttl 1, no loopback): lines go to everyone in it\n`,
+      `\nin the multicast room ${group} (on 127.0.0.1, ttl 1, no loopback): what is sent to it reaches everyone in it\n`,
     )
     expect(await listener.event('message')).toMatchObject({ text: 'hello room' })
     expect((await listener.exited).code).toBe(0)
@@ -29,7 +29,7 @@ describe('--group, in process', () => {
     const group = await freshGroup()
     const listener = startInProc(['listen', '--group', group, '--ttl', '0', '--port', '0'])
     expect(await listener.waitFor(/multicast room/, { stream: 'stderr' })).toBe(
-      `in the multicast room ${group} (on the system's interface, ttl 0): lines go to everyone in it`,
+      `in the multicast room ${group} (on the system's interface, ttl 0): what is sent to it reaches everyone in it`,
     )
     listener.kill('SIGTERM')
     expect((await listener.exited).code).toBe(0)
@@ -39,7 +39,7 @@ describe('--group, in process', () => {
     const group = await freshGroup()
     const listener = startInProc(['listen', '--group', group, '--interface', '127.0.0.1', '--port', '0'])
     expect(await listener.waitFor(/multicast room/, { stream: 'stderr' })).toBe(
-      `in the multicast room ${group} (on 127.0.0.1, ttl 1): lines go to everyone in it`,
+      `in the multicast room ${group} (on 127.0.0.1, ttl 1): what is sent to it reaches everyone in it`,
     )
     listener.kill('SIGTERM')
     expect((await listener.exited).code).toBe(0)
