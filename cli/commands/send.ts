@@ -1,6 +1,6 @@
 import { writeLine, type Cli } from '../_io.ts'
 import { createInterface } from 'node:readline'
-import { ChatError, describeError, formatAddress, isChatError, type Address, type Chat } from '../_core.ts'
+import { ChatError, describeError, formatAddress, isChatError, parseHex, type Address, type Chat } from '../_core.ts'
 import { defineCommand, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
@@ -69,7 +69,12 @@ export async function send(argv: string[], cli: Cli): Promise<number> {
   const stdin = words.length === 1 && words[0] === '-'
   if (stdin && (repeat !== undefined || every !== undefined))
     throw new ChatError('E_USAGE', '--repeat and --every repeat a TEXT, not stdin (`-`)')
-  if (!stdin) toWire(words.join(' '), eol) // a TEXT that is not what it says (`hex:zz`) is a usage error: exit 2
+  if (!stdin) {
+    // A TEXT that is not what it says is a usage error (exit 2): `hex:zz`, or text that
+    // `--encoding hex` cannot write (its codec would drop it once the socket is up).
+    const wire = toWire(words.join(' '), eol)
+    if (values.encoding?.trim().toLowerCase() === 'hex' && typeof wire === 'string') parseHex(wire)
+  }
   const wait = values.wait ?? (count !== undefined ? Infinity : cli.io.stdout.isTTY === true ? 1000 : 0)
 
   const output = createOutput(values, cli)

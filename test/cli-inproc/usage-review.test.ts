@@ -14,6 +14,17 @@ async function usageError(argv: string[]): Promise<string> {
 
 describe('usage errors found by the review, in process', () => {
   it.each([
+    [['send', '127.0.0.1:9', 'hex:zz'], 'Expected hex bytes (such as `68 69 0d 0a`), got `z` in `zz`'],
+    [['send', '127.0.0.1:9', 'zz', '--encoding', 'hex'], 'Expected hex bytes (such as `68 69 0d 0a`), got `z` in `zz`'],
+    [['send', '127.0.0.1:9', '6', '-e', 'HEX'], 'Expected hex bytes in pairs of digits, got an odd number (1) in `6`'],
+  ])(
+    '%j: bytes that are not hex are a usage error however they are asked for, before anything binds',
+    async (argv, message) => {
+      expect(await usageError(argv)).toBe(message)
+    },
+  )
+
+  it.each([
     [['serve', 'a', 'b'], 'Unexpected `a b`: chat serve takes no arguments'],
     [['listen', 'foo'], 'Unexpected `foo`: chat listen takes no arguments'],
     [['listen', '--once', '--', 'x'], 'Unexpected `x`: chat listen takes no arguments'],
