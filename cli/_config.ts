@@ -81,6 +81,14 @@ export async function readConfig(
     const others = config.plugins.filter((p) => !isCodec(p.plugin))
     config.plugins = [...resolveConfig({ plugins: [codec(flags.encoding)] }).plugins, ...others]
   }
+  // The first codec decodes and encodes everything: a second would do nothing, without a word.
+  const codecs = config.plugins.flatMap((p, i) => (isCodec(p.plugin) ? [i] : []))
+  if (codecs.length > 1)
+    throw new ChatError(
+      'E_CONFIG',
+      `${config.file ?? 'config'}: plugins[${codecs[1]}]: a second codec; the first (plugins[${codecs[0]}]) decodes ` +
+        'and encodes every datagram, so keep one (or give the encoding with --encoding)',
+    )
   return config
 }
 

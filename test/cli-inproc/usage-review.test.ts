@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { runInProc, usePeers } from '../helpers/inproc.ts'
+import { runInProc, usePeers, writeConfig } from '../helpers/inproc.ts'
 
 /** Exit 2, nothing on stdout, and one `chat: ` line on stderr: the text after the prefix. */
 async function usageError(argv: string[]): Promise<string> {
@@ -159,5 +159,20 @@ describe('--help beside a mistake, in process', () => {
     expect(exit.stdout).toMatch(help)
     expect(exit.stderr).toBe('')
     expect(exit.code).toBe(0)
+  })
+})
+
+describe('two codecs in a config, in process', () => {
+  it('is a config error naming both: the second would do nothing; --encoding puts one in place of both', async () => {
+    const config = writeConfig(
+      `import { codec, logger } from '@/plugins/index.ts'\nexport default { plugins: [codec('utf-8'), logger(), codec('gbk')] }`,
+    )
+    expect(await usageError(['plugins', '-c', config])).toBe(
+      `${config}: plugins[2]: a second codec; the first (plugins[0]) decodes and encodes every datagram, ` +
+        'so keep one (or give the encoding with --encoding)',
+    )
+    const replaced = await runInProc(['plugins', '-c', config, '--encoding', 'gbk'])
+    expect(replaced.code).toBe(0)
+    expect(replaced.stdout).toMatch(/^2 plugins .*\n  1\. codec \(pre\) .* 'gbk'\n  2\. logger /)
   })
 })
