@@ -10,7 +10,7 @@ import type { Reloader } from './_reloader.ts'
  * Quiet time after the last file event before a reload starts: editors write a file in bursts,
  * and a save that is not atomic (truncate, then write) shows an empty or half file in between.
  */
-const DEBOUNCE_MS = 50
+export const DEBOUNCE_MS = 50
 /** Quiet times to wait for an empty changed file to get its content (20 x 50 ms). */
 const EMPTY_WAITS = 20
 /** Watches the config and its local imports; a change (debounced) reloads. */

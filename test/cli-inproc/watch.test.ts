@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, watch as watchDir, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Reloader } from '../../cli/_reloader.ts'
-import { watchConfig } from '../../cli/_watch.ts'
+import { DEBOUNCE_MS, watchConfig } from '../../cli/_watch.ts'
 import { tempDir } from '../helpers/chat-process.ts'
 import { outputIn } from '../helpers/output.ts'
 
@@ -37,6 +37,28 @@ function recorder(file: string) {
   return { calls, reloader }
 }
 
+/**
+ * Resolves once `dir` has had a file event and the watcher under test has had it too: both are
+ * called in the same turn (one inotify watch per folder), and `setImmediate` comes after it.
+ */
+function nextEvent(dir: string): Promise<void> {
+  return new Promise((resolve) => {
+    const watcher = watchDir(dir, () => {
+      watcher.close()
+      setImmediate(resolve)
+    })
+  })
+}
+
+/**
+ * Waits `n` of the watcher's quiet times: a timer of the same length set later fires later, so
+ * however slow the machine, each one ends after the watcher's own (the one it set before, or again
+ * as it fired).
+ */
+async function quietTimes(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await delay(DEBOUNCE_MS)
+}
+
 function watch(dir: string, reloader: Reloader, json = false) {
   const { output, text, events } = outputIn(dir, { json })
   const watcher = watchConfig(output, {}, reloader)
@@ -63,13 +85,29 @@ describe('watchConfig (--watch)', () => {
     const p = project()
     const { calls, reloader } = recorder(p.a)
     watch(p.dir, reloader)
+    const emptied = nextEvent(p.dir)
     writeFileSync(p.a, '')
-    // On purpose: several quiet times pass with the file empty, well within the second it is given.
-    await delay(300)
+    await emptied
+    // The watcher has looked at the empty file at least twice by then (once more for a late event).
+    await quietTimes(4)
     expect(calls).toEqual([])
     writeFileSync(p.a, 'export const a = 3\n')
     await expect.poll(() => calls.length, WAIT).toBe(1)
     expect(calls[0]!.content).toBe('export const a = 3\n')
+  })
+
+  it('a file still growing after a quiet time: no reload until it looks the same twice', async () => {
+    const p = project()
+    const { calls, reloader } = recorder(p.a)
+    watch(p.dir, reloader)
+    const started = nextEvent(p.dir)
+    writeFileSync(p.a, 'export const a =')
+    await started
+    // Its first look at the half-written file has passed; the rest comes before its second.
+    await quietTimes(1)
+    writeFileSync(p.a, 'export const a = 6\n')
+    await expect.poll(() => calls.length, WAIT).toBe(1)
+    expect(calls.map((c) => c.content)).toEqual(['export const a = 6\n'])
   })
 
   it('--json: the watching event names the files, and no words; one file is "1 file"', async () => {
