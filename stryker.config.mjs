@@ -5,7 +5,8 @@
  * the change; a mutant no test notices is a gap in the tests. The report goes to
  * reports/mutation/ and the results are kept in reports/stryker-incremental.json, so that the
  * next run only tests what changed (both out of git). `npm run mutate -- --mutate 'plugins/**'`
- * runs one folder.
+ * runs one folder. A mutant costs the run of the tests that reach it: vitest.mutate.config.ts
+ * says what keeps that short; how long the whole tree takes here is in the README (Mutation testing).
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
