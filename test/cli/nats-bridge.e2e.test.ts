@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
 import { root, runtime, startChat, stopAll, type ChatProcess } from '../helpers/chat-process.ts'
 import { natsServerBin, NO_NATS_SERVER, startNatsServer, type NatsServer } from '../helpers/nats-server.ts'
+import { bridgesListening, client } from '../helpers/nats-room.ts'
 
 const fixture = `${root}test/fixtures/nats-relay/chat.config.ts`
 const cleanups: Array<() => unknown> = []
@@ -157,6 +158,9 @@ describe.skipIf(!natsServerBin)('natsBridge()', () => {
     await nats.restart()
     const [back] = await Promise.all([status(east, 'up'), status(west, 'up')])
     expect(back).toMatchObject({ unforwarded: 1, forwarded: 1 })
+    // Back up is connected again; its subscriptions reach the broker a moment later, on a busy
+    // machine after east may have published: wait until both bridges answer on the room's subject.
+    await bridgesListening(await client(nats.url), back.subject, 2)
     // `two` never crosses late: the next line b gets is `three`.
     await room.say([[0, 'three']])
     expect(await room.collect(1)).toEqual([[`${a}: three`], [`${a}@east: three`]])
