@@ -16,7 +16,7 @@ const STRICT = `${ECHO}
 export default { limits: { perSource: { rate: 0.001, burst: 1 }, answers: { rate: 0.001, burst: 1 } }, plugins: [echo] }`
 
 describe("the guard's report, in process", () => {
-  it('--json: a guard event with the counts of the last second and in all', async () => {
+  it('--json: a guard event with the counts of the last second and in all, and no warning line', async () => {
     const server = startInProc(['serve', '-c', writeConfig(STRICT), '--host', '127.0.0.1', '--port', '0', '--json'])
     const port = await server.port()
     const alice = await plainSocket()
@@ -31,7 +31,10 @@ describe("the guard's report, in process", () => {
       total: { rateLimited: 2, unanswered: 0, amplification: 0, busy: 0 },
     })
     server.kill('SIGTERM')
-    expect((await server.exited).code).toBe(0)
+    const exit = await server.exited
+    expect(exit.code).toBe(0)
+    // The event says it: no warning line on stderr as well, only the signal's.
+    expect(exit.stderr).toBe('SIGTERM: stopping\n')
   })
 
   it('says it in one warning line without --json', async () => {
