@@ -1,4 +1,4 @@
-import { formatWithOptions } from 'node:util'
+import { format, formatWithOptions } from 'node:util'
 import { forStream } from './_visible.ts'
 import type { Cli, Io, OutStream } from './_io.ts'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
@@ -86,15 +86,20 @@ const PREFIX: Record<string, [string, number]> = {
 }
 
 /** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */
+/** An object as a terminal line shows it: an Error as `Error: message` (its stack is for --verbose), else inspected. */
+const shown = (arg: unknown) => (arg instanceof Error ? String(arg) : format(arg))
+
 function lineReporter(io: Io, write: Output['write']): ConsolaReporter {
   const errColor = colorOn(io.stderr, io.env)
   const onStderr = forStream(io.stderr)
+  const terminal = io.stderr.isTTY === true
   return {
     log(entry) {
-      // Plugins log what peers sent (a relay's keys, the logger's lines): on a terminal it is shown escaped.
+      // Plugins log what peers sent (a relay's keys, the logger's lines, an Error whose message
+      // quotes a datagram): on a terminal all of it is shown escaped, objects as their text.
       const text = formatWithOptions(
         { colors: errColor },
-        ...entry.args.map((arg) => (typeof arg === 'string' ? onStderr(arg) : arg)),
+        ...entry.args.map((arg) => (typeof arg === 'string' ? onStderr(arg) : terminal ? onStderr(shown(arg)) : arg)),
       )
       const [word, code] = PREFIX[entry.type] ?? ['', 0]
       const head = word ? (errColor ? `\x1b[${code}m${word}\x1b[0m ` : `${word} `) : ''

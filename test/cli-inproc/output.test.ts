@@ -41,4 +41,21 @@ describe('log lines on stderr, in process', () => {
     const coloured = await stderrOf({ TERM: 'xterm' }, [], 'all')
     expect(coloured[1]).toBe('\x1b[33mwarning\x1b[0m [talky] careful \\e[2J')
   })
+  it('on a terminal: an Error or an object a plugin logs is shown escaped too (its message may quote a datagram)', async () => {
+    const config = writeConfig(
+      "export default { plugins: [{ name: 'quoting', setup(ctx) { " +
+        "ctx.logger.error(new Error('bad datagram \\x1b]0;pwned\\x07')); ctx.logger.warn('got', { text: '\\x1b[2J' }) } }] }",
+    )
+    const exit = await runInProc([...local, '-c', config, '--linger', '0'], {
+      env: { TERM: 'dumb' },
+      input: '/quit\n',
+      tty: 'all',
+    })
+    const lines = exit.stderr.split('\n').filter((line) => line.includes('[quoting]'))
+    expect(lines).toEqual([
+      'error [quoting] Error: bad datagram \\e]0;pwned\\x07',
+      "warning [quoting] got { text: '\\x1B[2J' }",
+    ])
+    expect(exit.stderr).not.toMatch(/\x1b[\]\[]/)
+  })
 })
