@@ -66,6 +66,24 @@ function watch(dir: string, reloader: Reloader, json = false) {
   return { watcher, text, events }
 }
 
+/**
+ * Writes `first` to the project's a.ts, waits for the watcher's event and `quiet` of its quiet
+ * times, then writes `last`: the reloads made before `last`, and the content of every reload.
+ */
+async function saveInTwoSteps(first: string, quiet: number, last: string) {
+  const p = project()
+  const { calls, reloader } = recorder(p.a)
+  watch(p.dir, reloader)
+  const seen = nextEvent(p.dir)
+  writeFileSync(p.a, first)
+  await seen
+  await quietTimes(quiet)
+  const before = [...calls]
+  writeFileSync(p.a, last)
+  await expect.poll(() => calls.length, WAIT).toBe(before.length + 1)
+  return { before, contents: calls.map((c) => c.content) }
+}
+
 describe('watchConfig (--watch)', () => {
   it('a change reloads the changed file and what imports it; other files in the folder are no change', async () => {
     const p = project()
@@ -82,32 +100,17 @@ describe('watchConfig (--watch)', () => {
   })
 
   it('a save in two steps (emptied, then written): one reload, once the content is there', async () => {
-    const p = project()
-    const { calls, reloader } = recorder(p.a)
-    watch(p.dir, reloader)
-    const emptied = nextEvent(p.dir)
-    writeFileSync(p.a, '')
-    await emptied
     // The watcher has looked at the empty file at least twice by then (once more for a late event).
-    await quietTimes(4)
-    expect(calls).toEqual([])
-    writeFileSync(p.a, 'export const a = 3\n')
-    await expect.poll(() => calls.length, WAIT).toBe(1)
-    expect(calls[0]!.content).toBe('export const a = 3\n')
+    const { before, contents } = await saveInTwoSteps('', 4, 'export const a = 3\n')
+    expect(before).toEqual([])
+    expect(contents).toEqual(['export const a = 3\n'])
   })
 
   it('a file still growing after a quiet time: no reload until it looks the same twice', async () => {
-    const p = project()
-    const { calls, reloader } = recorder(p.a)
-    watch(p.dir, reloader)
-    const started = nextEvent(p.dir)
-    writeFileSync(p.a, 'export const a =')
-    await started
     // Its first look at the half-written file has passed; the rest comes before its second.
-    await quietTimes(1)
-    writeFileSync(p.a, 'export const a = 6\n')
-    await expect.poll(() => calls.length, WAIT).toBe(1)
-    expect(calls.map((c) => c.content)).toEqual(['export const a = 6\n'])
+    const { before, contents } = await saveInTwoSteps('export const a =', 1, 'export const a = 6\n')
+    expect(before).toEqual([])
+    expect(contents).toEqual(['export const a = 6\n'])
   })
 
   it('--json: the watching event names the files, and no words; one file is "1 file"', async () => {
