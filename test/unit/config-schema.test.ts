@@ -198,7 +198,7 @@ describe('resolveConfig(): rules after the schema', () => {
 
 describe('formatIssue()', () => {
   it('without a prefix: a missing key at the top level, a wrong value at its path', async () => {
-    const { formatIssue } = await load()
+    const { formatIssue } = await fresh(() => import('../../core/config-errors.ts'))
     const missing = v.safeParse(v.object({ name: v.string() }), {})
     expect(missing.success).toBe(false)
     expect(formatIssue(missing.issues![0])).toBe('(top level): missing required key `name`')
