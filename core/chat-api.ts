@@ -56,6 +56,11 @@ export interface Chat {
   /** A contact name or HOST:PORT, as an address. */
   resolve(target: Target): Promise<Address>
   /**
+   * True for our own socket's address (any of this machine's when bound to all of them): what
+   * comes from it is never handled, so a chat that sends there hears nothing back.
+   */
+  isOwn(address: Pick<Address, 'host' | 'port'>): boolean
+  /**
    * Resolves once no message is being handled: every hook has finished with every datagram
    * received so far, and every send they made has left. The test kit waits on it.
    */

@@ -44,7 +44,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     observer: tracer,
   })
 
-  let isOwn = (_from: Address) => false
+  let isOwn = (_from: Pick<Address, 'host' | 'port'>) => false
   const socket = await transport.bind({
     host: config.host,
     port: config.port,
@@ -126,6 +126,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     peers,
     plugins: () => (engine.set ? describePlugins(engine.set.plugins, engine.set) : []),
     resolve,
+    isOwn: (address) => isOwn(address),
     idle: () => engine.idle(),
     async send(text, target) {
       const to = await resolve(target)

@@ -5,9 +5,8 @@ import {
   describePeer,
   formatAddress,
   isChatError,
-  isLoopback,
-  isWildcard,
   type Address,
+  type Chat,
 } from '../_core.ts'
 import { version } from '../_version.ts'
 import { defineCommand, groupFlags, formatHelp, parseFlags, sessionFlags, watchFlag } from '../_args.ts'
@@ -108,7 +107,7 @@ export async function chat(argv: string[], cli: Cli): Promise<number> {
     const nobody = 'nobody to talk to yet: /to NAME or /to HOST:PORT (or wait for someone to write)'
     output.logger.info(`${target ? `talking to ${describePeer(target, chat.peers)}` : nobody}; /help for commands`)
   }
-  if (target) warnIfOwn(target, chat.local, output)
+  if (target) warnIfOwn(target, chat, output)
   // The presence plugin, known by what it does (it keeps members), not by its name.
   const presence = config.plugins.find((p) => typeof (p.plugin as { members?: unknown }).members === 'function')?.plugin
   conversation = converse(output, session, {
@@ -167,7 +166,7 @@ async function command(
         const to = await chat.resolve(arg)
         retarget(to)
         output.logger.info(`talking to ${describePeer(to, chat.peers)}`)
-        warnIfOwn(to, chat.local, output)
+        warnIfOwn(to, chat, output)
       } catch (error) {
         output.logger.error(isChatError(error) ? error.message : describeError(error))
       }
@@ -210,10 +209,8 @@ function formatWho(members: PresenceMember[]): string {
  * A chat never shows what comes from its own socket (a broadcast it hears again, say): a target
  * that is its own address would take every line and show nothing, so it says why once.
  */
-function warnIfOwn(to: Address, local: Address, output: Output): void {
-  if (to.port !== local.port) return
-  const here = to.host === local.host || (isLoopback(to.host) && (isLoopback(local.host) || isWildcard(local.host)))
-  if (here)
+function warnIfOwn(to: Address, chat: Chat, output: Output): void {
+  if (chat.isOwn(to))
     output.logger.warn(
       `${formatAddress(to)} is this chat's own address: lines sent there come back to it, and are not shown`,
     )
