@@ -85,10 +85,10 @@ const PREFIX: Record<string, [string, number]> = {
   trace: ['trace', 2],
 }
 
-/** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */
 /** An object as a terminal line shows it: an Error as `Error: message` (its stack is for --verbose), else inspected. */
 const shown = (arg: unknown) => (arg instanceof Error ? String(arg) : format(arg))
 
+/** One plain line per log entry on stderr: `warning [relay] text`; colour only on a terminal. */
 function lineReporter(io: Io, write: Output['write']): ConsolaReporter {
   const errColor = colorOn(io.stderr, io.env)
   const onStderr = forStream(io.stderr)
