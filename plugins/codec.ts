@@ -28,6 +28,11 @@ function encodingSchema() {
   )
 }
 
+/** True for `hex` (any case, spaces around): `codec()`'s binary mode, whose text is hex pairs. */
+export function isHexEncoding(name: string): boolean {
+  return name.trim().toLowerCase() === 'hex'
+}
+
 /** True for a plugin made by `codec()` (whatever its name): `--encoding` puts its own in its place. */
 export function isCodec(plugin: unknown): boolean {
   return kindOf(plugin) === 'codec'
@@ -41,7 +46,7 @@ export function isCodec(plugin: unknown): boolean {
  * @param encoding @default 'utf-8'
  */
 export function codec(encoding: string = 'utf-8'): Plugin<string> | Plugin<undefined> {
-  if (encoding.trim().toLowerCase() === 'hex') return markKind(hexCodec(), 'codec')
+  if (isHexEncoding(encoding)) return markKind(hexCodec(), 'codec')
   const plugin = definePlugin({
     name: 'codec',
     enforce: 'pre',

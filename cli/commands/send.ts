@@ -4,6 +4,7 @@ import { ChatError, describeError, formatAddress, isChatError, parseHex, type Ad
 import { defineCommand, formatHelp, parseCount, parseFlags, sessionFlags } from '../_args.ts'
 import { parseEol, parseMs, toWire } from '../_flags.ts'
 import { fillPlaceholders } from '../../plugins/schedule.ts'
+import { isHexEncoding } from '../../plugins/codec.ts'
 import { counted, createOutput, type Output } from '../_output.ts'
 import { startSession } from '../_session.ts'
 import { bindForTarget, wireOnly } from '../_config.ts'
@@ -73,7 +74,7 @@ export async function send(argv: string[], cli: Cli): Promise<number> {
     // A TEXT that is not what it says is a usage error (exit 2): `hex:zz`, or text that
     // `--encoding hex` cannot write (its codec would drop it once the socket is up).
     const wire = toWire(words.join(' '), eol)
-    if (values.encoding?.trim().toLowerCase() === 'hex' && typeof wire === 'string') parseHex(wire)
+    if (values.encoding !== undefined && isHexEncoding(values.encoding) && typeof wire === 'string') parseHex(wire)
   }
   const wait = values.wait ?? (count !== undefined ? Infinity : cli.io.stdout.isTTY === true ? 1000 : 0)
 
