@@ -21,7 +21,7 @@ export default {
   // The first pass runs every test once, for coverage: on a busy machine it took more than
   // Stryker's default limit of 5 minutes, and the whole run stopped there.
   dryRunTimeoutMinutes: 30,
-  timeoutMS: 10_000,
+  timeoutMS: 5_000,
   timeoutFactor: 2,
   // Module-level constants run once per test file, not per test: perTest coverage cannot tell
   // which test needs them, and testing each against every test costs more than it finds.

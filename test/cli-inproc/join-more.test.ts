@@ -89,7 +89,7 @@ describe('chat join, in process: what the other tests leave out', () => {
     await relay.send('bob: hi', from.port)
     const exit = await member.exited
     expect(exit.stdout).toMatch(/^\d\d:\d\d:\d\d bob: hi\n$/)
-  })
+  }, 10_000) // it lingers 3 s on purpose
 
   it('a typed line too big for UDP: one error line, and the member stays', async () => {
     const relay = await peer()
