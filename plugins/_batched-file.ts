@@ -3,13 +3,15 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { setTimeout } from 'node:timers'
 
 /**
- * Appended text waits until it holds this many chars (or `flush` is called), then goes out in
+ * Appended lines wait until they hold this many bytes (or `flush` is called), then go out in
  * one write on the event loop's next turn.
  */
-const BATCH_CHARS = 64 * 1024
+const BATCH_BYTES = 64 * 1024
 
-/** While writes fail, at most this many chars of lines wait to be written again; older ones are given up (and counted). */
-export const BACKLOG_CHARS = 8 * 1024 * 1024
+/** While writes fail, at most this many bytes of lines wait to be written again; older ones are given up (and counted). */
+export const BACKLOG_BYTES = 8 * 1024 * 1024
+
+const NONE = new Uint8Array(0)
 
 /** What the file could not take: reported once when writing starts failing, and once when it works again. */
 export interface WriteTrouble {
@@ -18,25 +20,28 @@ export interface WriteTrouble {
   recovered?: boolean
 }
 
-/** Text waiting to be written: a batch, or what is left of one after a short write. */
+/** Bytes waiting to be written: a batch, or what is left of one after a short write. */
 interface Pending {
-  data: string | Uint8Array
+  data: Uint8Array
   lines: number
 }
 
 /**
- * A file that lines are appended to in batches, written one batch at a time, in order. A failed
- * write (a full disk, a removed folder) is reported once, not per batch; its lines are kept (up
- * to `BACKLOG_CHARS`) and written again at the next flush, so a disk that fills up and frees again
- * loses nothing; past that bound the oldest are given up and counted. The caller is on a message's
- * way and never sees an error thrown.
+ * A file that lines are appended to in batches, written one batch at a time, in order. Each line
+ * is encoded into its batch as it comes, so a batch is written as the bytes it holds (no join,
+ * no second pass to encode or measure it). A failed write (a full disk, a removed folder) is
+ * reported once, not per batch; its lines are kept (up to `BACKLOG_BYTES`) and written again at
+ * the next flush, so a disk that fills up and frees again loses nothing; past that bound the
+ * oldest are given up and counted. The caller is on a message's way and never sees an error thrown.
  */
 export class BatchedFile {
-  private pending: string[] = []
-  private size = 0
-  /** Batches that failed to write, oldest first, and how many chars they hold. */
+  /** The batch being filled: its first `used` bytes hold `lines` lines. */
+  private batch = Buffer.allocUnsafe(2 * BATCH_BYTES)
+  private used = 0
+  private lines = 0
+  /** Batches that failed to write, oldest first, and how many bytes they hold. */
   private backlog: Pending[] = []
-  private backlogChars = 0
+  private backlogBytes = 0
   private writing: Promise<void> = Promise.resolve()
   private flushing = false
   private failing = false
@@ -51,35 +56,54 @@ export class BatchedFile {
   private constructor(
     private readonly handle: FileHandle,
     private readonly onTrouble: (trouble: WriteTrouble) => void,
-    /** The backlog's bound, in chars: `BACKLOG_CHARS` but in tests. */
-    private readonly backlogLimit = BACKLOG_CHARS,
+    /** The backlog's bound, in bytes: `BACKLOG_BYTES` but in tests. */
+    private readonly backlogLimit = BACKLOG_BYTES,
   ) {}
 
   static async open(path: string, onTrouble: (trouble: WriteTrouble) => void): Promise<BatchedFile> {
     return new BatchedFile(await open(path, 'a'), onTrouble)
   }
 
-  /** Appends one line (ending with `\n`). */
-  append(line: string): void {
+  /**
+   * Appends one line: `head`, `text` in UTF-8, then `tail`; the line ends with `\n`, in the text
+   * or the tail. A caller keeps the parts that repeat from line to line as bytes.
+   */
+  append(text: string, head: Uint8Array = NONE, tail: Uint8Array = NONE): void {
     if (this.closed) return void this.lost++
-    this.pending.push(line)
-    this.size += line.length
-    if (this.size >= BATCH_CHARS && !this.flushing) {
-      // Not now: the caller is on a message's way, and joining a batch takes a while (up to
-      // 0.2 ms, which showed in the echo's 99th percentile). On the loop's next turn, once the
-      // replies at hand have left (a timer, not an immediate: sends may wait for those).
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    this.room(head.length + text.length * 3 + tail.length)
+    const batch = this.batch
+    let at = this.used
+    batch.set(head, at)
+    at += head.length
+    at += batch.write(text, at)
+    batch.set(tail, at)
+    this.used = at + tail.length
+    this.lines++
+    if (this.used >= BATCH_BYTES && !this.flushing) {
+      // Not now: the caller is on a message's way. On the loop's next turn, once the replies at
+      // hand have left (a timer, not an immediate: sends may wait for those).
       this.flushing = true
       setTimeout(this.flushSoon, 0)
     }
   }
 
+  /** Makes room for `bytes` more: a batch not handed to the file yet grows (lines that come faster than a turn). */
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.batch.length) return
+    const larger = Buffer.allocUnsafe(Math.max(2 * this.batch.length, this.used + bytes))
+    larger.set(this.batch.subarray(0, this.used))
+    this.batch = larger
+  }
+
   /** Writes what was appended since the last flush (and any backlog first), after the writes queued before it. */
   flush(): void {
-    if (this.pending.length !== 0) {
-      const batch = { data: this.pending.join(''), lines: this.pending.length }
-      this.pending = []
-      this.size = 0
-      this.keep(batch)
+    if (this.lines !== 0) {
+      // Its bytes are kept as they are until written: the next lines go to a new batch.
+      this.keep({ data: this.batch.subarray(0, this.used), lines: this.lines })
+      this.batch = Buffer.allocUnsafe(2 * BATCH_BYTES)
+      this.used = 0
+      this.lines = 0
     }
     if (this.backlog.length === 0) return
     this.writing = this.writing.then(() => this.drain())
@@ -91,16 +115,16 @@ export class BatchedFile {
     await this.writing
     this.closed = true
     for (const left of this.backlog.splice(0)) this.lost += left.lines
-    this.backlogChars = 0
+    this.backlogBytes = 0
     await this.handle.close().catch(() => {})
   }
 
   private keep(batch: Pending): void {
     this.backlog.push(batch)
-    this.backlogChars += batch.data.length
-    while (this.backlogChars > this.backlogLimit && this.backlog.length > 1) {
+    this.backlogBytes += batch.data.length
+    while (this.backlogBytes > this.backlogLimit && this.backlog.length > 1) {
       const oldest = this.backlog.shift()!
-      this.backlogChars -= oldest.data.length
+      this.backlogBytes -= oldest.data.length
       this.lost += oldest.lines
     }
   }
@@ -109,10 +133,10 @@ export class BatchedFile {
   private async drain(): Promise<void> {
     while (this.backlog.length !== 0) {
       const next = this.backlog[0]!
-      const left = await writeText(this.handle, next.data)
+      const left = await writeBytes(this.handle, next.data)
       if (left === undefined) {
         this.backlog.shift()
-        this.backlogChars -= next.data.length
+        this.backlogBytes -= next.data.length
         if (this.failing) {
           this.failing = false
           this.onTrouble({ error: undefined, recovered: true })
@@ -120,7 +144,7 @@ export class BatchedFile {
         continue
       }
       // A short write then a failure: only the rest is written again, so no line is doubled.
-      this.backlogChars += left.data.byteLength - next.data.length
+      this.backlogBytes += left.data.byteLength - next.data.length
       this.backlog[0] = { data: left.data, lines: countLines(left.data) }
       if (!this.failing) {
         this.failing = true
@@ -131,29 +155,17 @@ export class BatchedFile {
   }
 }
 
-/**
- * Writes the text as UTF-8; `undefined` when all of it was written, else what is left and why.
- * A string goes to the file as it is: Node encodes it in one pass, where `Buffer.from` of a batch
- * measured slower (it measures the text first; bench/NOTES.md).
- */
-async function writeText(
+/** Writes the bytes; `undefined` when all of them were written, else what is left and why. */
+async function writeBytes(
   handle: FileHandle,
-  data: string | Uint8Array,
+  bytes: Uint8Array,
 ): Promise<{ data: Uint8Array; error: unknown } | undefined> {
-  let bytes: Uint8Array | undefined = typeof data === 'string' ? undefined : data
   let done = 0
   try {
-    if (bytes === undefined) {
-      const { bytesWritten } = await handle.write(data as string, null, 'utf8')
-      if (bytesWritten >= Buffer.byteLength(data as string)) return undefined
-      bytes = Buffer.from(data as string)
-      done = bytesWritten
-    }
     // A write may take fewer bytes than it was given; the rest must follow, not be lost.
     while (done < bytes.length) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten
     return undefined
   } catch (error) {
-    bytes ??= Buffer.from(data as string)
     return { data: bytes.subarray(done), error }
   }
 }

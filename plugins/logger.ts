@@ -1,7 +1,8 @@
+import { Buffer } from 'node:buffer'
 import * as v from 'valibot'
 import { definePlugin, formatAddress, type Address, type Message, type Plugin } from '../core/index.ts'
 import type { Agree, WithDefaults } from './_options.ts'
-import { BACKLOG_CHARS, BatchedFile, type WriteTrouble } from './_batched-file.ts'
+import { BACKLOG_BYTES, BatchedFile, type WriteTrouble } from './_batched-file.ts'
 import { jsonChars } from './_jsonl.ts'
 
 /** The options of `logger()`. */
@@ -38,13 +39,13 @@ type _Checked = [Agree<v.InferInput<Options>, LoggerOptions | undefined>, Agree<
 
 /**
  * Logs every message received and sent: to the console, and/or to a JSONL transcript (flushed on
- * shutdown). A write that fails is reported once; its lines wait (up to 8 Mi chars) to be written
+ * shutdown). A write that fails is reported once; its lines wait (up to 8 MiB) to be written
  * again, and the count of lines that never were is reported at the end.
  */
 export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
   let transcript: BatchedFile | undefined
   let toConsole = false
-  // Lines are built by hand from parts kept while they repeat: JSON.stringify of each piece,
+  // Lines are made from parts kept (as bytes) while they repeat: JSON.stringify of each piece,
   // a Date and an address string per line were most of the transcript's cost.
   const inHead = new LineHead('"dir":"in","from"')
   const outHead = new LineHead('"dir":"out","to"')
@@ -65,13 +66,13 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
     inbound(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`<- ${label(message.from, peer)}: ${message.text}`)
-      transcript?.append(inHead.at(message.at, message.from, peer) + jsonChars(message.text) + inTail.of(message))
+      transcript?.append(jsonChars(message.text), inHead.at(message.at, message.from, peer), inTail.of(message))
     },
     // Written once the datagram left, so a message that a limit or the socket stopped has no `out` line.
     sent(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
-      transcript?.append(outHead.at(Date.now(), message.to, peer) + jsonChars(message.text) + '"}\n')
+      transcript?.append(jsonChars(message.text), outHead.at(Date.now(), message.to, peer), OUT_TAIL)
     },
     async dispose(ctx) {
       const file = transcript
@@ -95,21 +96,19 @@ class LineHead {
   private host = ''
   private port = -1
   private peer: string | undefined
-  private head = ''
+  private head = new Uint8Array(0)
 
   constructor(private readonly dirFields: string) {}
 
-  at(ms: number, address: Address, peer: string | undefined): string {
+  at(ms: number, address: Address, peer: string | undefined): Uint8Array {
     if (ms !== this.ms || address.host !== this.host || address.port !== this.port || peer !== this.peer) {
       this.ms = ms
       this.host = address.host
       this.port = address.port
       this.peer = peer
       const peerField = peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`
-      this.head = `{"at":"${new Date(ms).toISOString()}",${this.dirFields}:"${formatAddress(address)}"${peerField},"text":"`
-      // V8 keeps a string built by concatenation as a tree of its parts until something reads
-      // its chars; read one now, so the lines that reuse this head copy it in one piece.
-      this.head.charCodeAt(0)
+      const head = `{"at":"${new Date(ms).toISOString()}",${this.dirFields}:"${formatAddress(address)}"${peerField},"text":"`
+      this.head = Buffer.from(head)
     }
     return this.head
   }
@@ -120,21 +119,25 @@ class InboundTail {
   private bytes = -1
   private encoding = ''
   private malformed = false
-  private tail = ''
+  private tail = new Uint8Array(0)
 
-  of(message: Message): string {
+  of(message: Message): Uint8Array {
     const bytes = message.bytes.byteLength
     const malformed = message.malformed === true
     if (bytes !== this.bytes || message.encoding !== this.encoding || malformed !== this.malformed) {
       this.bytes = bytes
       this.encoding = message.encoding
       this.malformed = malformed
-      this.tail = `","bytes":${bytes},"encoding":${JSON.stringify(message.encoding)}${malformed ? ',"malformed":true' : ''}}\n`
-      this.tail.charCodeAt(0) // flattened once, as LineHead's head
+      this.tail = Buffer.from(
+        `","bytes":${bytes},"encoding":${JSON.stringify(message.encoding)}${malformed ? ',"malformed":true' : ''}}\n`,
+      )
     }
     return this.tail
   }
 }
+
+/** The end of an outbound line, after its text. */
+const OUT_TAIL = Buffer.from('"}\n')
 
 function reportTrouble(
   log: { error(text: string): void; info(text: string): void },
@@ -146,7 +149,7 @@ function reportTrouble(
     return log.info(`Writing ${path} again${lost ? ` (${lost} lines could not be kept meanwhile)` : ''}`)
   log.error(
     `Cannot write ${path}: ${String(trouble.error)}; ` +
-      `keeping its lines (up to ${BACKLOG_CHARS / 1024 / 1024} Mi chars) to write them when it works again`,
+      `keeping its lines (up to ${BACKLOG_BYTES / 1024 / 1024} MiB) to write them when it works again`,
   )
 }
 

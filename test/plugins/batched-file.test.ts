@@ -10,7 +10,7 @@ function batched(handle: PlannedFile, backlogLimit?: number, Batched: typeof Bat
   return { file, troubles }
 }
 
-/** The backlog bound in the tests below: the real one (8 Mi chars) made them slow under the mutation tests. */
+/** The backlog bound in the tests below: the real one (8 MiB) made them slow under the mutation tests. */
 const LIMIT = 4096
 
 /** One turn of the event loop's timers: a batch scheduled by `append` has been written after it (the file is in memory). */
@@ -46,7 +46,7 @@ describe('BatchedFile', () => {
     expect(file.lost).toBe(0)
   })
 
-  it('writes on its own, on the next turn, once 64 Ki chars wait (not before), and again for the next 64 Ki', async () => {
+  it('writes on its own, on the next turn, once 64 KiB wait (not before), and again for the next 64 KiB', async () => {
     // Loaded afresh: the batch size is module-level code (test/helpers/fresh.ts).
     const { BatchedFile: Fresh } = await fresh(() => import('../../plugins/_batched-file.ts'))
     const handle = new PlannedFile()
@@ -93,6 +93,18 @@ describe('BatchedFile', () => {
     await file.close()
     expect(handle.text).toBe('héllo\nwörld 😀\n')
     expect(troubles).toEqual([])
+  })
+
+  it('grows a batch for a line larger than it, keeping the lines before (3 bytes a char)', async () => {
+    const handle = new PlannedFile()
+    const { file } = batched(handle)
+    const wide = `${'你'.repeat(50_000)}\n`
+    file.append('first\n')
+    file.append(wide)
+    file.append('z', Buffer.from('head '), Buffer.from(' tail\n'))
+    await file.close()
+    expect(handle.text).toBe(`first\n${wide}head z tail\n`)
+    expect(handle.writes).toBe(1)
   })
 
   it('after a short write then a failure, writes only the rest again: no line doubled', async () => {

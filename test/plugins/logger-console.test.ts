@@ -77,7 +77,7 @@ describe('logger() console and transcript options', () => {
       const [error, ...rest] = t.logs
       expect(error).toMatchObject({ level: 'error', tag: 'logger' })
       expect(error!.text).toMatch(
-        /^Cannot write \/dev\/full: Error: ENOSPC.*; keeping its lines \(up to 8 Mi chars\) to write them when it works again$/,
+        /^Cannot write \/dev\/full: Error: ENOSPC.*; keeping its lines \(up to 8 MiB\) to write them when it works again$/,
       )
       expect(rest).toEqual([{ level: 'warn', tag: 'logger', text: '1 line was not written to /dev/full' }])
       expect(t.events.filter((e) => e.type === 'status')).toEqual([

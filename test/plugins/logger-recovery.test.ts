@@ -61,7 +61,7 @@ const message = (text: string): Message => ({
   meta: {},
 })
 
-const ERROR = `error Cannot write ${PATH}: Error: ENOSPC: no space left on device, write; keeping its lines (up to 8 Mi chars) to write them when it works again`
+const ERROR = `error Cannot write ${PATH}: Error: ENOSPC: no space left on device, write; keeping its lines (up to 8 MiB) to write them when it works again`
 
 describe('logger() when its file fails and works again', () => {
   it('says so once each way, and writes the lines it kept, in order', async () => {
