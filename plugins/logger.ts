@@ -50,6 +50,8 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
   const inHead = new LineHead('"dir":"in","from"')
   const outHead = new LineHead('"dir":"out","to"')
   const inTail = new InboundTail()
+  // The end of an outbound line, after its text. (Made per plugin, as the schema: docs/mutation-equivalents.md.)
+  const outTail = Buffer.from('"}\n')
 
   return definePlugin({
     name: 'logger',
@@ -72,7 +74,7 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
     sent(message, ctx) {
       const peer = message.meta.peer as string | undefined
       if (toConsole) ctx.logger.info(`-> ${label(message.to, peer)}: ${message.text}`)
-      transcript?.append(jsonChars(message.text), outHead.at(Date.now(), message.to, peer), OUT_TAIL)
+      transcript?.append(jsonChars(message.text), outHead.at(Date.now(), message.to, peer), outTail)
     },
     async dispose(ctx) {
       const file = transcript
@@ -135,9 +137,6 @@ class InboundTail {
     return this.tail
   }
 }
-
-/** The end of an outbound line, after its text. */
-const OUT_TAIL = Buffer.from('"}\n')
 
 function reportTrouble(
   log: { error(text: string): void; info(text: string): void },

@@ -95,16 +95,28 @@ describe('BatchedFile', () => {
     expect(troubles).toEqual([])
   })
 
-  it('grows a batch for a line larger than it, keeping the lines before (3 bytes a char)', async () => {
+  it('grows a batch for a line over twice its size, keeping the lines before (3 bytes a char)', async () => {
     const handle = new PlannedFile()
     const { file } = batched(handle)
-    const wide = `${'你'.repeat(50_000)}\n`
+    // 300,001 bytes: more than twice a new batch's 128 KiB.
+    const wide = `${'你'.repeat(100_000)}\n`
     file.append('first\n')
     file.append(wide)
     file.append('z', Buffer.from('head '), Buffer.from(' tail\n'))
     await file.close()
     expect(handle.text).toBe(`first\n${wide}head z tail\n`)
     expect(handle.writes).toBe(1)
+  })
+
+  it("grows a batch for a line's head and tail too, not only its text", async () => {
+    const handle = new PlannedFile()
+    const { file } = batched(handle)
+    // The first line fills a new batch (128 KiB) but for 2 bytes; the next needs 3 (head, no text, tail).
+    const full = '你'.repeat((128 * 1024 - 2) / 3)
+    file.append(full)
+    file.append('', Buffer.from('\n'), Buffer.from('.\n'))
+    await file.close()
+    expect(handle.text).toBe(`${full}\n.\n`)
   })
 
   it('after a short write then a failure, writes only the rest again: no line doubled', async () => {
