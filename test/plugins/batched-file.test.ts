@@ -143,7 +143,7 @@ describe('BatchedFile', () => {
     expect(handle.closed).toBe(true)
   })
 
-  it('keeps at most its bound of chars while failing, giving up the oldest first (and counting them)', async () => {
+  it('keeps at most its bound of bytes while failing, giving up the oldest first (and counting them)', async () => {
     const handle = new PlannedFile([], 'fail')
     const { file } = batched(handle, LIMIT)
     await batchEach(file, quarters('abcd'))
@@ -172,7 +172,7 @@ describe('BatchedFile', () => {
   })
 
   it('after a short write then a failure, counts only the rest against the bound', async () => {
-    // 100 of the first quarter's bytes go, then writes fail: 3996 chars wait, under the bound of 4096.
+    // 100 of the first quarter's bytes go, then writes fail: 3996 bytes wait, under the bound of 4096.
     const handle = new PlannedFile([100, 'fail'], 'fail')
     const { file } = batched(handle, LIMIT)
     await batchEach(file, quarters('abcd'))
