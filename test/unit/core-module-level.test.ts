@@ -162,3 +162,20 @@ describe('loadConfig(): where a load error is', () => {
     expect(await said('boom\n/x/a.ts:1:2 and more')).toBe('c.ts: cannot load the config: boom')
   })
 })
+
+describe('core/hooks.ts, the table of hooks', () => {
+  const load = () => fresh(() => import('../../core/hooks.ts'))
+
+  it('names the hooks that shape the wire (what `chat join` keeps of a config) and those that see datagrams', async () => {
+    const { WIRE_HOOKS, MESSAGE_HOOKS, HOOK_NAMES } = await load()
+    expect(WIRE_HOOKS).toEqual(['unwrap', 'decode', 'encode', 'wrap'])
+    expect(MESSAGE_HOOKS).toEqual(['unwrap', 'decode', 'inbound', 'outbound', 'encode', 'wrap', 'sent'])
+    expect(HOOK_NAMES.at(0)).toBe('setup')
+    expect(HOOK_NAMES.at(-1)).toBe('dispose')
+  })
+
+  it('runs wrap and dispose, and only those, in reverse plugin order', async () => {
+    const { REVERSED, HOOK_NAMES } = await load()
+    expect(HOOK_NAMES.filter((hook) => REVERSED.has(hook))).toEqual(['wrap', 'dispose'])
+  })
+})
