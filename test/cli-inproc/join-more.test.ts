@@ -115,6 +115,12 @@ describe('chat join, in process: what the other tests leave out', () => {
     expect(stack).toMatch(/^ChatError: Unknown target `hbu`/)
   })
 
+  it('an unknown name lists every contact, joined by a comma', async () => {
+    const config = writeConfig("export default { peers: { hub: '127.0.0.1:9', den: '127.0.0.1:10' } }")
+    const exit = await runInProc(['join', 'hbu', '-c', config])
+    expect(exit.stderr).toBe('chat: Unknown target `hbu`: expected a contact name or HOST:PORT; contacts: hub, den\n')
+  })
+
   it('/reload keeps the port it bound (any free one), whatever port the config names', async () => {
     const relay = await peer()
     const config = writeConfig('export default { port: 9 }')

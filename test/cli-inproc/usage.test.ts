@@ -97,6 +97,8 @@ describe('usage errors, in process: exit 2 and one line on stderr, nothing on st
     [['--', 'a', 'b'], 'Unexpected `a b`: chat takes no arguments (chat --help)'],
     [['--', 'send'], 'Unexpected `send`: chat takes no arguments (chat --help)'],
     [['plugins', '--', 'x', 'y'], 'Unexpected `x y`: chat plugins takes no arguments'],
+    // After `--`, `--help` is text, not a request for help.
+    [['plugins', '--', '--help'], 'Unexpected `--help`: chat plugins takes no arguments'],
     [['plugins', '--port', '1'], 'Unknown option `--port` (chat plugins --help lists the options)'],
     [['listen', '--config', 'nowhere.ts'], 'Config file not found: nowhere.ts'],
     [

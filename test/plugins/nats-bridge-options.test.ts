@@ -53,6 +53,7 @@ describe('natsBridge() options', () => {
     for (const s of ['a.*', 'a.>', 'a..b', '.a', 'a.', 'a b', '']) expect(bad({ subject: s }), s).toBe(subject)
     expect(bad({ name: 'n'.repeat(65) })).toBe('name: expected a name of at most 64 characters')
     expect(bad({ name: '' })).toBe('name: expected a name of 1 character or more')
+    expect(bad({ name: 5 })).toBe('name: expected a name')
     expect(bad({ label: 5 })).toBe('label: expected a template string such as `{from}@{relay}`')
     for (const who of ['', true]) expect(bad({ who })).toBe('who: expected a string or false')
     for (const whoWait of [0, 10_001])

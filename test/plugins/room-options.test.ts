@@ -138,6 +138,9 @@ describe('presence() options', () => {
     expect(bad({ maxMembers: 0 })).toBe('maxMembers: expected a whole number of 1 or more')
     expect(bad({ maxMembers: 1.5 })).toBe('maxMembers: expected a whole number')
     expect(bad({ maxMembers: '5' })).toBe('maxMembers: expected a whole number')
+    expect(bad({ maxPerAddress: 0 })).toBe('maxPerAddress: expected a whole number of 1 or more')
+    expect(bad({ maxPerAddress: 1.5 })).toBe('maxPerAddress: expected a whole number')
+    expect(bad({ maxPerAddress: '5' })).toBe('maxPerAddress: expected a whole number')
   })
 })
 
