@@ -83,6 +83,11 @@ describe('an IPv6 target without brackets, in process: the error shows how to wr
     // No port to move out: no hint.
     [['send', '::1', 'hi'], unknown('::1')],
     [['send', 'fe80::1', 'hi'], unknown('fe80::1')],
+    // Not an address with a port from end to end: no hint either.
+    [['send', 'x::1:47999', 'hi'], unknown('x::1:47999')],
+    [['send', '::1:47999x', 'hi'], unknown('::1:47999x')],
+    // Spaces around it are forgiven, as when it is read.
+    [['send', ' ::1:47999', 'hi'], `${unknown(' ::1:47999')} (an IPv6 address with a port is written [::1]:47999)`],
   ])('%j', async (argv, message) => {
     expect(await usageError([...argv, '--host', '127.0.0.1', '--port', '0'])).toBe(message)
   })
