@@ -189,5 +189,9 @@ describe('signed() options', () => {
       'config: plugins[0].keys.a: expected a secret of 16 characters or more (e.g. `openssl rand -base64 32`), got 5 characters',
     )
     expect(whole({ keys: { a: { secret: 'short' } }, as: 'a' })).toMatch(/keys\.a\.secret: .*, got 5 characters$/)
+    // Not a string: nothing to hide, the value is shown as any other.
+    expect(whole({ keys: { a: { secret: 5 } }, as: 'a' })).toMatch(
+      /keys\.a\.secret: expected a secret \(string\), got `5` \(number\)$/,
+    )
   })
 })

@@ -61,6 +61,7 @@ describe('schedule() placeholders, counts and options', () => {
 
   it.each([
     [{ to: '', text: 'x', every: 100 }, /plugins\[0\]\.to: expected a contact name or HOST:PORT, got `""`/],
+    [{ to: 5, text: 'x', every: 100 }, /plugins\[0\]\.to: expected a contact name or HOST:PORT, got `5`/],
     [{ to: 'a', text: 1, every: 100 }, /plugins\[0\]\.text: expected the text to send \(string\), got `1`/],
     [{ to: 'a', text: 'x', every: 'often' }, /plugins\[0\]\.every: expected a number of milliseconds, got `"often"`/],
     [{ to: 'a', text: 'x', every: 10.5 }, /plugins\[0\]\.every: expected a whole number of milliseconds, got `10.5`/],

@@ -34,6 +34,7 @@ describe('comparePlugins()', () => {
     expect(same(/a/i, /a/g)).toBe(false)
     expect(same(/a/, '/a/')).toBe(false)
     expect(same({ r: /a/ }, { r: { source: 'a' } })).toBe(false)
+    expect(same({ r: /a/ }, { r: {} })).toBe(false)
     expect(
       same(
         () => 1,
@@ -60,6 +61,7 @@ describe('comparePlugins()', () => {
     const same = (a: unknown, b: unknown) =>
       comparePlugins([slot(named('p'), a)], [slot(named('p'), b)]).unchanged.length === 1
     expect(same(deep(8), deep(8))).toBe(true)
+    expect(same(deep(9), deep(9))).toBe(true)
     expect(same(deep(10), deep(10))).toBe(false)
   })
 
@@ -92,6 +94,9 @@ describe('describeReload()', () => {
     expect(
       describeReload(report({ added: ['a', 'b'], removed: ['c'], changed: ['d'], unchanged: ['e', 'f'] }), 10),
     ).toBe('reloaded in 12.3 ms: added a, b; removed c; changed d (options or code); 2 unchanged')
+    expect(describeReload(report({ removed: ['c', 'g'], changed: ['d', 'h'] }))).toBe(
+      'reloaded in 2.3 ms: removed c, g; changed d, h (options or code)',
+    )
   })
 
   it('says no plugin changed when none did', () => {
