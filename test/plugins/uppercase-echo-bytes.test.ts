@@ -43,6 +43,9 @@ describe('uppercaseEcho() never answers with more bytes than came', () => {
     malformed.expectReply('HI?!')
     expect([...peer.datagrams[0]!]).toEqual([0x48, 0x49, 0x3f, 0x21])
     ;(await peer.send('hi \uFFFD')).expectReply('HI \uFFFD')
+    // Also when the text takes the slow way (a longer upper case, or one in a longer UTF-8 class).
+    ;(await peer.send('ß \uFFFD')).expectReply('SS \uFFFD')
+    ;(await peer.send('ɐ \uFFFD')).expectReply('ɐ \uFFFD')
   })
 
   it('uppercaseEcho() answers every Latin-1 character upper-cased, with no more bytes, alone or beside ß', async () => {
