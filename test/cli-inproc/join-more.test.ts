@@ -79,6 +79,17 @@ describe('chat join, in process: what the other tests leave out', () => {
     expect(lines).toEqual(['a: one', 'b: two', 'c: three', 'd: four', 'five', ''])
   })
 
+  // Timed from before the start: the linger's half second is then a lower bound a busy machine cannot
+  // break (it can only hide a missing linger, by a start slower than that).
+  it('lingers half a second by default after stdin ends', async () => {
+    const relay = await peer()
+    const began = performance.now()
+    const exit = await runInProc(['join', String(relay.port), '-q'], { input: 'hello\n' })
+    expect(exit.code).toBe(0)
+    expect(performance.now() - began).toBeGreaterThanOrEqual(500)
+    await next(relay, (t) => t === 'hello')
+  })
+
   // --linger given (the 500 ms default is too short a window to bet on while other work runs).
   it('piped lines: keeps printing broadcasts for --linger ms after stdin ends', async () => {
     const relay = await peer()
