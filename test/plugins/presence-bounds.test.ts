@@ -10,7 +10,7 @@ describe('presence() bounds', () => {
   it('keeps at most maxPerAddress members from one address, whatever the port (4 by default)', async () => {
     const plugin = presence({ to: '127.0.0.1:9' })
     const t = await kit([plugin])
-    const ports = Array.from({ length: 6 }, (_, i) => t.peer(`p${i}`))
+    const ports = Array.from({ length: 7 }, (_, i) => t.peer(`p${i}`))
     for (const [i, p] of ports.slice(0, 4).entries()) await p.send(`^here^ p${i}`)
     const fifth = await ports[4]!.send('^here^ p4')
     fifth.expectDrop('presence: 127.0.0.1 has 4 members already (maxPerAddress)')
@@ -23,6 +23,9 @@ describe('presence() bounds', () => {
     await ports[0]!.send('^gone^ p0')
     await ports[5]!.send('^here^ p5')
     expect(names(plugin)).toEqual(['p1', 'p2', 'p3', 'p5', 'seven'])
+    // And the address is full again: the count went down by one, not to nothing.
+    const seventh = await ports[6]!.send('^here^ p6')
+    seventh.expectDrop('presence: 127.0.0.1 has 4 members already (maxPerAddress)')
     await other.close()
   })
 
