@@ -82,3 +82,12 @@ describe('autoReply() options', () => {
     ;(await peer.send('hi')).expectReply('hello')
   })
 })
+
+describe('autoReply() closing', () => {
+  it('closes without an error when it never answered (its reply budget not made yet)', async () => {
+    const t = await kit([autoReply({ rules: [['ping', 'pong']] })])
+    await t.close()
+    expect(t.events.filter((e) => e.type === 'error')).toEqual([])
+    expect(t.logs.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([])
+  })
+})
