@@ -64,6 +64,8 @@ describe('chat send, in process', () => {
       [['b', '--eol', 'LF'], 'b\n'],
       [['c', '--eol', 'none'], 'c'],
       [['hex:68', '69', '0a', '--eol', 'crlf'], 'hi\n'],
+      // Bytes already: --encoding hex has nothing to check or convert.
+      [['hex:6869', '--encoding', 'hex'], 'hi'],
     ] as const) {
       expect((await runInProc(['send', String(device.port), ...args, '-q'])).code).toBe(0)
       expect((await device.next()).data.toString()).toBe(bytes)
