@@ -15,7 +15,7 @@ async function heard(to: (relay: { host: string; port: number }) => string, rela
   const statuses: RelayStatus[] = []
   const t = await kit({
     network,
-    config: { peers: { lobby: `${relayHost}:${relay.local.port}` } },
+    config: { peers: { lobby: `${relayHost.includes(':') ? `[${relayHost}]` : relayHost}:${relay.local.port}` } },
     plugins: [heartbeat({ to: to(relay.local), onStatus: (s) => statuses.push(s) })],
   })
   /** Whether a `Bye!` from `from` is taken as the relay's. */
@@ -33,8 +33,9 @@ describe('heartbeat() knowing its relay', () => {
     ['HOST:PORT', (r: { port: number }) => `127.10.20.30:${r.port}`],
     ['localhost:PORT', (r: { port: number }) => `localhost:${r.port}`],
     ['a contact name', () => 'lobby'],
+    ['[IPv6]:PORT', (r: { port: number }) => `[::1]:${r.port}`],
   ])('given as %s, hears the relay (a Bye! ending in a newline too), not the same port elsewhere', async (how, to) => {
-    const host = how === 'localhost:PORT' ? '127.0.0.1' : '127.10.20.30'
+    const host = how === 'localhost:PORT' ? '127.0.0.1' : how === '[IPv6]:PORT' ? '::1' : '127.10.20.30'
     const { relay, statuses, byeFrom } = await heard(to, host)
     expect(await byeFrom({ host: '127.0.0.2', port: relay.port })).toBe(false)
     expect(await byeFrom(relay)).toBe(true)
