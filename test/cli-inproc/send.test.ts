@@ -132,6 +132,20 @@ describe('chat send, in process', () => {
   })
 })
 
+describe('chat send, in process, with a config', () => {
+  it("runs only the config's plugins that shape the wire (a codec, not a logger or a bot)", async () => {
+    const device = await peer()
+    const config = writeConfig(
+      `import { codec, logger, uppercaseEcho } from '@/plugins/index.ts'
+export default { plugins: [codec('utf-8'), logger(), uppercaseEcho()] }`,
+    )
+    const exit = await runInProc(['send', String(device.port), 'hello', '-c', config, '--json'])
+    expect(exit.code).toBe(0)
+    expect((await device.next()).data.toString()).toBe('hello')
+    expect(events(exit.stdout, 'listening').map((e) => e.plugins)).toEqual([['codec']])
+  })
+})
+
 describe('chat join, in process, to an IPv6 relay', () => {
   it('joins [::1]:PORT without --host', async () => {
     const relay = dgram.createSocket('udp6')
