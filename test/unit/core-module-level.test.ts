@@ -179,3 +179,37 @@ describe('core/hooks.ts, the table of hooks', () => {
     expect(HOOK_NAMES.filter((hook) => REVERSED.has(hook))).toEqual(['wrap', 'dispose'])
   })
 })
+
+describe('the in-memory network and the test kit, loaded afresh', () => {
+  it('keys each socket by host and port, and knows only IP addresses', async () => {
+    const { createMemoryNetwork } = await fresh(() => import('../../core/runtime/memory.ts'))
+    const network = createMemoryNetwork()
+    const got: string[] = []
+    const a = network.bindNow({ host: '127.0.0.1', port: 0, onDatagram: () => got.push('a'), onError() {} })
+    const b = network.bindNow({ host: '127.0.0.2', port: 5000, onDatagram: () => got.push('b'), onError() {} })
+    network.deliver(Uint8Array.of(1), b.local, a.local)
+    expect(got).toEqual(['a'])
+    const bind = () => network.bindNow({ host: 'relay.invalid', port: 0, onDatagram() {}, onError() {} })
+    expect(bind).toThrow('the memory network knows only IP addresses')
+    await a.close()
+    await b.close()
+  })
+
+  it('expectReply matches a reply by text or pattern, and shows what it expected when none does', async () => {
+    const { createTestChat } = await fresh(() => import('../../core/testing.ts'))
+    const echo = {
+      name: 'echo',
+      inbound: (m: { text: string }, ctx: { reply: (m: unknown, t: string) => void }) => void ctx.reply(m, m.text),
+    }
+    const t = await createTestChat([echo as never])
+    try {
+      const peer = t.peer()
+      ;(await peer.send('hi')).expectReply('hi')
+      ;(await peer.send('ho')).expectReply(/^h/)
+      await expect((async () => (await peer.send('x')).expectReply('y'))()).rejects.toThrow('"y"')
+      await expect((async () => (await peer.send('x')).expectReply(/^y/))()).rejects.toThrow('/^y/')
+    } finally {
+      await t.close()
+    }
+  })
+})
