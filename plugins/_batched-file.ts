@@ -88,7 +88,7 @@ export class BatchedFile {
     }
   }
 
-  /** Makes room for `bytes` more: a batch not handed to the file yet grows (lines that come faster than a turn). */
+  /** Makes room for `bytes` more: the batch grows for a long line, or lines faster than a turn. */
   private room(bytes: number): void {
     if (this.used + bytes <= this.batch.length) return
     const larger = Buffer.allocUnsafe(Math.max(2 * this.batch.length, this.used + bytes))
@@ -99,9 +99,9 @@ export class BatchedFile {
   /** Writes what was appended since the last flush (and any backlog first), after the writes queued before it. */
   flush(): void {
     if (this.lines !== 0) {
-      // Its bytes are kept as they are until written: the next lines go to a new batch.
-      this.keep({ data: this.batch.subarray(0, this.used), lines: this.lines })
-      this.batch = Buffer.allocUnsafe(2 * BATCH_BYTES)
+      // A copy of the bytes it holds waits to be written, and the batch is filled again: a view
+      // would keep the whole batch alive however few lines it held, one per flush of a failing file.
+      this.keep({ data: Buffer.from(this.batch.subarray(0, this.used)), lines: this.lines })
       this.used = 0
       this.lines = 0
     }

@@ -156,6 +156,23 @@ describe('BatchedFile', () => {
     expect(handle.text).toBe(quarters('bcde').join(''))
   })
 
+  it('keeps only the bytes a batch holds while failing: 2,000 one-line flushes hold kilobytes, not a batch buffer each', async () => {
+    const handle = new PlannedFile([], 'fail')
+    const { file } = batched(handle)
+    const before = process.memoryUsage().arrayBuffers
+    for (let i = 0; i < 2000; i++) {
+      file.append(line(10))
+      file.flush()
+    }
+    await nextTurn()
+    // 20 KB of lines, all kept (under the 8 MiB bound); a 128 KiB buffer held per batch would be 250 MiB.
+    expect(file.lost).toBe(0)
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(32 * 1024 * 1024)
+    handle.then = 'ok'
+    await file.close()
+    expect(handle.text).toBe(line(10).repeat(2000))
+  })
+
   it('counts the backlog as empty again once it was written: a later failure keeps a full bound again', async () => {
     const handle = new PlannedFile([], 'fail')
     const { file } = batched(handle, LIMIT)
