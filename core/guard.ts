@@ -51,8 +51,8 @@ export class Guard {
   /** Since the start. */
   readonly total: GuardCounts = { rateLimited: 0, unanswered: 0, amplification: 0, busy: 0 }
   private readonly seed = randomSeed()
-  // The last address hashed, its host (an address object changed in place is hashed again) and hash.
-  private lastAddress: Pick<Address, 'host'> | undefined
+  // The last host hashed and its hash: datagrams come in runs from one source, and a reply goes
+  // to the source just hashed.
   private lastHost = ''
   private lastHash = 0
 
@@ -93,10 +93,10 @@ export class Guard {
   }
 
   private hash(address: Pick<Address, 'host'>): number {
-    if (address === this.lastAddress && address.host === this.lastHost) return this.lastHash
-    this.lastAddress = address
-    this.lastHost = address.host
-    return (this.lastHash = sourceHash(address.host, this.seed))
+    const host = address.host
+    if (host === this.lastHost) return this.lastHash
+    this.lastHost = host
+    return (this.lastHash = sourceHash(host, this.seed))
   }
 
   /** A datagram dropped for want of room (`HELD`): counted. */

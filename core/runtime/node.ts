@@ -69,13 +69,15 @@ export function bindNode(options: BindOptions): Promise<RawSocket> {
 function createNodeSocket(socket: dgram.Socket, local: Address): RawSocket {
   // Datagrams wait here for the end of this turn of the event loop, then leave back to back: a
   // peer waiting for several replies is woken once for all of them rather than once each
-  // (measured in bench/NOTES.md). Three entries per datagram (data, to, done), so that queueing
-  // allocates nothing.
-  const outbox: Array<Uint8Array | Address | RawSendCallback> = []
+  // (measured in bench/NOTES.md). Three entries per datagram (data, to, done) in the first
+  // `queued` places; the array keeps its size from batch to batch, so that queueing allocates
+  // nothing, and its places are emptied after each batch, so that it keeps no datagram alive.
+  const outbox: Array<Uint8Array | Address | RawSendCallback | undefined> = []
+  let queued = 0
   let scheduled = false
   const sendAll = () => {
-    // Read the length each time round: a send made meanwhile goes in this batch too.
-    for (let i = 0; i < outbox.length; i += 3) {
+    // Read the count each time round: a send made meanwhile goes in this batch too.
+    for (let i = 0; i < queued; i += 3) {
       const to = outbox[i + 1] as Address
       const done = outbox[i + 2] as RawSendCallback
       try {
@@ -84,13 +86,17 @@ function createNodeSocket(socket: dgram.Socket, local: Address): RawSocket {
         done(error as Error) // a port out of range, say: node:dgram throws rather than calling back
       }
     }
-    outbox.length = 0
+    outbox.fill(undefined, 0, queued)
+    queued = 0
     scheduled = false
   }
   return {
     local,
     send(data, to, done) {
-      outbox.push(data, to, done)
+      outbox[queued] = data
+      outbox[queued + 1] = to
+      outbox[queued + 2] = done
+      queued += 3
       if (!scheduled) {
         scheduled = true
         setImmediate(sendAll)
