@@ -38,9 +38,10 @@ export const GUARD_REPORT_MS = 1000
 
 /**
  * The chat's one guard: the per-source rate limit before decode, the answer budget of
- * `ctx.reply`, and the amplification limit on every send a plugin makes. A datagram's source is
- * hashed once, and an answer to it (addressed to the same `Address` object) reuses that hash: each
- * check is then a few array reads. Memory is fixed however many sources there are.
+ * `ctx.reply`, and the amplification limit on every send a plugin makes. A source is hashed when
+ * its host differs from the last one hashed; an answer to it, and the next datagram of a run from
+ * it, reuse that hash: each check is then a few array reads. Memory is fixed however many sources
+ * there are.
  */
 export class Guard {
   private readonly perSource: SourceBuckets | undefined
