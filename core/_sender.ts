@@ -169,7 +169,7 @@ export abstract class Sender extends HookRunner {
    * is dropped with a reason, a caller's send fails. `limited`: held to the amplification limit.
    */
   private leave(bytes: Uint8Array, out: Outgoing, plugin: string | undefined, done?: Done, limited = false): void {
-    const size = bytes.byteLength
+    const size = bytes.length
     const max = maxDatagram(out.to.family)
     if (size > max && done) {
       this.o.observer?.end(out, 'failed')
@@ -224,7 +224,7 @@ export abstract class Sender extends HookRunner {
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true
-  if (a.byteLength !== b.byteLength) return false
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }

@@ -23,7 +23,7 @@ export interface Unsealed {
 /** Signs `payload` as key `id` with sequence number `seq`. */
 export function seal(payload: Uint8Array, id: string, secret: Uint8Array | KeyObject, seq: number): Uint8Array {
   const head = MAGIC.length + 1 + id.length
-  const out = new Uint8Array(head + SEQ + payload.byteLength + MAC)
+  const out = new Uint8Array(head + SEQ + payload.length + MAC)
   out.set(MAGIC)
   out[MAGIC.length] = id.length
   for (let i = 0; i < id.length; i++) out[MAGIC.length + 1 + i] = id.charCodeAt(i)
@@ -31,22 +31,22 @@ export function seal(payload: Uint8Array, id: string, secret: Uint8Array | KeyOb
   view.setUint32(head, Math.floor(seq / 2 ** 32))
   view.setUint32(head + 4, seq >>> 0)
   out.set(payload, head + SEQ)
-  const signed = out.subarray(0, out.byteLength - MAC)
-  out.set(createHmac('sha256', secret).update(signed).digest(), signed.byteLength)
+  const signed = out.subarray(0, out.length - MAC)
+  out.set(createHmac('sha256', secret).update(signed).digest(), signed.length)
   return out
 }
 
 /** The parts of a datagram that looks signed, or `undefined` (its MAC is not checked yet). */
 export function unseal(bytes: Uint8Array): Unsealed | undefined {
-  if (bytes.byteLength < OVERHEAD + 1 || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1] || bytes[2] !== MAGIC[2])
+  if (bytes.length < OVERHEAD + 1 || bytes[0] !== MAGIC[0] || bytes[1] !== MAGIC[1] || bytes[2] !== MAGIC[2])
     return undefined
   const length = bytes[MAGIC.length]!
   const head = MAGIC.length + 1 + length
-  if (length === 0 || bytes.byteLength < head + SEQ + MAC) return undefined
+  if (length === 0 || bytes.length < head + SEQ + MAC) return undefined
   const id = String.fromCharCode(...bytes.subarray(MAGIC.length + 1, head))
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const seq = view.getUint32(head) * 2 ** 32 + view.getUint32(head + 4)
-  const end = bytes.byteLength - MAC
+  const end = bytes.length - MAC
   return {
     id,
     seq,

@@ -124,7 +124,7 @@ class InboundTail {
   private tail = new Uint8Array(0)
 
   of(message: Message): Uint8Array {
-    const bytes = message.bytes.byteLength
+    const bytes = message.bytes.length
     const malformed = message.malformed === true
     if (bytes !== this.bytes || message.encoding !== this.encoding || malformed !== this.malformed) {
       this.bytes = bytes

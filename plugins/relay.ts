@@ -157,7 +157,7 @@ export function relay(options?: RelayOptions): Plugin<RelaySettings> {
 
   function refuse(ctx: PluginContext<Resolved>, message: Message, key: string, limit: string, reason: string): Drop {
     // Never longer than what it answers: a forged source gains no bytes by being refused.
-    if (encodeUtf8(ctx.options.full).byteLength <= message.bytes.byteLength) notice(ctx, message, ctx.options.full)
+    if (encodeUtf8(ctx.options.full).length <= message.bytes.length) notice(ctx, message, ctx.options.full)
     refused++
     if (message.at - warnedAt >= FULL_WARNING_MS) {
       const others = refused > 1 ? ` (and ${refused - 1} more since the last warning)` : ''
