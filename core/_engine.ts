@@ -3,7 +3,6 @@ import { ChatError } from './errors.ts'
 import type { Decoded, Message } from './message.ts'
 import { decodeUtf8 } from './utf8.ts'
 import { HELD } from './guard.ts'
-import { CoarseClock } from './_coarse-clock.ts'
 import type { EngineOptions } from './_engine-options.ts'
 import type { Subject } from './_hook-runner.ts'
 import type { HookEntry, PluginSet } from './_plugin-set.ts'
@@ -23,8 +22,6 @@ export class Engine extends Sender {
   // Datagrams that arrive while the plugins start, kept for them (within `HELD`).
   private readonly early: Array<[Uint8Array, Address, number]> = []
   private earlyBytes = 0
-  // For the rate check, which every datagram of a flood goes through before it is dropped.
-  private readonly clock = new CoarseClock()
 
   constructor(options: EngineOptions) {
     super(options)
@@ -46,9 +43,9 @@ export class Engine extends Sender {
   }
 
   receive(bytes: Uint8Array, from: Address): void {
-    // `length`, not `byteLength`: V8 reads the one as a field, the other through a call (bench/NOTES.md).
-    if (this.closed || !this.o.guard.admit(bytes.length, from, this.clock.now())) return
     const now = Date.now()
+    // `length`, not `byteLength`: V8 reads the one as a field, the other through a call (bench/NOTES.md).
+    if (this.closed || !this.o.guard.admit(bytes.length, from, now)) return
     const set = this.set
     if (!set) return this.hold(bytes, from, now)
     // A slow async hook under a flood: what waits for it is bounded too.
