@@ -10,6 +10,10 @@ import { Sender } from './_sender.ts'
 
 export type { EngineObserver, EngineOptions } from './_engine-options.ts'
 
+const DECODED = 'a decoded message ({ text, encoding }, both strings)'
+const isDecoded = (answer: unknown): answer is Decoded =>
+  typeof (answer as Decoded).text === 'string' && typeof (answer as Decoded).encoding === 'string'
+
 /**
  * The only caller of message hooks: a datagram in (`receive`) or a text out (`send`, in
  * `Sender`), events out. Inbound: guard, unwrap, decode, inbound hooks, a `message` event.
@@ -73,7 +77,7 @@ export class Engine extends Sender {
       bytes = unwrapped
     }
     const decoders = set.hooks.decode
-    const decoded = (decoders.length && this.first<Decoded>(decoders, bytes, from)) || decodeUtf8(bytes)
+    const decoded = (decoders.length && this.first(decoders, bytes, from, isDecoded, DECODED)) || decodeUtf8(bytes)
     const { text, encoding } = decoded
     const message: Message = { text, from, to: this.local, at: now, bytes, encoding, meta: {} }
     if (decoded.malformed) message.malformed = true

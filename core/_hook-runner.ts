@@ -1,4 +1,5 @@
 import type { Address } from './address.ts'
+import { describeValue } from './config-errors.ts'
 import { ChatError } from './errors.ts'
 import type { ChatEventHandler } from './events.ts'
 import { isDrop, type Drop } from './drop.ts'
@@ -37,13 +38,24 @@ export abstract class HookRunner {
   /** A hook stopped a message (a drop, or a failure of a plugin that fails closed). */
   protected abstract dropped(entry: HookEntry, reason: string, subject: Subject): void
 
-  /** Strategy `first`: the first hook that answers; one that throws is reported and the next one asked. */
-  protected first<T>(entries: readonly HookEntry[], subject: unknown, peer: Address): T | undefined {
+  /**
+   * Strategy `first`: the first hook that answers; one that throws, or answers with something
+   * `accepts` refuses (`what` says what it should have been), is reported and the next one asked.
+   */
+  protected first<T>(
+    entries: readonly HookEntry[],
+    subject: unknown,
+    peer: Address,
+    accepts: (answer: unknown) => answer is T,
+    what: string,
+  ): T | undefined {
     for (const entry of entries) {
       try {
-        const answer = invoke(entry, subject, peer) as T | undefined
+        const answer = invoke(entry, subject, peer)
+        if (answer && !accepts(answer))
+          throw new ChatError('E_PLUGIN', `its ${entry.hook} hook answered ${describeValue(answer)}, not ${what}`)
         if (entry.failures !== 0) entry.failures = 0
-        if (answer) return answer
+        if (answer) return answer as T
       } catch (error) {
         this.failed(entry, error, peer)
       }

@@ -64,7 +64,7 @@ export abstract class Sender extends HookRunner {
   /** After the outbound hooks: encode, wrap, and out. */
   private encode(set: PluginSet, out: Outgoing, plugin: string | undefined, done: Done | undefined, limited: boolean) {
     const encoders = set.hooks.encode
-    const bytes = (encoders.length && this.first<Uint8Array>(encoders, out.text, out.to)) || encodeUtf8(out.text)
+    const bytes = (encoders.length && this.first(encoders, out.text, out.to, isBytes, BYTES)) || encodeUtf8(out.text)
     this.o.observer?.encoded(out)
     const wire = set.hooks.wrap.length ? this.bytes(set.hooks.wrap, bytes, out.to) : bytes
     if (!(wire instanceof Uint8Array)) return this.stopped(out, wire[1], wire[0].owner.plugin.name, done)
@@ -122,7 +122,7 @@ export abstract class Sender extends HookRunner {
     for (const to of targets) {
       const out = this.outgoing(text, to)
       this.work.start()
-      const bytes = utf8 ?? ((encoders.length && this.first<Uint8Array>(encoders, text, to)) || encodeUtf8(text))
+      const bytes = utf8 ?? ((encoders.length && this.first(encoders, text, to, isBytes, BYTES)) || encodeUtf8(text))
       if (!wrappers.length) {
         this.leave(bytes, out, plugin)
         continue
@@ -221,6 +221,9 @@ export abstract class Sender extends HookRunner {
     this.o.emit({ type: 'drop', plugin, reason, direction, peer, text })
   }
 }
+
+const BYTES = 'bytes (a Uint8Array)'
+const isBytes = (answer: unknown): answer is Uint8Array => answer instanceof Uint8Array
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true

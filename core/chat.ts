@@ -1,6 +1,7 @@
 import { createConsola } from 'consola'
 import { formatAddress, isLoopback, isWildcard, type Address } from './address.ts'
 import type { ResolvedConfig } from './config.ts'
+import { describeValue } from './config-errors.ts'
 import { ChatError, describeError } from './errors.ts'
 import { describeEvent, type ChatEventHandler } from './events.ts'
 import { createPeers, resolveTarget, type Target } from './peers.ts'
@@ -133,7 +134,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
       await new Promise<void>((ok, fail) => {
         const done = (error?: Error) => (error ? fail(error) : ok())
         if (typeof text === 'string') engine.send(text, to, undefined, done)
-        else engine.sendBytes(text, to, done)
+        else if (text instanceof Uint8Array) engine.sendBytes(text, to, done)
+        else done(new ChatError('E_SEND', `Cannot send ${describeValue(text)}: a string or a Uint8Array is sent`))
       })
       return to
     },

@@ -67,7 +67,7 @@ function deepest(issues: Issue[]): Issue {
   return issues.reduce((best, issue) => ((issue.path?.length ?? 0) > (best.path?.length ?? 0) ? issue : best))
 }
 
-/** What was found, as a config error says it: `` `42` (number) ``, `an object`, `nothing`... */
+/** What was found, as a config error says it: `` `42` (number) ``, `an object`, `an object (Map)`, `nothing`... */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (value === null) return '`null`'
@@ -75,6 +75,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'function') return 'a function'
   if (Array.isArray(value)) return `an array of ${value.length}`
   if (value instanceof RegExp) return `\`${value}\` (RegExp)`
-  if (typeof value === 'object') return 'an object'
+  if (typeof value === 'object') {
+    const kind = (value as { constructor?: { name?: unknown } }).constructor?.name
+    return typeof kind === 'string' && kind !== 'Object' && kind !== '' ? `an object (${kind})` : 'an object'
+  }
   return `\`${String(value)}\` (${typeof value})`
 }

@@ -249,3 +249,17 @@ describe("what the amplification limit holds a plugin's send to", () => {
     ])
   })
 })
+
+describe('chat.send() with something that is neither text nor bytes', () => {
+  it('rejects with one line saying what it got, and sends nothing', async () => {
+    const t = await kit([])
+    const bob = t.peer('bob')
+    const wide = new Uint16Array([104, 105]) as unknown as Uint8Array
+    await expect(t.chat.send(wide, bob.address)).rejects.toThrow(
+      new ChatError('E_SEND', 'Cannot send an object (Uint16Array): a string or a Uint8Array is sent'),
+    )
+    await expect(t.chat.send(42 as unknown as string, bob.address)).rejects.toThrow('Cannot send `42` (number)')
+    await t.chat.idle()
+    expect(bob.inbox).toEqual([])
+  })
+})

@@ -66,6 +66,31 @@ describe('decode and encode: the first plugin that answers', () => {
     ;(await alice.send('hi')).expectReply('echo: hi')
   })
 
+  it('reports an encoder that answers with something other than bytes, and asks the next, then utf-8', async () => {
+    const t = await kit([
+      echo,
+      definePlugin({ name: 'wide', encode: (text) => new Uint16Array(text.length) as unknown as Uint8Array }),
+      definePlugin({ name: 'texty', encode: (text) => text as unknown as Uint8Array }),
+    ])
+    const delivery = await t.peer('alice').send('hi')
+    // The reply still leaves, as utf-8, exactly once; before, a Uint16Array with no wrap hook threw in the engine.
+    delivery.expectReply('echo: hi')
+    expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([
+      ['wide', 'encode', 'its encode hook answered an object (Uint16Array), not bytes (a Uint8Array)'],
+      ['texty', 'encode', 'its encode hook answered `"echo: hi"` (string), not bytes (a Uint8Array)'],
+    ])
+    await t.chat.idle()
+  })
+
+  it('reports a decoder whose answer is not a decoded message, and decodes as utf-8', async () => {
+    const t = await kit([definePlugin({ name: 'odd', decode: () => ({ text: 42, encoding: 'x' }) as never })])
+    const delivery = await t.peer('alice').send('héllo')
+    expect(delivery.expectDelivered('héllo').encoding).toBe('utf-8')
+    expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([
+      ['odd', 'decode', 'its decode hook answered an object, not a decoded message ({ text, encoding }, both strings)'],
+    ])
+  })
+
   it('resets the failures in a row of a decoder that answers again', async () => {
     let n = 0
     const flaky = definePlugin({
