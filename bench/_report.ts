@@ -62,7 +62,8 @@ export function judge(rows: Row[]): Row[] {
 
 function num(value: number, unit: string): string {
   if (!Number.isFinite(value)) return '-'
-  // A share is shown to a hundredth: the flood's target is 1 %, and 1.4 % must not print as 1.
+  // Shares and milliseconds to a hundredth below 10 (a tenth above): the flood's target is 1 %,
+  // and 1.4 % must not print as 1.
   if (unit === 'ms' || unit === '%') return value.toFixed(value < 10 ? 2 : 1)
   return Math.round(value).toLocaleString('en-US')
 }

@@ -54,7 +54,7 @@ export class Guard {
   private readonly seed = randomSeed()
   // The last host hashed and its hash: datagrams come in runs from one source, and a reply goes
   // to the source just hashed.
-  private lastHost = ''
+  private lastHost: string | undefined
   private lastHash = 0
 
   constructor(limits: Limits) {
