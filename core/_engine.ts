@@ -1,6 +1,6 @@
 import { formatAddress, type Address } from './address.ts'
 import { ChatError } from './errors.ts'
-import type { Decoded, Message } from './message.ts'
+import type { Decoded, Message, Outgoing } from './message.ts'
 import { decodeUtf8 } from './utf8.ts'
 import { HELD } from './guard.ts'
 import type { EngineOptions } from './_engine-options.ts'
@@ -96,12 +96,15 @@ export class Engine extends Sender {
 
   protected dropped(entry: HookEntry, reason: string, subject: Subject): void {
     const name = entry.owner.plugin.name
-    if ('from' in subject) {
-      this.refused(name, reason, subject.from, subject.text, 'inbound')
-      this.o.observer?.end(subject, 'dropped')
+    // By the hook, not by the message's keys: an outbound hook may answer a message spread from an inbound one.
+    if (entry.hook === 'inbound') {
+      const message = subject as Message
+      this.refused(name, reason, message.from, message.text, 'inbound')
+      this.o.observer?.end(message, 'dropped')
       return this.settled()
     }
-    const error = new ChatError('E_SEND', `Not sent to ${formatAddress(subject.to)}: ${name} dropped it (${reason})`)
-    this.stopped(subject, reason, name, this.waiting.get(subject.meta), error)
+    const out = subject as Outgoing
+    const error = new ChatError('E_SEND', `Not sent to ${formatAddress(out.to)}: ${name} dropped it (${reason})`)
+    this.stopped(out, reason, name, this.waiting.get(out.meta), error)
   }
 }

@@ -7,6 +7,7 @@ import type { Message, Outgoing } from './message.ts'
 import type { Plugin } from './plugin.ts'
 import type { PluginContext } from './plugin-context.ts'
 import { asError, dropping, type HookEntry, type PluginSet } from './_plugin-set.ts'
+import { acceptsMessage, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
 
 export type Subject = Message | Outgoing
 const FAILED = Symbol('failed')
@@ -103,8 +104,10 @@ export abstract class HookRunner {
         if (this.failed(entry, error, peer)) return this.failClosed(entry, value)
         continue
       }
-      if (entry.failures !== 0) entry.failures = 0
-      if (result === undefined || result === null) continue
+      if (result === undefined || result === null) {
+        if (entry.failures !== 0) entry.failures = 0
+        continue
+      }
       if (typeof (result as PromiseLike<unknown>).then === 'function') {
         const size = ('bytes' in value ? value.bytes.byteLength : 0) + value.text.length * 2
         this.parked.count++
@@ -112,7 +115,7 @@ export abstract class HookRunner {
         this.settle(result as PromiseLike<unknown>, entry, peer).then((outcome) => {
           this.parked.count--
           this.parked.bytes -= size
-          if (outcome === FAILED) {
+          if (outcome === FAILED || (outcome != null && !isDrop(outcome) && !this.accepted(entry, outcome, peer))) {
             if (entry.failClosed) return this.failClosed(entry, value)
             return this.waterfall(entries, value, peer, done, i + 1)
           }
@@ -122,6 +125,11 @@ export abstract class HookRunner {
         })
         return
       }
+      if (!isDrop(result) && !this.accepted(entry, result, peer)) {
+        if (entry.failClosed) return this.failClosed(entry, value)
+        continue
+      }
+      if (entry.failures !== 0) entry.failures = 0
       if (isDrop(result)) return this.dropped(entry, result.drop, value)
       value = result as T
     }
@@ -140,6 +148,16 @@ export abstract class HookRunner {
         this.failed(entry, error, peer)
       }
     }
+  }
+
+  /**
+   * Whether an inbound or outbound hook's answer is a message the engine can go on with; one that
+   * is not (a string, `{}`, a message without its address) is the hook's failure, reported and counted.
+   */
+  private accepted(entry: HookEntry, answer: unknown, peer: Address): boolean {
+    if (acceptsMessage(entry.hook, answer)) return true
+    this.failed(entry, wrongAnswer(entry.hook, answer, entry.hook === 'inbound' ? MESSAGE_IN : MESSAGE_OUT), peer)
+    return false
   }
 
   private failClosed(entry: HookEntry, value: Subject): void {

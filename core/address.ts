@@ -18,6 +18,19 @@ export function familyOf(version: IpVersion): Address['family'] | undefined {
   return version === 4 ? 'IPv4' : version === 6 ? 'IPv6' : undefined
 }
 
+/**
+ * Whether a plugin's value can stand where the engine needs an address: `host` a string and
+ * `port` a number (a bad host or port is then the socket's error, reported; `family` may be left out).
+ */
+export function isAddress(value: unknown): value is Address {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Address).host === 'string' &&
+    typeof (value as Address).port === 'number'
+  )
+}
+
 /** An address as people write it: `1.2.3.4:7788`, `[::1]:7788`. */
 export function formatAddress(address: Pick<Address, 'host' | 'port'>): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`

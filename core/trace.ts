@@ -2,6 +2,7 @@ import type { Address } from './address.ts'
 import { describeError } from './errors.ts'
 import type { HookName } from './hooks.ts'
 import { isDrop } from './drop.ts'
+import { acceptsMessage, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
 import type { Message, Outgoing } from './message.ts'
 import type { Plugin } from './plugin.ts'
 
@@ -125,7 +126,10 @@ export class Tracer {
         trace?.steps.push({ plugin: plugin.name, hook, did, detail, ms: performance.now() - began })
       const outcome = (result: unknown) => {
         if (isDrop(result)) step('dropped', result.drop)
-        else if (result && result !== value) {
+        else if (result !== undefined && result !== null && !acceptsMessage(hook, result)) {
+          // The engine reports it as the hook's failure and goes on with the message as it was.
+          step('threw', wrongAnswer(hook, result, hook === 'inbound' ? MESSAGE_IN : MESSAGE_OUT).message)
+        } else if (result && result !== value) {
           if (trace) records.set(result as object, trace)
           step(
             'changed',

@@ -204,6 +204,21 @@ describe('async inbound and outbound hooks', () => {
     expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([['f', 'inbound', 'later']])
   })
 
+  it('counts an async hook that rejects each time as failing in a row, and switches it off', async () => {
+    // Before, returning the promise counted as a success: a hook that always rejected was never switched off.
+    const t = await kit({
+      plugins: [definePlugin({ name: 'f', inbound: async () => thrower('no')() })],
+      maxFailures: 2,
+    })
+    const alice = t.peer('alice')
+    await alice.send('a')
+    const second = await alice.send('b')
+    expect(second.errors.map((e) => e.error.message)).toEqual([
+      'no',
+      'its inbound hook failed 2 times in a row; switched off for 30 s (or until the next reload)',
+    ])
+  })
+
   it('resets the failures in a row of an async hook that succeeds', async () => {
     let n = 0
     const t = await kit({
@@ -219,5 +234,90 @@ describe('async inbound and outbound hooks', () => {
     })
     for (let i = 0; i < 6; i++) await t.peer().send('x')
     expect(n).toBe(6)
+  })
+})
+
+describe('inbound and outbound: an answer that is not a message', () => {
+  // Each used to reach the engine as the message: a TypeError there (its text's length, its
+  // address), a message event without an address, and a chat that never went idle.
+  const wrong: Array<[unknown, string]> = [
+    [{}, 'an object'],
+    ['hi', '`"hi"` (string)'],
+    [42, '`42` (number)'],
+    [[], 'an array of 0'],
+    [{ text: 42 }, 'an object'],
+    [{ text: 'no address' }, 'an object'],
+  ]
+  const IN = 'a message (text a string, and from, at, bytes and meta kept: { ...message, text })'
+  const OUT = 'a message (text a string, and to and meta kept: { ...message, text })'
+  const later = definePlugin({ name: 'later', inbound: async () => undefined, outbound: async () => undefined })
+
+  it('reports an inbound answer of the wrong kind, sync or async, as the hook failing, and goes on unchanged', async () => {
+    for (const [answer, described] of wrong) {
+      for (const inbound of [() => answer, async () => answer]) {
+        const t = await kit([definePlugin({ name: 'odd', inbound: inbound as never }), later, echo])
+        const delivery = await t.peer('alice').send('hi')
+        delivery.expectDelivered('hi')
+        delivery.expectReply('echo: hi')
+        expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([
+          ['odd', 'inbound', `its inbound hook answered ${described}, not ${IN}`],
+        ])
+        await t.chat.idle()
+      }
+    }
+  })
+
+  it('reports an outbound answer of the wrong kind, sync or async, and sends the message unchanged', async () => {
+    for (const [answer, described] of wrong) {
+      for (const outbound of [() => answer, async () => answer]) {
+        const t = await kit([echo, definePlugin({ name: 'odd', outbound: outbound as never }), later])
+        const alice = t.peer('alice')
+        const delivery = await alice.send('hi')
+        delivery.expectReply('echo: hi')
+        expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([
+          ['odd', 'outbound', `its outbound hook answered ${described}, not ${OUT}`],
+        ])
+        await t.chat.send('own', alice.address)
+        expect(alice.take()).toEqual(['echo: hi', 'own'])
+        await t.chat.idle()
+      }
+    }
+  })
+
+  it('drops the message when the plugin fails closed, and counts the wrong answers as failures in a row', async () => {
+    const t = await kit({
+      plugins: [
+        definePlugin({ name: 'odd', onError: 'drop', inbound: () => 'hi' as never, outbound: () => 7 as never }),
+      ],
+      maxFailures: 2,
+    })
+    const alice = t.peer('alice')
+    ;(await alice.send('a')).expectDrop('its inbound hook failed (the plugin fails closed)')
+    await expect(t.chat.send('own', alice.address)).rejects.toThrow('Not sent to 127.0.0.1')
+    const second = await alice.send('b')
+    expect(second.errors.map((e) => e.error.message)).toContain(
+      'its inbound hook failed 2 times in a row; it now drops every message (the plugin fails closed) for 30 s (or until the next reload)',
+    )
+    expect(alice.inbox).toEqual([])
+    await t.chat.idle()
+  })
+
+  it('traces a wrong answer as the hook failing, not as a change', async () => {
+    const t = await kit({ plugins: [definePlugin({ name: 'odd', inbound: () => 'hi' as never }), echo], trace: true })
+    const delivery = await t.peer('alice').send('hi')
+    delivery.expectReply('echo: hi')
+    expect(delivery.errors.map((e) => e.error.message)).toEqual([
+      `its inbound hook answered \`"hi"\` (string), not ${IN}`,
+    ])
+    const traces = t.events.flatMap((e) => (e.type === 'trace' && e.trace.direction === 'inbound' ? [e.trace] : []))
+    expect(traces.map((trace) => [trace.outcome, trace.steps.map((s) => [s.plugin, s.did])])).toEqual([
+      [
+        'delivered',
+        [
+          ['odd', 'threw'],
+          ['echo', 'replied'],
+        ],
+      ],
+    ])
   })
 })

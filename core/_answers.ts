@@ -1,0 +1,47 @@
+import { isAddress } from './address.ts'
+import { describeValue } from './config-errors.ts'
+import { ChatError } from './errors.ts'
+import type { HookName } from './hooks.ts'
+import type { Message, Outgoing } from './message.ts'
+
+/** What an inbound hook's changed message must be: what the engine and the message's readers (the terminal, `--json`) use. */
+export const MESSAGE_IN = 'a message (text a string, and from, at, bytes and meta kept: { ...message, text })'
+/** What an outbound hook's changed message must be: what encode, the guard and the socket use. */
+export const MESSAGE_OUT = 'a message (text a string, and to and meta kept: { ...message, text })'
+
+// Property reads and typeof only: they run for each answer of a hook that changes a message, and allocate nothing.
+const isMeta = (meta: unknown) => typeof meta === 'object' && meta !== null
+
+export function isMessage(answer: unknown): answer is Message {
+  const m = answer as Message
+  return (
+    typeof m.text === 'string' &&
+    isAddress(m.from) &&
+    typeof m.at === 'number' &&
+    m.bytes instanceof Uint8Array &&
+    isMeta(m.meta)
+  )
+}
+
+export function isOutgoing(answer: unknown): answer is Outgoing {
+  const m = answer as Outgoing
+  return typeof m.text === 'string' && isAddress(m.to) && isMeta(m.meta)
+}
+
+/** An inbound or outbound hook's answer (neither nothing nor a drop) that the engine can go on with. */
+export function acceptsMessage(hook: HookName, answer: unknown): boolean {
+  return hook === 'inbound' ? isMessage(answer) : isOutgoing(answer)
+}
+
+/**
+ * The error of a hook that answered something of the wrong kind, reported as a throw is. A
+ * promise from a synchronous hook is let go: its rejection, if any, must not end the process.
+ */
+export function wrongAnswer(hook: HookName, answer: unknown, what: string): ChatError {
+  let why = `its ${hook} hook answered ${describeValue(answer)}, not ${what}`
+  if (typeof (answer as PromiseLike<unknown> | undefined)?.then === 'function') {
+    ;(answer as PromiseLike<unknown>).then(undefined, () => undefined)
+    why += ` (a ${hook} hook is synchronous)`
+  }
+  return new ChatError('E_PLUGIN', why)
+}
