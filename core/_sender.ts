@@ -1,4 +1,5 @@
-import type { Address } from './address.ts'
+import { isAddress, type Address } from './address.ts'
+import { describeValue } from './config-errors.ts'
 import { ChatError } from './errors.ts'
 import { toHex } from './hex.ts'
 import { maxDatagram, oversizeError } from './runtime/_errors.ts'
@@ -79,6 +80,8 @@ export abstract class Sender extends HookRunner {
 
   /** A plugin's answer to a message, within the guard's answer budget for its sender. */
   replyFrom(plugin: string, message: Message, text: string): void {
+    if (typeof text !== 'string') return this.misused(plugin, REPLY, TEXT, text)
+    if (!isAddress(message?.from)) return this.misused(plugin, REPLY, MESSAGE, message)
     this.o.observer?.sent(plugin)
     if (this.o.guard.answer(message.from, this.now())) return this.send(text, message.from, plugin, undefined, true)
     this.refused(
@@ -92,6 +95,8 @@ export abstract class Sender extends HookRunner {
 
   /** A plugin's send: a target to resolve first, or an address (from the network: held to the limits). */
   sendFrom(plugin: string, text: string, to: Target): void {
+    if (typeof text !== 'string') return this.misused(plugin, SEND, TEXT, text)
+    if (typeof to !== 'string' && !isAddress(to)) return this.misused(plugin, SEND, TARGET, to)
     this.o.observer?.sent(plugin)
     if (typeof to !== 'string') return this.send(text, to, plugin, undefined, true)
     this.work.start()
@@ -107,9 +112,17 @@ export abstract class Sender extends HookRunner {
    * the whole broadcast, so a copy replayed at another recipient is one it has seen already).
    */
   broadcast(plugin: string, text: string, targets: Iterable<Address>): void {
+    if (typeof text !== 'string') return this.misused(plugin, BROADCAST, TEXT, text)
+    // A string is iterable too, but its characters are no addresses.
+    if (typeof targets === 'string' || typeof targets?.[Symbol.iterator] !== 'function')
+      return this.misused(plugin, BROADCAST, TARGETS, targets)
     const set = this.set
     if (!set || set.hooks.outbound.length !== 0 || this.o.observer) {
       for (const to of targets) {
+        if (!isAddress(to)) {
+          this.misused(plugin, BROADCAST, EACH, to)
+          continue
+        }
         this.o.observer?.sent(plugin)
         this.send(text, to, plugin)
       }
@@ -120,6 +133,10 @@ export abstract class Sender extends HookRunner {
     let plain: Uint8Array | undefined
     let wrapped: Uint8Array | undefined
     for (const to of targets) {
+      if (!isAddress(to)) {
+        this.misused(plugin, BROADCAST, EACH, to)
+        continue
+      }
       const out = this.outgoing(text, to)
       this.work.start()
       const bytes = utf8 ?? ((encoders.length && this.first(encoders, text, to, isBytes, BYTES)) || encodeUtf8(text))
@@ -199,6 +216,12 @@ export abstract class Sender extends HookRunner {
     })
   }
 
+  /** A plugin's call with an argument of the wrong kind: one error of the plugin, and nothing sent or in flight. */
+  private misused(plugin: string, call: string, expected: string, got: unknown): void {
+    const error = new ChatError('E_PLUGIN', `ctx.${call}: expected ${expected}, got ${describeValue(got)}`)
+    this.o.emit({ type: 'error', error, plugin })
+  }
+
   protected settled(): void {
     this.work.end()
   }
@@ -222,6 +245,14 @@ export abstract class Sender extends HookRunner {
   }
 }
 
+const REPLY = 'reply(message, text)'
+const SEND = 'send(text, to)'
+const BROADCAST = 'broadcast(text, to)'
+const TEXT = '`text` to be a string'
+const MESSAGE = '`message` to be a message received (with its `from` address)'
+const TARGET = '`to` to be a contact name, HOST:PORT or an address ({ host, port })'
+const TARGETS = '`to` to be addresses (an array or another iterable)'
+const EACH = 'each of `to` to be an address ({ host, port })'
 const BYTES = 'bytes (a Uint8Array)'
 const isBytes = (answer: unknown): answer is Uint8Array => answer instanceof Uint8Array
 

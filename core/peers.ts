@@ -1,4 +1,5 @@
-import { badTargetPort, formatAddress, parseHostPort } from './address.ts'
+import { badTargetPort, formatAddress, isAddress, parseHostPort } from './address.ts'
+import { describeValue } from './config-errors.ts'
 import { ChatError } from './errors.ts'
 import type { Address } from './address.ts'
 import type { UdpTransport } from './runtime/types.ts'
@@ -43,10 +44,18 @@ export async function createPeers(entries: Record<string, string>, transport: Ud
 
 /**
  * A target as a user types it: a contact name, `HOST:PORT`, `[IPV6]:PORT` or a bare port.
- * @throws ChatError `E_TARGET` when it is none of those (or names port 0), `E_RESOLVE` when the host is unknown.
+ * @throws ChatError `E_TARGET` when it is none of those (or names port 0, or is an object that is no address),
+ *   `E_RESOLVE` when the host is unknown.
  */
 export async function resolveTarget(target: string | Address, peers: Peers, transport: UdpTransport): Promise<Address> {
-  if (typeof target !== 'string') return target
+  if (typeof target !== 'string') {
+    if (isAddress(target)) return target
+    // A library caller's mistake (`chat.send(text, {})`): said here, not as a TypeError in the engine.
+    throw new ChatError(
+      'E_TARGET',
+      `Expected a contact name, HOST:PORT or an address ({ host, port }), got ${describeValue(target)}`,
+    )
+  }
   const named = peers.get(target)
   if (named) return named
   const hostPort = checkTarget(target, peers)!

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { definePlugin, type ChatEvent } from '../../core/index.ts'
+import { definePlugin, type Address, type ChatEvent, type Message, type PluginContext } from '../../core/index.ts'
 import { ChatError } from '../../core/errors.ts'
 import type { UdpTransport } from '../../core/runtime/types.ts'
 import { createMemoryNetwork, type MemoryNetwork } from '../../core/testing.ts'
@@ -261,5 +261,70 @@ describe('chat.send() with something that is neither text nor bytes', () => {
     await expect(t.chat.send(42 as unknown as string, bob.address)).rejects.toThrow('Cannot send `42` (number)')
     await t.chat.idle()
     expect(bob.inbox).toEqual([])
+  })
+})
+
+describe("a plugin's ctx.reply(), ctx.send() and ctx.broadcast() with arguments of the wrong kind", () => {
+  // Each used to throw a TypeError inside the engine (the text's encoding, the address's family),
+  // some after the send was counted in flight, so that the chat never went idle.
+  const calls = (ctx: PluginContext, m: Message, bob: Address) => {
+    ctx.reply(m, 42 as never)
+    ctx.reply(undefined as never, 'x')
+    ctx.reply({ text: 'x' } as never, 'x')
+    ctx.send(42 as never, bob)
+    ctx.send('x', 42 as never)
+    ctx.send('x', {} as never)
+    ctx.send('x', undefined as never)
+    ctx.broadcast(42 as never, [bob])
+    ctx.broadcast('x', 42 as never)
+    ctx.broadcast('x', undefined as never)
+    ctx.broadcast('ok', [bob, {} as never, null as never])
+  }
+  const expected = [
+    'ctx.reply(message, text): expected `text` to be a string, got `42` (number)',
+    'ctx.reply(message, text): expected `message` to be a message received (with its `from` address), got nothing',
+    'ctx.reply(message, text): expected `message` to be a message received (with its `from` address), got an object',
+    'ctx.send(text, to): expected `text` to be a string, got `42` (number)',
+    'ctx.send(text, to): expected `to` to be a contact name, HOST:PORT or an address ({ host, port }), got `42` (number)',
+    'ctx.send(text, to): expected `to` to be a contact name, HOST:PORT or an address ({ host, port }), got an object',
+    'ctx.send(text, to): expected `to` to be a contact name, HOST:PORT or an address ({ host, port }), got nothing',
+    'ctx.broadcast(text, to): expected `text` to be a string, got `42` (number)',
+    'ctx.broadcast(text, to): expected `to` to be addresses (an array or another iterable), got `42` (number)',
+    'ctx.broadcast(text, to): expected `to` to be addresses (an array or another iterable), got nothing',
+    'ctx.broadcast(text, to): expected each of `to` to be an address ({ host, port }), got an object',
+    'ctx.broadcast(text, to): expected each of `to` to be an address ({ host, port }), got `null`',
+  ]
+
+  for (const outbound of [false, true]) {
+    it(`reports each as one error of the plugin, sends only the good copy, and goes idle${outbound ? ' (with an outbound hook)' : ''}`, async () => {
+      let bob!: Address
+      const t = await kit([
+        definePlugin({ name: 'bad', inbound: (m, ctx) => calls(ctx, m, bob) }),
+        outbound && definePlugin({ name: 'look', outbound: () => undefined }),
+      ])
+      bob = t.peer('bob').address
+      const delivery = await t.peer('alice').send('hi')
+      expect(delivery.errors.map((e) => [e.plugin, e.hook, (e.error as ChatError).code, e.error.message])).toEqual(
+        expected.map((message) => ['bad', undefined, 'E_PLUGIN', message]),
+      )
+      expect(delivery.sent).toEqual([{ to: `127.0.0.1:${bob.port}`, text: 'ok', plugin: 'bad' }])
+      await t.chat.idle()
+    })
+  }
+})
+
+describe('chat.send() to a target that is neither a name nor an address', () => {
+  it('rejects with E_TARGET saying what it got, and leaves nothing in flight', async () => {
+    const t = await kit([])
+    for (const [to, got] of [
+      [{}, 'an object'],
+      [42, '`42` (number)'],
+      [undefined, 'nothing'],
+    ] as const) {
+      await expect(t.chat.send('x', to as never)).rejects.toThrow(
+        new ChatError('E_TARGET', `Expected a contact name, HOST:PORT or an address ({ host, port }), got ${got}`),
+      )
+    }
+    await t.chat.idle()
   })
 })
