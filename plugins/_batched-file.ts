@@ -16,6 +16,11 @@ const NONE = new Uint8Array(0)
 // Called on the typed array rather than looked up on it: Node 20's V8 looks a method up on a typed
 // array through a LoadIC call (about 10 ns) where it reads this one as a constant (bench/NOTES.md).
 const copyInto: (this: Uint8Array, bytes: Uint8Array, at: number) => void = Uint8Array.prototype.set
+// The same for writing text as UTF-8: `utf8Write`, which `write` calls after checking its
+// arguments, is on Buffer.prototype on Node, Deno and Bun alike; `write` where it is not.
+type WriteUtf8 = (this: Buffer, text: string, at: number, length: number) => number
+const writeUtf8: WriteUtf8 =
+  (Buffer.prototype as unknown as { utf8Write?: WriteUtf8 }).utf8Write ?? Buffer.prototype.write
 
 /** What the file could not take: reported once when writing starts failing, and once when it works again. */
 export interface WriteTrouble {
@@ -80,7 +85,7 @@ export class BatchedFile {
     let at = this.used
     copyInto.call(batch, head, at)
     at += head.length
-    at += batch.write(text, at)
+    at += writeUtf8.call(batch, text, at, batch.length - at)
     copyInto.call(batch, tail, at)
     this.used = at + tail.length
     this.lines++
