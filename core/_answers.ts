@@ -41,7 +41,7 @@ export function wrongAnswer(hook: HookName, answer: unknown, what: string): Chat
   let why = `its ${hook} hook answered ${describeValue(answer)}, not ${what}`
   if (typeof (answer as PromiseLike<unknown> | undefined)?.then === 'function') {
     ;(answer as PromiseLike<unknown>).then(undefined, () => undefined)
-    why += ` (a ${hook} hook is synchronous)`
+    why += ` (${hook} hooks are synchronous)`
   }
   return new ChatError('E_PLUGIN', why)
 }

@@ -1,5 +1,4 @@
 import type { Address } from './address.ts'
-import { describeValue } from './config-errors.ts'
 import { ChatError } from './errors.ts'
 import type { ChatEventHandler } from './events.ts'
 import { isDrop, type Drop } from './drop.ts'
@@ -11,6 +10,7 @@ import { acceptsMessage, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers
 
 export type Subject = Message | Outgoing
 const FAILED = Symbol('failed')
+const BYTES = 'bytes (a Uint8Array)'
 
 /**
  * The strategies the engine calls hooks by (see `HOOKS`), and the failure policy, all of it in
@@ -53,8 +53,7 @@ export abstract class HookRunner {
     for (const entry of entries) {
       try {
         const answer = invoke(entry, subject, peer)
-        if (answer && !accepts(answer))
-          throw new ChatError('E_PLUGIN', `its ${entry.hook} hook answered ${describeValue(answer)}, not ${what}`)
+        if (answer && !accepts(answer)) throw wrongAnswer(entry.hook, answer, what)
         if (entry.failures !== 0) entry.failures = 0
         if (answer) return answer as T
       } catch (error) {
@@ -66,7 +65,8 @@ export abstract class HookRunner {
 
   /**
    * Strategy `bytes`: each hook may replace the bytes (synchronously); a drop, or a failure of a
-   * plugin that fails closed, stops them: then the entry and the reason come back.
+   * plugin that fails closed, stops them: then the entry and the reason come back. An answer that
+   * is neither bytes, a drop nor nothing is the hook's failure, as a throw is.
    */
   protected bytes(entries: readonly HookEntry[], bytes: Uint8Array, peer: Address): Uint8Array | [HookEntry, string] {
     for (const entry of entries) {
@@ -75,6 +75,12 @@ export abstract class HookRunner {
         result = invoke(entry, bytes, peer) as typeof result
       } catch (error) {
         if (this.failed(entry, error, peer)) return [entry, `its ${entry.hook} hook failed (the plugin fails closed)`]
+        continue
+      }
+      if (result !== undefined && result !== null && !(result instanceof Uint8Array) && !isDrop(result)) {
+        // Not ignored: a signer's `async wrap` would otherwise send every datagram unsigned without a word.
+        if (this.failed(entry, wrongAnswer(entry.hook, result, BYTES), peer))
+          return [entry, `its ${entry.hook} hook failed (the plugin fails closed)`]
         continue
       }
       if (entry.failures !== 0) entry.failures = 0

@@ -321,3 +321,60 @@ describe('inbound and outbound: an answer that is not a message', () => {
     ])
   })
 })
+
+describe('unwrap and wrap: an answer that is not bytes', () => {
+  // Each used to be ignored without a word: a signer's `async wrap` sent its datagrams unsigned,
+  // and a rejected promise from one was unhandled.
+  const NOT_BYTES = 'not bytes (a Uint8Array)'
+
+  it('reports an unwrap answer of the wrong kind as the hook failing, and goes on with the bytes as they were', async () => {
+    const answers = [() => 'hi', () => new Uint16Array(2), () => 42, () => Promise.reject(new Error('later'))]
+    let n = 0
+    const t = await kit([definePlugin({ name: 'odd', unwrap: () => answers[n++]!() as never }), echo])
+    const alice = t.peer('alice')
+    const messages: string[] = []
+    for (let i = 0; i < answers.length; i++) {
+      const delivery = await alice.send('hi')
+      delivery.expectReply('echo: hi')
+      messages.push(...delivery.errors.map((e) => `${e.plugin} ${e.hook}: ${e.error.message}`))
+    }
+    expect(messages).toEqual([
+      `odd unwrap: its unwrap hook answered \`"hi"\` (string), ${NOT_BYTES}`,
+      `odd unwrap: its unwrap hook answered an object (Uint16Array), ${NOT_BYTES}`,
+      `odd unwrap: its unwrap hook answered \`42\` (number), ${NOT_BYTES}`,
+      `odd unwrap: its unwrap hook answered an object (Promise), ${NOT_BYTES} (unwrap hooks are synchronous)`,
+    ])
+  })
+
+  it('stops the datagram when the plugin fails closed: an async wrap sends nothing unsigned', async () => {
+    const t = await kit([
+      definePlugin({ name: 'sig', onError: 'drop', wrap: (async (b: Uint8Array) => b) as never }),
+      echo,
+    ])
+    const alice = t.peer('alice')
+    const delivery = await alice.send('hi')
+    delivery.expectNothingSent()
+    delivery.expectDrop('its wrap hook failed (the plugin fails closed)')
+    expect(delivery.errors.map((e) => e.error.message)).toEqual([
+      `its wrap hook answered an object (Promise), ${NOT_BYTES} (wrap hooks are synchronous)`,
+    ])
+    await expect(t.chat.send('own', alice.address)).rejects.toThrow('its wrap hook failed')
+  })
+
+  it('lets an async decoder or encoder that rejects be reported once, with no unhandled rejection', async () => {
+    const t = await kit([
+      echo,
+      definePlugin({
+        name: 'late',
+        decode: (async () => thrower('no')()) as never,
+        encode: (async () => thrower('no')()) as never,
+      }),
+    ])
+    const delivery = await t.peer('alice').send('hi')
+    delivery.expectReply('echo: hi')
+    expect(delivery.errors.map((e) => e.error.message)).toEqual([
+      'its decode hook answered an object (Promise), not a decoded message ({ text, encoding }, both strings) (decode hooks are synchronous)',
+      'its encode hook answered an object (Promise), not bytes (a Uint8Array) (encode hooks are synchronous)',
+    ])
+  })
+})
