@@ -148,7 +148,10 @@ export abstract class HookRunner {
       try {
         const result = invoke(entry, subject, detail)
         if (result && typeof (result as PromiseLike<unknown>).then === 'function')
-          (result as PromiseLike<unknown>).then(undefined, (error: unknown) => this.failed(entry, error, peer))
+          (result as PromiseLike<unknown>).then(
+            () => void (entry.failures = 0),
+            (error: unknown) => this.failed(entry, error, peer),
+          )
         else if (entry.failures !== 0) entry.failures = 0
       } catch (error) {
         this.failed(entry, error, peer)

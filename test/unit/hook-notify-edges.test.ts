@@ -34,6 +34,27 @@ describe('the sent hook, failing', () => {
     expect(errorTexts(t.events)).toEqual(['disk full', 'no disk'])
   })
 
+  it('counts an async success between failures as a fresh start', async () => {
+    // Before, only a sync success reset the count: an async hook that failed every other time was switched off.
+    let n = 0
+    const t = await kit({
+      plugins: [
+        echo,
+        definePlugin({
+          name: 'tell',
+          sent: async () => {
+            if (++n % 2) throw new Error('odd')
+          },
+        }),
+      ],
+      maxFailures: 2,
+    })
+    const alice = t.peer('alice')
+    for (let i = 0; i < 6; i++) await alice.send('x')
+    expect(n).toBe(6)
+    expect(errorTexts(t.events)).toEqual(['odd', 'odd', 'odd'])
+  })
+
   it('counts a sync success between failures as a fresh start', async () => {
     let n = 0
     const t = await kit({
