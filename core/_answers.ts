@@ -45,3 +45,8 @@ export function wrongAnswer(hook: HookName, answer: unknown, what: string): Chat
   }
   return new ChatError('E_PLUGIN', why)
 }
+
+/** The error of a plugin's call to its context with an argument of the wrong kind (`ctx.send(42, to)`). */
+export function wrongArgument(call: string, expected: string, got: unknown): ChatError {
+  return new ChatError('E_PLUGIN', `ctx.${call}: expected ${expected}, got ${describeValue(got)}`)
+}

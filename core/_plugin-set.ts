@@ -47,7 +47,7 @@ export interface ContextServices {
   send(text: string, to: Target, plugin: string): void
   broadcast(text: string, to: Iterable<Address>, plugin: string): void
   reply(message: Message, text: string, plugin: string): void
-  markProven(address: Address, proven: boolean): void
+  markProven(address: Address, proven: boolean, plugin: string): void
   report(status: Record<string, unknown>, plugin: string): void
 }
 
@@ -149,7 +149,7 @@ function createRunning({ plugin, options }: ResolvedPlugin, services: ContextSer
     send: (text, to) => services.send(text, to, name),
     broadcast: (text, to) => services.broadcast(text, to, name),
     reply: (message, text) => services.reply(message, text, name),
-    markProven: (address, proven = true) => services.markProven(address, proven),
+    markProven: (address, proven = true) => services.markProven(address, proven, name),
     report: (status) => services.report(status, name),
     setTimeout(fn, ms) {
       const timer = setTimeout(() => {

@@ -1,5 +1,4 @@
 import { isAddress, type Address } from './address.ts'
-import { describeValue } from './config-errors.ts'
 import { ChatError } from './errors.ts'
 import { toHex } from './hex.ts'
 import { maxDatagram, oversizeError } from './runtime/_errors.ts'
@@ -7,6 +6,7 @@ import type { Message, Outgoing } from './message.ts'
 import type { Target } from './peers.ts'
 import { encodeUtf8 } from './utf8.ts'
 import type { Done, EngineOptions } from './_engine-options.ts'
+import { wrongArgument } from './_answers.ts'
 import { HookRunner } from './_hook-runner.ts'
 import { InFlight } from './_in-flight.ts'
 import { asError, type PluginSet } from './_plugin-set.ts'
@@ -218,8 +218,7 @@ export abstract class Sender extends HookRunner {
 
   /** A plugin's call with an argument of the wrong kind: one error of the plugin, and nothing sent or in flight. */
   private misused(plugin: string, call: string, expected: string, got: unknown): void {
-    const error = new ChatError('E_PLUGIN', `ctx.${call}: expected ${expected}, got ${describeValue(got)}`)
-    this.o.emit({ type: 'error', error, plugin })
+    this.o.emit({ type: 'error', error: wrongArgument(call, expected, got), plugin })
   }
 
   protected settled(): void {

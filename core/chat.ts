@@ -1,5 +1,5 @@
 import { createConsola } from 'consola'
-import { formatAddress, isLoopback, isWildcard, type Address } from './address.ts'
+import { formatAddress, isAddress, isLoopback, isWildcard, type Address } from './address.ts'
 import type { ResolvedConfig } from './config.ts'
 import { describeValue } from './config-errors.ts'
 import { ChatError, describeError } from './errors.ts'
@@ -11,6 +11,7 @@ import { getGroupTransport, getTransport } from './runtime/index.ts'
 import { Tracer } from './trace.ts'
 import type { Chat, ChatOptions } from './chat-api.ts'
 import { Engine } from './_engine.ts'
+import { wrongArgument } from './_answers.ts'
 import { Guard, GUARD_REPORT_MS } from './guard.ts'
 import { startPlugins, stopPlugins, type ContextServices } from './_plugin-set.ts'
 
@@ -59,6 +60,9 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   isOwn = (from) => from.port === local.port && (ownHosts.has(from.host) || isLoopback(from.host))
 
   const stores = new Map<string, Map<string, unknown>>()
+  // A plugin's call with an argument of the wrong kind: one error of the plugin, never a throw at it.
+  const misused = (plugin: string, call: string, expected: string, got: unknown) =>
+    emit({ type: 'error', error: wrongArgument(call, expected, got), plugin })
   const services: ContextServices = {
     local,
     peers,
@@ -67,8 +71,17 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     send: (text, to, plugin) => engine.sendFrom(plugin, text, to),
     broadcast: (text, to, plugin) => engine.broadcast(plugin, text, to),
     reply: (message, text, plugin) => engine.replyFrom(plugin, message, text),
-    markProven: (address, proven) => (proven ? guard.budget?.prove(address.host) : guard.budget?.forget(address.host)),
-    report: (status, plugin) => emit({ type: 'status', plugin, status }),
+    markProven(address, proven, plugin) {
+      if (!isAddress(address))
+        return misused(plugin, 'markProven(address)', '`address` to be an address ({ host, port })', address)
+      if (proven) guard.budget?.prove(address.host)
+      else guard.budget?.forget(address.host)
+    },
+    report(status, plugin) {
+      if (typeof status !== 'object' || status === null || Array.isArray(status))
+        return misused(plugin, 'report(status)', '`status` to be an object (state or counters)', status)
+      emit({ type: 'status', plugin, status })
+    },
   }
   const lifecycle = { timeout, emit, wrap: tracer?.wrap }
   try {

@@ -328,3 +328,45 @@ describe('chat.send() to a target that is neither a name nor an address', () => 
     await t.chat.idle()
   })
 })
+
+describe("a plugin's ctx.report() and ctx.markProven() with arguments of the wrong kind", () => {
+  it('reports each as one error of the plugin and goes on; before, markProven threw a TypeError at the plugin', async () => {
+    const t = await kit([
+      definePlugin({
+        name: 'bad',
+        inbound: (m, ctx) => {
+          ctx.report('up' as never)
+          ctx.report(null as never)
+          ctx.report([1, 2] as never)
+          ctx.markProven(undefined as never)
+          ctx.markProven('127.0.0.1' as never)
+          ctx.report({ state: 'up' })
+          ctx.markProven(m.from)
+          ctx.reply(m, 'ok')
+        },
+      }),
+    ])
+    const delivery = await t.peer('alice').send('hi')
+    delivery.expectReply('ok')
+    expect(delivery.errors.map((e) => [e.plugin, e.hook, e.error.message])).toEqual([
+      [
+        'bad',
+        undefined,
+        'ctx.report(status): expected `status` to be an object (state or counters), got `"up"` (string)',
+      ],
+      ['bad', undefined, 'ctx.report(status): expected `status` to be an object (state or counters), got `null`'],
+      [
+        'bad',
+        undefined,
+        'ctx.report(status): expected `status` to be an object (state or counters), got an array of 2',
+      ],
+      ['bad', undefined, 'ctx.markProven(address): expected `address` to be an address ({ host, port }), got nothing'],
+      [
+        'bad',
+        undefined,
+        'ctx.markProven(address): expected `address` to be an address ({ host, port }), got `"127.0.0.1"` (string)',
+      ],
+    ])
+    expect(only(t.events, 'status')).toEqual([{ type: 'status', plugin: 'bad', status: { state: 'up' } }])
+  })
+})
