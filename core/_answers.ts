@@ -2,12 +2,21 @@ import { isAddress } from './address.ts'
 import { describeValue } from './config-errors.ts'
 import { ChatError } from './errors.ts'
 import type { HookName } from './hooks.ts'
-import type { Message, Outgoing } from './message.ts'
+import type { Decoded, Message, Outgoing } from './message.ts'
 
 /** What an inbound hook's changed message must be: what the engine and the message's readers (the terminal, `--json`) use. */
 export const MESSAGE_IN = 'a message (text a string, and from, at, bytes and meta kept: { ...message, text })'
 /** What an outbound hook's changed message must be: what encode, the guard and the socket use. */
 export const MESSAGE_OUT = 'a message (text a string, and to and meta kept: { ...message, text })'
+
+/** What a decoder must answer, if anything. */
+export const DECODED = 'a decoded message ({ text, encoding }, both strings)'
+export const isDecoded = (answer: unknown): answer is Decoded =>
+  typeof (answer as Decoded).text === 'string' && typeof (answer as Decoded).encoding === 'string'
+
+/** What an encoder, `unwrap` or `wrap` must answer, if anything (a wire hook may also drop). */
+export const BYTES = 'bytes (a Uint8Array)'
+export const isBytes = (answer: unknown): answer is Uint8Array => answer instanceof Uint8Array
 
 // Property reads and typeof only: they run for each answer of a hook that changes a message, and allocate nothing.
 const isMeta = (meta: unknown) => typeof meta === 'object' && meta !== null

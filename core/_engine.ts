@@ -1,18 +1,15 @@
 import { formatAddress, type Address } from './address.ts'
 import { ChatError } from './errors.ts'
-import type { Decoded, Message, Outgoing } from './message.ts'
+import type { Message, Outgoing } from './message.ts'
 import { decodeUtf8 } from './utf8.ts'
 import { HELD } from './guard.ts'
 import type { EngineOptions } from './_engine-options.ts'
 import type { Subject } from './_hook-runner.ts'
 import type { HookEntry, PluginSet } from './_plugin-set.ts'
 import { Sender } from './_sender.ts'
+import { DECODED, isDecoded } from './_answers.ts'
 
 export type { EngineObserver, EngineOptions } from './_engine-options.ts'
-
-const DECODED = 'a decoded message ({ text, encoding }, both strings)'
-const isDecoded = (answer: unknown): answer is Decoded =>
-  typeof (answer as Decoded).text === 'string' && typeof (answer as Decoded).encoding === 'string'
 
 /**
  * The only caller of message hooks: a datagram in (`receive`) or a text out (`send`, in

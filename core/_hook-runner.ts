@@ -6,11 +6,10 @@ import type { Message, Outgoing } from './message.ts'
 import type { Plugin } from './plugin.ts'
 import type { PluginContext } from './plugin-context.ts'
 import { asError, dropping, type HookEntry, type PluginSet } from './_plugin-set.ts'
-import { acceptsMessage, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
+import { acceptsMessage, BYTES, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
 
 export type Subject = Message | Outgoing
 const FAILED = Symbol('failed')
-const BYTES = 'bytes (a Uint8Array)'
 
 /**
  * The strategies the engine calls hooks by (see `HOOKS`), and the failure policy, all of it in

@@ -6,7 +6,7 @@ import type { Message, Outgoing } from './message.ts'
 import type { Target } from './peers.ts'
 import { encodeUtf8 } from './utf8.ts'
 import type { Done, EngineOptions } from './_engine-options.ts'
-import { wrongArgument } from './_answers.ts'
+import { BYTES, isBytes, wrongArgument } from './_answers.ts'
 import { HookRunner } from './_hook-runner.ts'
 import { InFlight } from './_in-flight.ts'
 import { asError, type PluginSet } from './_plugin-set.ts'
@@ -252,8 +252,6 @@ const MESSAGE = '`message` to be a message received (with its `from` address)'
 const TARGET = '`to` to be a contact name, HOST:PORT or an address ({ host, port })'
 const TARGETS = '`to` to be addresses (an array or another iterable)'
 const EACH = 'each of `to` to be an address ({ host, port })'
-const BYTES = 'bytes (a Uint8Array)'
-const isBytes = (answer: unknown): answer is Uint8Array => answer instanceof Uint8Array
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true

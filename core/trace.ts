@@ -2,7 +2,7 @@ import type { Address } from './address.ts'
 import { describeError } from './errors.ts'
 import type { HookName } from './hooks.ts'
 import { isDrop } from './drop.ts'
-import { acceptsMessage, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
+import { acceptsMessage, BYTES, DECODED, isBytes, isDecoded, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
 import type { Message, Outgoing } from './message.ts'
 import type { Plugin } from './plugin.ts'
 
@@ -99,6 +99,12 @@ export class Tracer {
       const began = performance.now()
       try {
         const result = fn.call(plugin, value, ctx, peer) as { encoding?: string; byteLength?: number } | undefined
+        if (result && !(hook === 'decode' ? isDecoded(result) : isBytes(result))) {
+          // The engine reports it as the hook's failure and asks the next one.
+          const detail = wrongAnswer(hook, result, hook === 'decode' ? DECODED : BYTES).message
+          steps().push({ plugin: plugin.name, hook, did: 'threw', detail, ms: performance.now() - began })
+          return result
+        }
         const did = result ? (hook === 'decode' ? 'decoded' : 'encoded') : 'passed'
         const detail = result ? (hook === 'decode' ? result.encoding : `${result.byteLength} bytes`) : undefined
         steps().push({ plugin: plugin.name, hook, did, detail, ms: performance.now() - began })

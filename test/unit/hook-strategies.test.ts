@@ -91,6 +91,26 @@ describe('decode and encode: the first plugin that answers', () => {
     ])
   })
 
+  it('traces a decoder or encoder that answers the wrong kind as failing, not as decoding or encoding', async () => {
+    const t = await kit({
+      plugins: [
+        echo,
+        definePlugin({ name: 'odd', decode: () => 'hi' as never, encode: () => 'hi' as unknown as Uint8Array }),
+      ],
+      trace: true,
+    })
+    ;(await t.peer('alice').send('hi')).expectReply('echo: hi')
+    const steps = t.events.flatMap((e) => (e.type === 'trace' ? e.trace.steps.filter((s) => s.plugin === 'odd') : []))
+    expect(steps.map((s) => [s.hook, s.did, s.detail])).toEqual([
+      [
+        'decode',
+        'threw',
+        'its decode hook answered `"hi"` (string), not a decoded message ({ text, encoding }, both strings)',
+      ],
+      ['encode', 'threw', 'its encode hook answered `"hi"` (string), not bytes (a Uint8Array)'],
+    ])
+  })
+
   it('resets the failures in a row of a decoder that answers again', async () => {
     let n = 0
     const flaky = definePlugin({
