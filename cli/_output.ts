@@ -3,6 +3,7 @@ import { forStream } from './_visible.ts'
 import type { Cli, Io, OutStream } from './_io.ts'
 import { createConsola, type ConsolaInstance, type ConsolaReporter } from 'consola'
 import {
+  ChatError,
   describeEvent,
   describeError,
   formatAddress,
@@ -210,7 +211,13 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
     }
     case 'status':
       // The plugin says it in words through its logger; here only the numbers, for --json.
-      output.event('status', { plugin: event.plugin, ...event.status })
+      try {
+        output.event('status', { plugin: event.plugin, ...event.status })
+      } catch (error) {
+        // A cycle or a bigint in what a plugin reported: its mistake, said in one line, not thrown at its ctx.report().
+        const why = `its status (ctx.report) cannot be written as JSON: ${describeError(error)}`
+        print(output, { type: 'error', error: new ChatError('E_PLUGIN', why), plugin: event.plugin }, messages)
+      }
       return
     case 'guard': {
       const { counts, total } = event

@@ -111,6 +111,19 @@ describe("the output's event handler", () => {
     expect(text.stderr).toBe('error plugin "p" (inbound, 127.0.0.1:5000): boom\nerror no route\n')
   })
 
+  it("--json: a plugin's status that JSON cannot write (a cycle, a bigint) is an error line of the plugin, not a throw at it", () => {
+    const { output, events } = outputIn('/', { json: true })
+    const print = output.handler()
+    const cyclic: Record<string, unknown> = { state: 'up' }
+    cyclic.self = cyclic
+    expect(() => print({ type: 'status', plugin: 'bridge', status: cyclic })).not.toThrow()
+    expect(() => print({ type: 'status', plugin: 'bridge', status: { seen: 1n } })).not.toThrow()
+    expect(events().map((e) => [e.event, e.code, e.plugin, String(e.message).split(':')[0]])).toEqual([
+      ['error', 'E_PLUGIN', 'bridge', 'its status (ctx.report) cannot be written as JSON'],
+      ['error', 'E_PLUGIN', 'bridge', 'its status (ctx.report) cannot be written as JSON'],
+    ])
+  })
+
   it('--verbose: an error’s stack after it; without, the line alone', () => {
     const verbose = outputIn('/', { verbose: true })
     verbose.output.handler()(error({}))
