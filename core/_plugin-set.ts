@@ -10,6 +10,7 @@ import type { Message } from './message.ts'
 import type { Peers, Target } from './peers.ts'
 import type { Plugin } from './plugin.ts'
 import type { PluginContext } from './plugin-context.ts'
+import { wrongArgument } from './_answers.ts'
 
 /** One plugin at run time: the plugin, its options, its context, and the end of its lifetime. */
 export interface RunningPlugin {
@@ -49,6 +50,8 @@ export interface ContextServices {
   reply(message: Message, text: string, plugin: string): void
   markProven(address: Address, proven: boolean, plugin: string): void
   report(status: Record<string, unknown>, plugin: string): void
+  /** A failure of the plugin outside its hooks (a timer's callback threw): reported, never thrown on. */
+  failed(error: Error, plugin: string): void
 }
 
 /** Wraps each hook as it is picked out (tracing times each hook this way). */
@@ -135,6 +138,18 @@ function createRunning({ plugin, options }: ResolvedPlugin, services: ContextSer
   const controller = new AbortController()
   const timers = new Set<ReturnType<typeof setTimeout>>()
   const name = plugin.name
+  // A timer's callback is the plugin's code run by nobody's hook: a throw or a rejection there
+  // would be uncaught and end the process, so it is reported as the plugin's error instead.
+  const failed = (error: unknown) => services.failed(asError(error), name)
+  const call = (fn: () => unknown) => {
+    try {
+      const result = fn()
+      if (result && typeof (result as PromiseLike<unknown>).then === 'function')
+        (result as PromiseLike<unknown>).then(undefined, failed)
+    } catch (error) {
+      failed(error)
+    }
+  }
   const ctx: PluginContext = {
     name,
     options,
@@ -152,15 +167,17 @@ function createRunning({ plugin, options }: ResolvedPlugin, services: ContextSer
     markProven: (address, proven = true) => services.markProven(address, proven, name),
     report: (status) => services.report(status, name),
     setTimeout(fn, ms) {
+      checkCallback('setTimeout(fn, ms)', fn)
       const timer = setTimeout(() => {
         timers.delete(timer)
-        fn()
+        call(fn)
       }, ms)
       timers.add(timer)
       return timer
     },
     setInterval(fn, ms) {
-      const timer = setInterval(fn, ms)
+      checkCallback('setInterval(fn, ms)', fn)
+      const timer = setInterval(() => call(fn), ms)
       timers.add(timer)
       return timer
     },
@@ -176,6 +193,10 @@ function createRunning({ plugin, options }: ResolvedPlugin, services: ContextSer
     },
   }
   return running
+}
+
+function checkCallback(call: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw wrongArgument(call, '`fn` to be a function', fn)
 }
 
 /** `work`, or a ChatError once `ms` have passed without it settling. */

@@ -82,6 +82,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
         return misused(plugin, 'report(status)', '`status` to be an object (state or counters)', status)
       emit({ type: 'status', plugin, status })
     },
+    failed: (error, plugin) => emit({ type: 'error', error, plugin }),
   }
   const lifecycle = { timeout, emit, wrap: tracer?.wrap }
   try {

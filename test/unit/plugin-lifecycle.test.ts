@@ -1,10 +1,14 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createChat, definePlugin, resolveConfig, type ChatEvent } from '../../core/index.ts'
 import { createMemoryNetwork } from '../../core/testing.ts'
+import type { ChatError } from '../../core/errors.ts'
 import { kit } from '../helpers/kit.ts'
 
 // A plugin's life around its hooks: start failures, dispose time-outs, what its context offers
 // (timers, reports, proving an address), and the switch-off when a decoder fails closed.
+const thrower = (message: string): never => {
+  throw new Error(message)
+}
 const errorsOf = (events: ChatEvent[]) =>
   events.flatMap((e) => (e.type === 'error' ? [{ plugin: e.plugin, hook: e.hook, error: e.error }] : []))
 
@@ -100,6 +104,43 @@ describe("a plugin's context", () => {
     await t.reload([])
     await vi.advanceTimersByTimeAsync(20_000)
     expect(fired).toEqual(['soon'])
+  })
+
+  it('reports a timer callback that throws or rejects as an error of the plugin, and the interval goes on', async () => {
+    // Before, the throw escaped the timer: an uncaught exception, and the process ended with a stack trace.
+    vi.useFakeTimers()
+    let ticks = 0
+    const misuse: string[] = []
+    const t = await kit([
+      definePlugin({
+        name: 'tick',
+        setup: (ctx) => {
+          ctx.setTimeout(() => thrower('once'), 10)
+          ctx.setTimeout(async () => thrower('later'), 10)
+          ctx.setInterval(() => {
+            if (++ticks < 3) throw new Error(`tick ${ticks}`)
+          }, 100)
+          for (const call of [() => ctx.setTimeout(42 as never, 10), () => ctx.setInterval(undefined as never, 10)])
+            try {
+              call()
+            } catch (error) {
+              misuse.push(`${(error as ChatError).code} ${(error as Error).message}`)
+            }
+        },
+      }),
+    ])
+    await vi.advanceTimersByTimeAsync(350)
+    expect(ticks).toBe(3)
+    expect(t.events.flatMap((e) => (e.type === 'error' ? [[e.plugin, e.error.message]] : []))).toEqual([
+      ['tick', 'once'],
+      ['tick', 'later'],
+      ['tick', 'tick 1'],
+      ['tick', 'tick 2'],
+    ])
+    expect(misuse).toEqual([
+      'E_PLUGIN ctx.setTimeout(fn, ms): expected `fn` to be a function, got `42` (number)',
+      'E_PLUGIN ctx.setInterval(fn, ms): expected `fn` to be a function, got nothing',
+    ])
   })
 
   it('ctx.report() is a status event with the plugin name', async () => {
