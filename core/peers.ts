@@ -10,7 +10,7 @@ export interface Peers {
   get(name: string): Address | undefined
   /** The contact name of an address, if it has one. */
   nameOf(address: Pick<Address, 'host' | 'port'>): string | undefined
-  /** Adds or replaces a contact. */
+  /** Adds or replaces a contact. @throws ChatError `E_TARGET` when `name` is not a string or `address` no address */
   set(name: string, address: Address): void
   /** Every contact, in the order they were added. */
   entries(): Array<[name: string, address: Address]>
@@ -29,6 +29,9 @@ export async function createPeers(entries: Record<string, string>, transport: Ud
     get: (name) => byName.get(name),
     nameOf: (address) => (byAddress.size === 0 ? undefined : byAddress.get(key(address))),
     set(name, address) {
+      // A plugin's `ctx.peers.set` with a wrong argument fails here, not at each later send to the name.
+      if (typeof name !== 'string') throw badContact('`name` to be a string', name)
+      if (!isAddress(address)) throw badContact('`address` to be an address ({ host, port })', address)
       const old = byName.get(name)
       if (old) byAddress.delete(key(old))
       byName.set(name, address)
@@ -93,6 +96,10 @@ function bracketHint(target: string): string {
   return host !== undefined && host.split(':').length > 2
     ? ` (an IPv6 address with a port is written ${formatAddress({ host, port: Number(port) })})`
     : ''
+}
+
+function badContact(expected: string, got: unknown): ChatError {
+  return new ChatError('E_TARGET', `peers.set(name, address): expected ${expected}, got ${describeValue(got)}`)
 }
 
 /** `alice (192.168.1.20:7788)` or just the address. */

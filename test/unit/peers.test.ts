@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ChatError } from '../../core/errors.ts'
 import { createPeers, describePeer, resolveTarget } from '../../core/peers.ts'
 import type { UdpTransport } from '../../core/runtime/types.ts'
 import { createMemoryNetwork } from '../../core/testing.ts'
@@ -73,5 +74,22 @@ describe('describePeer()', () => {
     const peers = await createPeers({ alice: '[::1]:7788' }, createMemoryNetwork().transport)
     expect(describePeer({ host: '::1', port: 7788, family: 'IPv6' }, peers)).toBe('alice ([::1]:7788)')
     expect(describePeer({ host: '10.0.0.1', port: 1, family: 'IPv4' }, peers)).toBe('10.0.0.1:1')
+  })
+})
+
+describe('peers.set() with arguments of the wrong kind', () => {
+  it('throws a ChatError saying what it got, and keeps the contacts as they were', async () => {
+    // Before, ctx.peers.set('x', 42) was taken, and a later ctx.send('hi', 'x') sent to 42.
+    const peers = await createPeers({ alice: '10.0.0.1:7788' }, createMemoryNetwork().transport)
+    expect(() => peers.set('x', 42 as never)).toThrow(
+      new ChatError(
+        'E_TARGET',
+        'peers.set(name, address): expected `address` to be an address ({ host, port }), got `42` (number)',
+      ),
+    )
+    expect(() => peers.set(7 as never, { host: '10.0.0.2', port: 1, family: 'IPv4' })).toThrow(
+      'peers.set(name, address): expected `name` to be a string, got `7` (number)',
+    )
+    expect(peers.entries().map(([name]) => name)).toEqual(['alice'])
   })
 })
