@@ -1,5 +1,6 @@
 import {
   definePlugin,
+  describeError,
   drop,
   encodeUtf8,
   formatAddress,
@@ -251,7 +252,15 @@ export function relay(options?: RelayOptions): Plugin<RelaySettings> {
       if (line.length > options.maxLine)
         return drop(`relay: the line is longer than maxLine (${line.length} > ${options.maxLine} characters)`)
       ctx.broadcast(line, room.members.values())
-      for (const hear of listeners) hear(said, from)
+      for (const hear of listeners) {
+        // Another plugin's code: its throw (or rejection) is not the relay's failure, nor a reason to skip the others.
+        try {
+          const heard: unknown = hear(said, from)
+          if (heard instanceof Promise) heard.catch((error: unknown) => listenerFailed(ctx, error))
+        } catch (error) {
+          listenerFailed(ctx, error)
+        }
+      }
       // On without the cookie: what follows (a logger, `--json`) shows what the member said, and
       // the cookie, which proves its address to us, is not printed for anyone to replay.
       return said === message ? undefined : said
@@ -285,6 +294,10 @@ export function relay(options?: RelayOptions): Plugin<RelaySettings> {
     },
   })
   return markKind(plugin, 'relay')
+}
+
+function listenerFailed(ctx: PluginContext, error: unknown): void {
+  ctx.logger.error(`a listener of the room failed: ${describeError(error)}`)
 }
 
 /** True for a plugin made by `relay()`, whatever its name (a bridge may call itself `relay` too). */

@@ -198,4 +198,32 @@ describe('roomOf(relay()), as a bridge sees it', () => {
     await alice.send('two')
     expect(heard).toEqual(['alice one'])
   })
+
+  it('logs a listener that throws in one line, and the relay, the other listeners and the message go on', async () => {
+    // Before, the throw was the relay's inbound failure: later listeners missed the line, and a
+    // listener throwing 10 times in a row switched the relay's inbound hook off.
+    const { relay, roomOf } = await plugins()
+    const plugin = relay()
+    const heard: string[] = []
+    roomOf(plugin)!.listen(() => {
+      throw new Error('mirror down')
+    })
+    roomOf(plugin)!.listen(async () => {
+      throw new Error('bridge down')
+    })
+    roomOf(plugin)!.listen((m, from) => heard.push(`${from} ${m.text}`))
+    const t = await kit({ plugins: [plugin], maxFailures: 1 })
+    const alice = t.peer('alice', { contact: true })
+    const first = await alice.send('one')
+    const second = await alice.send('two')
+    expect(heard).toEqual(['alice one', 'alice two'])
+    expect([...first.errors, ...second.errors]).toEqual([])
+    expect(second.expectDelivered('two').text).toBe('two')
+    expect(lines(t).filter((l) => l.includes(' down'))).toEqual([
+      'error a listener of the room failed: mirror down',
+      'error a listener of the room failed: bridge down',
+      'error a listener of the room failed: mirror down',
+      'error a listener of the room failed: bridge down',
+    ])
+  })
 })
