@@ -4,7 +4,7 @@ import { ChatError } from './errors.ts'
 import type { HookName } from './hooks.ts'
 import type { Decoded, Message, Outgoing } from './message.ts'
 
-/** What an inbound hook's changed message must be: what the engine and the message's readers (terminal, `--json`) use. */
+/** What an inbound hook's changed message must be: what the engine and the terminal and `--json` read of it. */
 export const MESSAGE_IN = 'a message (text a string, and from, at, bytes and meta kept: { ...message, text })'
 /** What an outbound hook's changed message must be: what encode, the guard and the socket use. */
 export const MESSAGE_OUT = 'a message (text a string, and to and meta kept: { ...message, text })'
