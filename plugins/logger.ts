@@ -91,10 +91,15 @@ export function logger(options?: LoggerOptions): Plugin<LoggerSettings> {
 /**
  * The start of a transcript line, up to its text: `{"at":"…","dir":"in","from":"…","peer":…,"text":"`.
  * Messages come many to a millisecond and from few peers, so it is built again only when the
- * millisecond, the address or the peer changes.
+ * second, the address or the peer changes; a new millisecond of the same second has its three
+ * digits written over the old ones (at a few messages a millisecond or fewer, every line had a
+ * new millisecond and paid for a date string, an address string and their encoding).
  */
 class LineHead {
   private ms = Number.NaN
+  /** The start of the second `head` was built in (NaN unless a whole millisecond), and where its ms digits are. */
+  private second = Number.NaN
+  private digits = 0
   private host = ''
   private port = -1
   private peer: string | undefined
@@ -103,15 +108,29 @@ class LineHead {
   constructor(private readonly dirFields: string) {}
 
   at(ms: number, address: Address, peer: string | undefined): Uint8Array {
-    if (ms !== this.ms || address.host !== this.host || address.port !== this.port || peer !== this.peer) {
-      this.ms = ms
-      this.host = address.host
-      this.port = address.port
-      this.peer = peer
-      const peerField = peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`
-      const head = `{"at":"${new Date(ms).toISOString()}",${this.dirFields}:"${formatAddress(address)}"${peerField},"text":"`
-      this.head = Buffer.from(head)
+    if (ms === this.ms) {
+      if (address.host === this.host && address.port === this.port && peer === this.peer) return this.head
+    } else if (address.host === this.host && address.port === this.port && peer === this.peer) {
+      const inSecond = ms - this.second
+      if (inSecond >= 0 && inSecond < 1000 && Number.isInteger(ms)) {
+        const head = this.head
+        head[this.digits] = 48 + Math.floor(inSecond / 100)
+        head[this.digits + 1] = 48 + (Math.floor(inSecond / 10) % 10)
+        head[this.digits + 2] = 48 + (inSecond % 10)
+        this.ms = ms
+        return head
+      }
     }
+    this.ms = ms
+    this.host = address.host
+    this.port = address.port
+    this.peer = peer
+    const at = new Date(ms).toISOString()
+    // Down to the second, before 1970 too; `.mmmZ` ends every date string.
+    this.second = Number.isInteger(ms) ? ms - (((ms % 1000) + 1000) % 1000) : Number.NaN
+    this.digits = '{"at":"'.length + at.length - 4
+    const peerField = peer === undefined ? '' : `,"peer":${JSON.stringify(peer)}`
+    this.head = Buffer.from(`{"at":"${at}",${this.dirFields}:"${formatAddress(address)}"${peerField},"text":"`)
     return this.head
   }
 }

@@ -142,6 +142,57 @@ describe('logger() transcript lines', () => {
     expect(errors).toEqual([])
   })
 
+  it("writes each line's time as toISOString does, however the milliseconds, seconds and days move", async () => {
+    // A new millisecond of the same second has its digits written into the kept line start: these
+    // go forwards and back within a second, across seconds, days and years, before 1970, and
+    // through times that are not whole milliseconds (which a changed message could carry).
+    const times = [
+      T0,
+      T0 + 1,
+      T0 + 9,
+      T0 + 10,
+      T0 + 99,
+      T0 + 100,
+      T0 + 321,
+      T0 + 5,
+      T0 + 321,
+      T0 + 322,
+      Date.UTC(2026, 0, 2, 3, 4, 5, 999),
+      Date.UTC(2026, 0, 2, 3, 4, 6, 0),
+      Date.UTC(2026, 0, 2, 3, 4, 6, 1),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 998),
+      Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      Date.UTC(2027, 0, 1),
+      -1,
+      -999,
+      -1000,
+      -1001,
+      -2,
+      0,
+      1,
+      999,
+      1000,
+      12.7,
+      13,
+      13.2,
+      14,
+      -0.5,
+      15,
+      -1999,
+      -1000.5,
+    ]
+    const steps = times.flatMap((at, i): Step[] => [
+      { in: received(`at ${i}`, { at }) },
+      { out: { text: `AT ${i}`, to: v4, meta: {} }, at: Math.trunc(at) },
+    ])
+    const { lines, expected, errors } = await transcript(steps)
+    expect(lines).toEqual(expected)
+    expect(lines.filter((_, i) => i % 2 === 0).map((l) => JSON.parse(l).at)).toEqual(
+      times.map((at) => new Date(at).toISOString()),
+    )
+    expect(errors).toEqual([])
+  })
+
   it('writes peers, IPv6 addresses, encodings and malformed messages as before', async () => {
     const { lines, expected } = await transcript([
       { in: received('hi', { meta: { peer: 'alice' } }) },
