@@ -193,6 +193,18 @@ describe('logger() transcript lines', () => {
     expect(errors).toEqual([])
   })
 
+  it("writes each inbound line's size as before, however the sizes and encodings change", async () => {
+    // The tail after the text is kept per count of digits in the size, and per encoding.
+    const sizes = [0, 1, 9, 10, 99, 100, 5, 999, 1000, 9999, 10_000, 65_507, 7, 10, 100, 1000, 10_000, 3]
+    const steps = sizes.flatMap((size, i): Step[] => [
+      { in: received('x', { bytes: Buffer.alloc(size) }) },
+      { in: received('y', { bytes: Buffer.alloc(size), encoding: i % 3 ? 'gbk' : 'utf-8', malformed: i % 4 === 0 }) },
+    ])
+    const { lines, expected } = await transcript(steps)
+    expect(lines).toEqual(expected)
+    expect(lines.filter((_, i) => i % 2 === 0).map((l) => JSON.parse(l).bytes)).toEqual(sizes)
+  })
+
   it('writes peers, IPv6 addresses, encodings and malformed messages as before', async () => {
     const { lines, expected } = await transcript([
       { in: received('hi', { meta: { peer: 'alice' } }) },
