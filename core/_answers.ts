@@ -5,9 +5,9 @@ import type { HookName } from './hooks.ts'
 import type { Decoded, Message, Outgoing } from './message.ts'
 
 /** What an inbound hook's changed message must be: what the engine and the terminal and `--json` read of it. */
-export const MESSAGE_IN = 'a message (text a string, and from, at, bytes and meta kept: { ...message, text })'
+const MESSAGE_IN = 'a message (text a string, and from, at, bytes and meta kept: { ...message, text })'
 /** What an outbound hook's changed message must be: what encode, the guard and the socket use. */
-export const MESSAGE_OUT = 'a message (text a string, and to and meta kept: { ...message, text })'
+const MESSAGE_OUT = 'a message (text a string, and to and meta kept: { ...message, text })'
 
 /** What a decoder must answer, if anything. */
 export const DECODED = 'a decoded message ({ text, encoding }, both strings)'
@@ -40,6 +40,11 @@ export function isOutgoing(answer: unknown): answer is Outgoing {
 /** An inbound or outbound hook's answer (neither nothing nor a drop) that the engine can go on with. */
 export function acceptsMessage(hook: HookName, answer: unknown): boolean {
   return hook === 'inbound' ? isMessage(answer) : isOutgoing(answer)
+}
+
+/** What an inbound or outbound hook's changed message must be, for its error. */
+export function expectedMessage(hook: HookName): string {
+  return hook === 'inbound' ? MESSAGE_IN : MESSAGE_OUT
 }
 
 /**

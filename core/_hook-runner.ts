@@ -6,7 +6,7 @@ import type { Message, Outgoing } from './message.ts'
 import type { Plugin } from './plugin.ts'
 import type { PluginContext } from './plugin-context.ts'
 import { asError, dropping, type HookEntry, type PluginSet } from './_plugin-set.ts'
-import { acceptsMessage, BYTES, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
+import { acceptsMessage, BYTES, expectedMessage, wrongAnswer } from './_answers.ts'
 
 export type Subject = Message | Outgoing
 const FAILED = Symbol('failed')
@@ -72,14 +72,11 @@ export abstract class HookRunner {
       let result: Uint8Array | Drop | undefined
       try {
         result = invoke(entry, bytes, peer) as typeof result
+        // Not ignored: a signer's `async wrap` would otherwise send every datagram unsigned without a word.
+        if (result != null && !(result instanceof Uint8Array) && !isDrop(result))
+          throw wrongAnswer(entry.hook, result, BYTES)
       } catch (error) {
         if (this.failed(entry, error, peer)) return [entry, `its ${entry.hook} hook failed (the plugin fails closed)`]
-        continue
-      }
-      if (result !== undefined && result !== null && !(result instanceof Uint8Array) && !isDrop(result)) {
-        // Not ignored: a signer's `async wrap` would otherwise send every datagram unsigned without a word.
-        if (this.failed(entry, wrongAnswer(entry.hook, result, BYTES), peer))
-          return [entry, `its ${entry.hook} hook failed (the plugin fails closed)`]
         continue
       }
       if (entry.failures !== 0) entry.failures = 0
@@ -105,6 +102,9 @@ export abstract class HookRunner {
       let result: unknown
       try {
         result = invoke(entry, value)
+        // An answer that is no message is the hook's failure, as a throw is (one that comes later, below).
+        if (result != null && !isThenable(result) && !isDrop(result) && !acceptsMessage(entry.hook, result))
+          throw wrongAnswer(entry.hook, result, expectedMessage(entry.hook))
       } catch (error) {
         if (this.failed(entry, error, peer)) return this.failClosed(entry, value)
         continue
@@ -113,7 +113,7 @@ export abstract class HookRunner {
         if (entry.failures !== 0) entry.failures = 0
         continue
       }
-      if (typeof (result as PromiseLike<unknown>).then === 'function') {
+      if (isThenable(result)) {
         const size = ('bytes' in value ? value.bytes.byteLength : 0) + value.text.length * 2
         this.parked.count++
         this.parked.bytes += size
@@ -130,10 +130,6 @@ export abstract class HookRunner {
         })
         return
       }
-      if (!isDrop(result) && !this.accepted(entry, result, peer)) {
-        if (entry.failClosed) return this.failClosed(entry, value)
-        continue
-      }
       if (entry.failures !== 0) entry.failures = 0
       if (isDrop(result)) return this.dropped(entry, result.drop, value)
       value = result as T
@@ -146,8 +142,8 @@ export abstract class HookRunner {
     for (const entry of entries) {
       try {
         const result = invoke(entry, subject, detail)
-        if (result && typeof (result as PromiseLike<unknown>).then === 'function')
-          (result as PromiseLike<unknown>).then(
+        if (result && isThenable(result))
+          result.then(
             () => void (entry.failures = 0),
             (error: unknown) => this.failed(entry, error, peer),
           )
@@ -164,7 +160,7 @@ export abstract class HookRunner {
    */
   private accepted(entry: HookEntry, answer: unknown, peer: Address): boolean {
     if (acceptsMessage(entry.hook, answer)) return true
-    this.failed(entry, wrongAnswer(entry.hook, answer, entry.hook === 'inbound' ? MESSAGE_IN : MESSAGE_OUT), peer)
+    this.failed(entry, wrongAnswer(entry.hook, answer, expectedMessage(entry.hook)), peer)
     return false
   }
 
@@ -233,6 +229,10 @@ export abstract class HookRunner {
       )
     })
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown>).then === 'function'
 }
 
 /** Runs one hook as a method of its plugin: `hook(subject, ctx)`, and the hook's third argument where it has one. */

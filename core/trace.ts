@@ -2,7 +2,7 @@ import type { Address } from './address.ts'
 import { describeError } from './errors.ts'
 import type { HookName } from './hooks.ts'
 import { isDrop } from './drop.ts'
-import { acceptsMessage, BYTES, DECODED, isBytes, isDecoded, MESSAGE_IN, MESSAGE_OUT, wrongAnswer } from './_answers.ts'
+import { acceptsMessage, BYTES, DECODED, expectedMessage, isBytes, isDecoded, wrongAnswer } from './_answers.ts'
 import type { Message, Outgoing } from './message.ts'
 import type { Plugin } from './plugin.ts'
 
@@ -134,7 +134,7 @@ export class Tracer {
         if (isDrop(result)) step('dropped', result.drop)
         else if (result !== undefined && result !== null && !acceptsMessage(hook, result)) {
           // The engine reports it as the hook's failure and goes on with the message as it was.
-          step('threw', wrongAnswer(hook, result, hook === 'inbound' ? MESSAGE_IN : MESSAGE_OUT).message)
+          step('threw', wrongAnswer(hook, result, expectedMessage(hook)).message)
         } else if (result && result !== value) {
           if (trace) records.set(result as object, trace)
           step(
