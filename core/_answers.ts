@@ -1,6 +1,7 @@
 import { isAddress } from './address.ts'
 import { describeValue } from './config-errors.ts'
 import { ChatError } from './errors.ts'
+import type { ChatEvent } from './events.ts'
 import type { HookName } from './hooks.ts'
 import type { Decoded, Message, Outgoing } from './message.ts'
 
@@ -64,3 +65,18 @@ export function wrongAnswer(hook: HookName, answer: unknown, what: string): Chat
 export function wrongArgument(call: string, expected: string, got: unknown): ChatError {
   return new ChatError('E_PLUGIN', `ctx.${call}: expected ${expected}, got ${describeValue(got)}`)
 }
+
+/** The same as an `error` event of the plugin: what a context call that cannot throw at its caller reports. */
+export function misuse(plugin: string, call: string, expected: string, got: unknown): ChatEvent {
+  return { type: 'error', error: wrongArgument(call, expected, got), plugin }
+}
+
+// The context's sending calls and what each of their arguments must be.
+export const REPLY = 'reply(message, text)'
+export const SEND = 'send(text, to)'
+export const BROADCAST = 'broadcast(text, to)'
+export const TEXT = '`text` to be a string'
+export const MESSAGE = '`message` to be a message received (with its `from` address)'
+export const TARGET = '`to` to be a contact name, HOST:PORT or an address ({ host, port })'
+export const TARGETS = '`to` to be addresses (an array or another iterable)'
+export const EACH = 'each of `to` to be an address ({ host, port })'

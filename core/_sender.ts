@@ -6,7 +6,7 @@ import type { Message, Outgoing } from './message.ts'
 import type { Target } from './peers.ts'
 import { encodeUtf8 } from './utf8.ts'
 import type { Done, EngineOptions } from './_engine-options.ts'
-import { BYTES, isBytes, wrongArgument } from './_answers.ts'
+import { BROADCAST, BYTES, EACH, isBytes, MESSAGE, misuse, REPLY, SEND, TARGET, TARGETS, TEXT } from './_answers.ts'
 import { HookRunner } from './_hook-runner.ts'
 import { InFlight } from './_in-flight.ts'
 import { asError, type PluginSet } from './_plugin-set.ts'
@@ -218,7 +218,7 @@ export abstract class Sender extends HookRunner {
 
   /** A plugin's call with an argument of the wrong kind: one error of the plugin, and nothing sent or in flight. */
   private misused(plugin: string, call: string, expected: string, got: unknown): void {
-    this.o.emit({ type: 'error', error: wrongArgument(call, expected, got), plugin })
+    this.o.emit(misuse(plugin, call, expected, got))
   }
 
   protected settled(): void {
@@ -243,15 +243,6 @@ export abstract class Sender extends HookRunner {
     this.o.emit({ type: 'drop', plugin, reason, direction, peer, text })
   }
 }
-
-const REPLY = 'reply(message, text)'
-const SEND = 'send(text, to)'
-const BROADCAST = 'broadcast(text, to)'
-const TEXT = '`text` to be a string'
-const MESSAGE = '`message` to be a message received (with its `from` address)'
-const TARGET = '`to` to be a contact name, HOST:PORT or an address ({ host, port })'
-const TARGETS = '`to` to be addresses (an array or another iterable)'
-const EACH = 'each of `to` to be an address ({ host, port })'
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b) return true

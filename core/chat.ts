@@ -11,7 +11,7 @@ import { getGroupTransport, getTransport } from './runtime/index.ts'
 import { Tracer } from './trace.ts'
 import type { Chat, ChatOptions } from './chat-api.ts'
 import { Engine } from './_engine.ts'
-import { wrongArgument } from './_answers.ts'
+import { misuse } from './_answers.ts'
 import { Guard, GUARD_REPORT_MS } from './guard.ts'
 import { startPlugins, stopPlugins, type ContextServices } from './_plugin-set.ts'
 
@@ -60,9 +60,6 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   isOwn = (from) => from.port === local.port && (ownHosts.has(from.host) || isLoopback(from.host))
 
   const stores = new Map<string, Map<string, unknown>>()
-  // A plugin's call with an argument of the wrong kind: one error of the plugin, never a throw at it.
-  const misused = (plugin: string, call: string, expected: string, got: unknown) =>
-    emit({ type: 'error', error: wrongArgument(call, expected, got), plugin })
   const services: ContextServices = {
     local,
     peers,
@@ -73,13 +70,13 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     reply: (message, text, plugin) => engine.replyFrom(plugin, message, text),
     markProven(address, proven, plugin) {
       if (!isAddress(address))
-        return misused(plugin, 'markProven(address)', '`address` to be an address ({ host, port })', address)
+        return emit(misuse(plugin, 'markProven(address)', '`address` to be an address ({ host, port })', address))
       if (proven) guard.budget?.prove(address.host)
       else guard.budget?.forget(address.host)
     },
     report(status, plugin) {
       if (typeof status !== 'object' || status === null || Array.isArray(status))
-        return misused(plugin, 'report(status)', '`status` to be an object (state or counters)', status)
+        return emit(misuse(plugin, 'report(status)', '`status` to be an object (state or counters)', status))
       emit({ type: 'status', plugin, status })
     },
     failed: (error, plugin) => emit({ type: 'error', error, plugin }),
