@@ -108,9 +108,8 @@ class LineHead {
   constructor(private readonly dirFields: string) {}
 
   at(ms: number, address: Address, peer: string | undefined): Uint8Array {
-    if (ms === this.ms) {
-      if (address.host === this.host && address.port === this.port && peer === this.peer) return this.head
-    } else if (address.host === this.host && address.port === this.port && peer === this.peer) {
+    if (address.host === this.host && address.port === this.port && peer === this.peer) {
+      if (ms === this.ms) return this.head
       const inSecond = ms - this.second
       if (inSecond >= 0 && inSecond < 1000 && Number.isInteger(ms)) {
         const head = this.head
