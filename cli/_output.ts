@@ -220,9 +220,9 @@ function print(output: Output, event: ChatEvent, messages: boolean): void {
       }
       return
     case 'guard': {
-      const { counts, total } = event
-      output.event('guard', { ...counts, total })
-      if (!json) output.logger.warn(describeGuard(counts, total))
+      const { counts, total, lanes } = event
+      output.event('guard', { ...counts, total, lanes })
+      if (!json) output.logger.warn(describeGuard(counts, total, lanes))
       return
     }
     case 'listening':
@@ -237,7 +237,7 @@ export function counted(n: number, noun: string): string {
 }
 
 /** `turned away in the last second: 1200 datagrams over the per-source rate, ...` */
-export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
+export function describeGuard(counts: GuardCounts, total: GuardCounts, lanes = 0): string {
   const parts = [
     counts.rateLimited && `${counted(counts.rateLimited, 'datagram')} over the per-source rate (limits.perSource)`,
     counts.unanswered && `${counted(counts.unanswered, 'answer')} over the answer budget (limits.answers)`,
@@ -247,7 +247,8 @@ export function describeGuard(counts: GuardCounts, total: GuardCounts): string {
       `${counted(counts.busy, 'datagram')} while the chat held all it may (plugins starting, or slow async hooks)`,
   ].filter(Boolean)
   const all = total.rateLimited + total.unanswered + total.amplification + total.busy
-  return `guard: turned away in the last second: ${parts.join(', ')} (${all} in all)`
+  const apart = lanes ? `; ${counted(lanes, 'peer')} queued apart (limits.lanes)` : ''
+  return `guard: turned away in the last second: ${parts.join(', ')} (${all} in all)${apart}`
 }
 
 /** `trace <- 127.0.0.1:5000 "hi": delivered`, then one aligned line per hook. */

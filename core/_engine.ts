@@ -43,20 +43,24 @@ export class Engine extends Sender {
     this.closed = true
   }
 
-  receive(bytes: Uint8Array, from: Address): void {
+  /** A datagram in; false when the guard turned its source away (over its rate) or the chat is closing. */
+  receive(bytes: Uint8Array, from: Address): boolean {
     const now = Date.now()
     // `length`, not `byteLength`: V8 reads the one as a field, the other through a call (bench/NOTES.md).
-    if (this.closed || !this.o.guard.admit(bytes.length, from, now)) return
+    if (this.closed || !this.o.guard.admit(bytes.length, from, now)) return false
     const set = this.set
-    if (!set) return this.hold(bytes, from, now)
+    if (!set) this.hold(bytes, from, now)
     // A slow async hook under a flood: what waits for it is bounded too.
-    if (this.parked.count >= HELD.count || this.parked.bytes >= HELD.bytes) return this.o.guard.busy()
-    this.arrival = now
-    try {
-      this.handle(set, bytes, from, now)
-    } finally {
-      this.arrival = undefined
+    else if (this.parked.count >= HELD.count || this.parked.bytes >= HELD.bytes) this.o.guard.busy()
+    else {
+      this.arrival = now
+      try {
+        this.handle(set, bytes, from, now)
+      } finally {
+        this.arrival = undefined
+      }
     }
+    return true
   }
 
   private hold(bytes: Uint8Array, from: Address, now: number): void {

@@ -13,6 +13,7 @@ import type { Chat, ChatOptions } from './chat-api.ts'
 import { Engine } from './_engine.ts'
 import { misuse } from './_answers.ts'
 import { Guard, GUARD_REPORT_MS } from './guard.ts'
+import { Lanes } from './lanes.ts'
 import { startPlugins, stopPlugins, type ContextServices } from './_plugin-set.ts'
 
 const DRAIN_MS = 1000
@@ -47,13 +48,25 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   })
 
   let isOwn = (_from: Pick<Address, 'host' | 'port'>) => false
+  let lanes: Lanes | undefined
   const socket = await transport.bind({
     host: config.host,
     port: config.port,
     recvBufferSize: config.recvBufferSize,
-    onDatagram: (data, from) => isOwn(from) || engine.receive(data, from),
+    lanes: config.limits.lanes !== false && config.limits.lanes > 0,
+    onDatagram(data, from) {
+      if (isOwn(from)) return
+      // A source that keeps to its rate while others flood gets a queue of its own (`limits.lanes`).
+      if (engine.receive(data, from) && lanes !== undefined && guard.flooded()) {
+        const now = Date.now()
+        if (guard.keepsToRate(from, now)) lanes.admitted(from, now)
+      }
+    },
     onError: (error) => emit({ type: 'error', error }),
   })
+  if (socket.openLane && config.limits.lanes) {
+    lanes = new Lanes(socket.openLane, config.limits.lanes, (error) => emit({ type: 'error', error }))
+  }
   const local = socket.local
   engine.local = local
   const ownHosts = new Set(isWildcard(local.host) ? transport.localHosts() : [local.host])
@@ -89,8 +102,10 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     throw error
   }
   const reportGuard = () => {
+    const now = Date.now()
+    lanes?.sweep(now, (peer) => guard.inDebt(peer, now))
     const counts = guard.report()
-    if (counts) emit({ type: 'guard', counts, total: { ...guard.total } })
+    if (counts) emit({ type: 'guard', counts, total: { ...guard.total }, lanes: lanes?.size ?? 0 })
   }
   const guardTimer = setInterval(reportGuard, GUARD_REPORT_MS)
   ;(guardTimer as { unref?: () => void }).unref?.()
@@ -166,6 +181,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
         // What the plugins sent on their way out leaves before the socket closes.
         await settled(DRAIN_MS)
         engine.use(undefined)
+        lanes?.close()
         await socket.close()
         clearInterval(guardTimer)
         reportGuard()

@@ -33,6 +33,9 @@ export const HELD = { count: 4096, bytes: 16 * 1024 * 1024 }
  */
 export const PER_SOURCE_REFUSED = 0.1
 
+/** How long a flood lasts before a source that keeps to its rate through it gets a lane, in ms. */
+export const FLOOD_PROOF_MS = 100
+
 /** How often the counts are reported while something is being turned away, in ms. */
 export const GUARD_REPORT_MS = 1000
 
@@ -56,8 +59,10 @@ export class Guard {
   // to the source just hashed.
   private lastHost: string | undefined
   private lastHash = 0
+  // When the datagrams turned away before decode began, in reports without a gap (0: none now).
+  private floodSince = 0
 
-  constructor(limits: Limits) {
+  constructor(limits: Omit<Limits, 'lanes'>) {
     const buckets = (b: Limits['perSource'], refused: number) =>
       b ? new SourceBuckets({ rate: b.rate, burst: b.burst ?? b.rate * 2, refused: b.refused ?? refused }) : undefined
     this.perSource = buckets(limits.perSource, PER_SOURCE_REFUSED)
@@ -73,6 +78,7 @@ export class Guard {
     const hash = this.hash(from)
     if (this.perSource !== undefined && !this.perSource.takeHashed(hash, now)) {
       this.recent.rateLimited++
+      if (this.floodSince === 0) this.floodSince = now
       return false
     }
     this.budget?.receivedHashed(hash, bytes)
@@ -100,14 +106,43 @@ export class Guard {
     return (this.lastHash = sourceHash(host, this.seed))
   }
 
+  /**
+   * Under a flood: datagrams have been turned away before decode (over the per-source rate, or for
+   * want of room) in each second since `floodSince`. Cheap enough to ask for every datagram.
+   */
+  flooded(): boolean {
+    return this.floodSince !== 0
+  }
+
+  /**
+   * Whether `from` keeps to its rate under a flood that has lasted `FLOOD_PROOF_MS`: it holds at
+   * least half its burst. A flooding source is in debt by then, however full its bucket was when it
+   * started. Who gets a lane (`limits.lanes`).
+   */
+  keepsToRate(from: Address, now: number): boolean {
+    if (this.floodSince === 0 || now - this.floodSince < FLOOD_PROOF_MS) return false
+    return this.tokens(from, now) >= (this.perSource?.burst ?? 0) / 2
+  }
+
+  /** Whether `from` spends more than its rate: its bucket is in debt (refused datagrams cost it). */
+  inDebt(from: Address, now: number): boolean {
+    return this.tokens(from, now) < 0
+  }
+
+  private tokens(from: Address, now: number): number {
+    return this.perSource ? this.perSource.peekHashed(this.hash(from), now) : Number.POSITIVE_INFINITY
+  }
+
   /** A datagram dropped for want of room (`HELD`): counted. */
   busy(): void {
     this.recent.busy++
+    if (this.floodSince === 0) this.floodSince = Date.now()
   }
 
   /** The counts since the last call, added to the totals; undefined when nothing was turned away. */
   report(): GuardCounts | undefined {
     const { recent, total } = this
+    if (recent.rateLimited + recent.busy === 0) this.floodSince = 0
     if (recent.rateLimited + recent.unanswered + recent.amplification + recent.busy === 0) return undefined
     const counts = { ...recent }
     total.rateLimited += recent.rateLimited

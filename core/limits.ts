@@ -43,12 +43,20 @@ export interface LimitsInput {
   amplification?: false | number
   /** Bytes an unproven address may get beyond that, given back at this many bytes a second. @default 256 */
   allowance?: number
+  /**
+   * Peers that get a queue of their own while others are turned away (on Node): a source that
+   * keeps to its rate then has its datagrams queued apart from a flood's, which would otherwise
+   * fill the socket's one queue and make the system drop them with the rest. Each costs a socket;
+   * `false` or 0 binds the chat's socket without SO_REUSEADDR and opens none. @default 32
+   */
+  lanes?: false | number
 }
 
 /** The limits with their defaults, as the chat uses them. */
 export type Limits = Required<LimitsInput>
 
 const SHARE = 'a share from 0 to 1'
+const LANES = 'a whole number of peers, 0 or more'
 
 const positive = (what: string) => v.pipe(v.number(what), v.minValue(Number.MIN_VALUE, what))
 
@@ -78,6 +86,13 @@ export const LimitsSchema = v.optional(
       3,
     ),
     allowance: v.optional(v.pipe(v.number('a number of bytes'), v.minValue(0, 'a number of bytes, 0 or more')), 256),
+    lanes: v.optional(
+      v.union(
+        [v.literal(false), v.pipe(v.number(LANES), v.integer(LANES), v.minValue(0, LANES))],
+        '`false` or a count of peers, 0 or more',
+      ),
+      32,
+    ),
   }),
   {},
 )

@@ -68,7 +68,12 @@ export class SourceBuckets {
 
   /** The tokens a source holds now: below 0 while refused calls (with `refused`) keep it in debt. */
   peek(from: Pick<Address, 'host'>, now: number = Date.now()): number {
-    return this.refill(sourceHash(from.host, this.seed) & this.mask, now)
+    return this.peekHashed(sourceHash(from.host, this.seed), now)
+  }
+
+  /** `peek` for a source already hashed with `sourceHash`. */
+  peekHashed(hash: number, now: number): number {
+    return this.refill(hash & this.mask, now)
   }
 
   /** Every bucket full again. */

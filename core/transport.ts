@@ -6,7 +6,9 @@ export type { Address } from './address.ts'
 export type {
   BindOptions,
   DatagramHandler,
+  Lane,
   MulticastControls,
+  OpenLane,
   RawSendCallback,
   RawSocket,
   RuntimeKey,

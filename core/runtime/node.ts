@@ -4,7 +4,8 @@ import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { sendHost, unmapAddress, type Address, type IpVersion } from '../address.ts'
-import type { BindOptions, RawSendCallback, RawSocket, UdpAdapter } from './types.ts'
+import { getRuntimeKey } from './get-runtime-key.ts'
+import type { BindOptions, Lane, RawSendCallback, RawSocket, UdpAdapter } from './types.ts'
 
 /** The primitives on Node: `node:dgram`, `node:dns`, `node:os`. */
 export const nodeAdapter: UdpAdapter = {
@@ -37,36 +38,74 @@ const literalLookup: NonNullable<dgram.SocketOptions['lookup']> = (host, options
  * Binds a node:dgram socket; Deno without `--unstable-net` uses it too, through its Node layer.
  * A bind failure rejects with node's own error.
  */
-export function bindNode(options: BindOptions): Promise<RawSocket> {
+export async function bindNode(options: BindOptions): Promise<RawSocket> {
   const type = isIP(options.host) === 6 ? 'udp6' : 'udp4'
-  const { recvBufferSize, reuseAddr } = options
-  const socket = dgram.createSocket({ type, recvBufferSize, reuseAddr, lookup: literalLookup })
-  const { onDatagram, onError } = options
+  const { recvBufferSize, onDatagram, onError } = options
+  // Lanes share the socket's port (SO_REUSEADDR on both). Only on Node: other runtimes' node:dgram
+  // was not measured to queue a connected socket's datagrams apart.
+  const lanes = options.lanes === true && !options.reuseAddr && getRuntimeKey() === 'node'
+  const reuseAddr = options.reuseAddr === true || lanes
+  const onMessage = (data: Buffer, rinfo: dgram.RemoteInfo) =>
+    onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family))
+  for (let tries = 1; ; tries++) {
+    const port = lanes ? await claimPort(type, options.host, options.port) : options.port
+    const socket = dgram.createSocket({ type, recvBufferSize, reuseAddr, lookup: literalLookup })
+    try {
+      await bindSocket(socket, port, options.host)
+    } catch (error) {
+      // The port that was free a moment ago (`--port 0`) was taken in between: pick another.
+      if (lanes && options.port === 0 && tries < 3 && (error as { code?: string }).code === 'EADDRINUSE') continue
+      throw error
+    }
+    // The tutorials' sockets set SO_BROADCAST to broadcast; ours has it from the start (Deno's always has).
+    if (options.broadcast !== false) socket.setBroadcast(true)
+    socket.on('error', (error) => onError(error))
+    socket.on('message', onMessage)
+    const bound = socket.address()
+    const local: Address = {
+      host: bound.address,
+      port: bound.port,
+      family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4',
+    }
+    return createNodeSocket(socket, local, lanes ? { type, onMessage } : undefined)
+  }
+}
 
+/** Binds `socket`; on failure it is closed and the promise rejects with node's error. */
+function bindSocket(socket: dgram.Socket, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const failBind = (error: Error) => {
+    const fail = (error: Error) => {
       socket.close()
       reject(error)
     }
-    socket.once('error', failBind)
-    socket.bind(options.port, options.host, () => {
-      socket.off('error', failBind)
-      // The tutorials' sockets set SO_BROADCAST to broadcast; ours has it from the start (Deno's always has).
-      if (options.broadcast !== false) socket.setBroadcast(true)
-      socket.on('error', (error) => onError(error))
-      socket.on('message', (data, rinfo) => onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family)))
-      const bound = socket.address()
-      const local: Address = {
-        host: bound.address,
-        port: bound.port,
-        family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4',
-      }
-      resolve(createNodeSocket(socket, local))
+    socket.once('error', fail)
+    socket.bind(port, host, () => {
+      socket.off('error', fail)
+      resolve()
     })
   })
 }
 
-function createNodeSocket(socket: dgram.Socket, local: Address): RawSocket {
+/**
+ * A socket bound with SO_REUSEADDR lets any other that sets it share its port unnoticed (another
+ * chat among them). So the port is first bound by a socket that shares nothing, which fails as
+ * any bind does when the port is taken, then let go: the port it had (the system's choice for 0).
+ */
+async function claimPort(type: dgram.SocketType, host: string, port: number): Promise<number> {
+  const probe = dgram.createSocket({ type })
+  await bindSocket(probe, port, host)
+  const claimed = probe.address().port
+  await new Promise<void>((resolve) => probe.close(() => resolve()))
+  return claimed
+}
+
+type MessageListener = (data: Buffer, rinfo: dgram.RemoteInfo) => void
+
+function createNodeSocket(
+  socket: dgram.Socket,
+  local: Address,
+  lanesOf?: { type: dgram.SocketType; onMessage: MessageListener },
+): RawSocket {
   // Datagrams wait here for the end of this turn of the event loop, then leave back to back: a
   // peer waiting for several replies is woken once for all of them rather than once each
   // (measured in bench/NOTES.md). Three entries per datagram (data, to, done) in the first
@@ -90,6 +129,43 @@ function createNodeSocket(socket: dgram.Socket, local: Address): RawSocket {
     queued = 0
     scheduled = false
   }
+  // Each lane is a socket on our address connected to one peer: the system gives a datagram to
+  // the socket that matches it most closely, so the peer's datagrams queue on its lane, and what
+  // floods the shared socket's queue cannot crowd them out. Sends still leave by the shared socket.
+  const lanes = new Set<dgram.Socket>()
+  let closed = false
+  const openLane = async (
+    peer: Address,
+    gone: () => void,
+    type: dgram.SocketType,
+    onMessage: MessageListener,
+  ): Promise<Lane> => {
+    const lane = dgram.createSocket({ type, reuseAddr: true, lookup: literalLookup })
+    await bindSocket(lane, local.port, local.host)
+    await new Promise<void>((resolve, reject) => {
+      lane.once('error', (error) => {
+        lane.close()
+        reject(error)
+      })
+      lane.connect(peer.port, sendHost(peer, local.family), () => resolve())
+    })
+    lane.removeAllListeners('error')
+    const close = () => {
+      if (lanes.delete(lane)) lane.close()
+    }
+    if (closed) {
+      lane.close()
+      throw new Error('the socket is closed')
+    }
+    lanes.add(lane)
+    lane.on('message', onMessage)
+    // An ICMP error for a datagram sent to the peer comes back on its lane: its port is closed.
+    lane.on('error', () => {
+      close()
+      gone()
+    })
+    return { close }
+  }
   return {
     local,
     send(data, to, done) {
@@ -104,8 +180,12 @@ function createNodeSocket(socket: dgram.Socket, local: Address): RawSocket {
     },
     close() {
       sendAll()
+      for (const lane of lanes) lane.close()
+      lanes.clear()
+      closed = true
       return new Promise((resolve) => socket.close(() => resolve()))
     },
+    openLane: lanesOf && ((peer, gone) => openLane(peer, gone, lanesOf.type, lanesOf.onMessage)),
     addMembership: (group, iface) => socket.addMembership(group, iface),
     dropMembership: (group, iface) => socket.dropMembership(group, iface),
     setMulticastInterface: (iface) => socket.setMulticastInterface(iface),

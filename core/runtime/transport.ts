@@ -42,6 +42,7 @@ export function createTransport(
 function guard(raw: RawSocket): UdpSocket {
   let closed = false
   const { addMembership, dropMembership, setMulticastInterface, setMulticastTTL, setMulticastLoopback } = raw
+  const openLane = raw.openLane?.bind(raw)
   return {
     // Multicast as the runtime offers it (each bound to its socket), or not at all.
     addMembership: addMembership?.bind(raw),
@@ -59,5 +60,15 @@ function guard(raw: RawSocket): UdpSocket {
       closed = true
       return raw.close()
     },
+    openLane:
+      openLane &&
+      (async (peer, gone) => {
+        if (closed) throw new ChatError('E_BIND', 'The socket is closed')
+        try {
+          return await openLane(peer, gone)
+        } catch (error) {
+          throw bindError(error as CodedError, raw.local)
+        }
+      }),
   }
 }

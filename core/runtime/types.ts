@@ -17,7 +17,28 @@ export interface BindOptions {
   broadcast?: boolean
   /** SO_REUSEADDR: other sockets may bind the same port (members of one multicast group on one machine). @default false */
   reuseAddr?: boolean
+  /**
+   * Lanes wanted (`openLane`), where the runtime can open them: the socket is then bound so that
+   * sockets of this process can share its port, after checking that nothing else holds it.
+   * @default false
+   */
+  lanes?: boolean
 }
+
+/**
+ * A peer's own queue: a socket on our address connected to that peer, so that the system queues
+ * its datagrams apart from everyone else's (a flood that fills the shared queue does not drop
+ * them). Its datagrams arrive through `onDatagram` as any other; sends still leave by the socket.
+ */
+export interface Lane {
+  close(): void
+}
+
+/**
+ * Opens a lane to `peer`. `gone` hears when it closes by itself: an ICMP error came back on it (the
+ * peer's port is closed), or the socket closed.
+ */
+export type OpenLane = (peer: Address, gone: () => void) => Promise<Lane>
 
 /** Multicast, where the runtime offers it; `iface` is an address of one of our interfaces. */
 export interface MulticastControls {
@@ -45,8 +66,10 @@ export interface RawSocket extends MulticastControls {
   readonly local: Address
   /** Sends one datagram; `done` always hears the outcome. */
   send(data: Uint8Array, to: Address, done: RawSendCallback): void
-  /** Closes the socket; datagrams already handed to `send` leave first where the runtime can. */
+  /** Closes the socket and its lanes; datagrams already handed to `send` leave first where the runtime can. */
   close(): Promise<void>
+  /** Where the runtime offers lanes and `lanes` was asked at bind. */
+  openLane?: OpenLane
 }
 
 /**
@@ -72,6 +95,8 @@ export interface UdpSocket extends MulticastControls {
   /** Sends one datagram; `done` always hears the outcome. After `close`, it fails with `E_SEND`. */
   send(data: Uint8Array, to: Address, done: SendCallback): void
   close(): Promise<void>
+  /** Where the runtime offers lanes and `lanes` was asked at bind. @throws ChatError `E_BIND` */
+  openLane?: OpenLane
 }
 
 export type RuntimeKey = 'node' | 'deno' | 'bun'

@@ -29,6 +29,7 @@ describe("the guard's report, in process", () => {
       amplification: 0,
       busy: 0,
       total: { rateLimited: 2, unanswered: 0, amplification: 0, busy: 0 },
+      lanes: 0,
     })
     server.kill('SIGTERM')
     const exit = await server.exited

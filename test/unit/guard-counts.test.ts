@@ -5,7 +5,7 @@ import type { Limits } from '../../core/limits.ts'
 // The Guard class on its own: each check, what it counts, and what report() hands on.
 const a = { host: '10.0.0.1', port: 1000, family: 'IPv4' as const }
 const b = { host: '10.0.0.2', port: 1000, family: 'IPv4' as const }
-const limits = (over: Partial<Limits> = {}): Limits => ({
+const limits = (over: Partial<Limits> = {}): Omit<Limits, 'lanes'> => ({
   perSource: false,
   answers: false,
   amplification: false,

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest'
+import type { Address } from '../../core/address.ts'
+import { FLOOD_PROOF_MS, Guard } from '../../core/guard.ts'
+import { LANE_IDLE_MS, Lanes } from '../../core/lanes.ts'
+import type { ChatError } from '../../core/errors.ts'
+import type { OpenLane } from '../../core/runtime/types.ts'
+
+// Who gets a lane and when it closes: the guard's flood test and the Lanes table on their own
+// (test/cli/lanes.test.ts shows the lanes keeping datagrams apart on real sockets).
+
+const at = (host: string, port = 1000): Address => ({ host, port, family: 'IPv4' })
+const legit = at('10.0.0.1')
+const flooder = at('10.0.0.2')
+
+/** A guard with a small per-source limit, and a flood from `flooder` starting at `t`. */
+function floodedGuard(t: number): Guard {
+  const guard = new Guard({ perSource: { rate: 10, burst: 20 }, answers: false, amplification: false, allowance: 0 })
+  for (let i = 0; i < 100; i++) guard.admit(1, flooder, t)
+  return guard
+}
+
+describe('Guard: the flood that lanes answer', () => {
+  it('is a flood once something is turned away, until a report finds a second with nothing turned away', () => {
+    const guard = floodedGuard(1000)
+    expect(guard.flooded()).toBe(true)
+    guard.report()
+    expect(guard.flooded()).toBe(true)
+    guard.report()
+    expect(guard.flooded()).toBe(false)
+  })
+
+  it('trusts a source within its rate only once the flood has lasted FLOOD_PROOF_MS, and never the flooder', () => {
+    const guard = floodedGuard(1000)
+    expect(guard.admit(1, legit, 1000)).toBe(true)
+    expect(guard.keepsToRate(legit, 1000 + FLOOD_PROOF_MS - 1)).toBe(false)
+    expect(guard.keepsToRate(legit, 1000 + FLOOD_PROOF_MS)).toBe(true)
+    expect(guard.keepsToRate(flooder, 1000 + FLOOD_PROOF_MS)).toBe(false)
+    expect(guard.inDebt(flooder, 1000 + FLOOD_PROOF_MS)).toBe(true)
+    expect(guard.inDebt(legit, 1000 + FLOOD_PROOF_MS)).toBe(false)
+  })
+
+  it('trusts nobody when nothing is turned away', () => {
+    const guard = new Guard({ perSource: { rate: 10, burst: 20 }, answers: false, amplification: false, allowance: 0 })
+    guard.admit(1, legit, 1000)
+    expect(guard.flooded()).toBe(false)
+    expect(guard.keepsToRate(legit, 5000)).toBe(false)
+  })
+})
+
+/** A Lanes table over lanes that open when `release` is called, recording what was opened and closed. */
+function table(max: number) {
+  const opened: string[] = []
+  const closed: string[] = []
+  const pending: Array<{ ok: () => void; fail: (error: Error) => void; gone: () => void }> = []
+  const open: OpenLane = (peer, gone) =>
+    new Promise((resolve, reject) => {
+      const name = `${peer.host}:${peer.port}`
+      opened.push(name)
+      pending.push({ ok: () => resolve({ close: () => void closed.push(name) }), fail: reject, gone })
+    })
+  const errors: ChatError[] = []
+  const lanes = new Lanes(open, max, (error) => errors.push(error))
+  const settle = async () => {
+    for (const p of pending.splice(0)) p.ok()
+    await Promise.resolve()
+    await Promise.resolve()
+  }
+  return { lanes, opened, closed, pending, errors, settle }
+}
+
+describe('Lanes', () => {
+  it('opens one lane per address and port, up to `max`', async () => {
+    const { lanes, opened, settle } = table(2)
+    lanes.admitted(at('10.0.0.1', 1), 0)
+    lanes.admitted(at('10.0.0.1', 1), 1)
+    lanes.admitted(at('10.0.0.1', 2), 2)
+    lanes.admitted(at('10.0.0.3', 1), 3)
+    await settle()
+    expect(opened).toEqual(['10.0.0.1:1', '10.0.0.1:2'])
+    expect(lanes.size).toBe(2)
+  })
+
+  it('closes a lane idle for LANE_IDLE_MS, or one `revoke` names, and keeps a busy one', async () => {
+    const { lanes, closed, settle } = table(4)
+    lanes.admitted(at('10.0.0.1'), 0)
+    lanes.admitted(at('10.0.0.2'), 0)
+    lanes.admitted(at('10.0.0.3'), 0)
+    await settle()
+    lanes.admitted(at('10.0.0.1'), LANE_IDLE_MS - 1)
+    lanes.admitted(at('10.0.0.3'), LANE_IDLE_MS - 1)
+    lanes.sweep(LANE_IDLE_MS, (peer) => peer.host === '10.0.0.3')
+    expect(closed).toEqual(['10.0.0.2:1000', '10.0.0.3:1000'])
+    expect(lanes.size).toBe(1)
+  })
+
+  it('forgets a lane that closed by itself, and closes one that opens after the table closed', async () => {
+    const { lanes, closed, settle } = table(4)
+    lanes.admitted(at('10.0.0.1'), 0)
+    await settle()
+    lanes.admitted(at('10.0.0.2'), 0)
+    lanes.close()
+    expect(closed).toEqual(['10.0.0.1:1000'])
+    await settle()
+    expect(closed).toEqual(['10.0.0.1:1000', '10.0.0.2:1000'])
+    expect(lanes.size).toBe(0)
+    lanes.admitted(at('10.0.0.4'), 0)
+    await settle()
+    expect(lanes.size).toBe(1)
+    const again = table(4)
+    again.lanes.admitted(at('10.0.0.5'), 0)
+    again.pending[0]!.gone()
+    expect(again.lanes.size).toBe(0)
+  })
+
+  it('says once why a lane could not open, and tries no other for a second', async () => {
+    const { lanes, opened, pending, errors } = table(4)
+    lanes.admitted(at('10.0.0.1'), 0)
+    pending.shift()!.fail(new Error('EMFILE: too many open files'))
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(errors.map((e) => e.message)).toEqual(['No lane for 10.0.0.1:1000: EMFILE: too many open files'])
+    expect(lanes.size).toBe(0)
+    lanes.admitted(at('10.0.0.2'), 999)
+    expect(opened).toEqual(['10.0.0.1:1000'])
+    lanes.admitted(at('10.0.0.2'), 1000)
+    expect(opened).toEqual(['10.0.0.1:1000', '10.0.0.2:1000'])
+  })
+})
