@@ -57,15 +57,18 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     onDatagram(data, from) {
       if (isOwn(from)) return
       // A source that keeps to its rate while others flood gets a queue of its own (`limits.lanes`).
-      if (engine.receive(data, from) && lanes !== undefined && guard.flooded()) {
-        const now = Date.now()
-        if (guard.keepsToRate(from, now)) lanes.admitted(from, now)
+      if (engine.receive(data, from) && lanes !== undefined && (lanes.size !== 0 || guard.flooded())) {
+        lanes.admitted(from, Date.now())
       }
     },
     onError: (error) => emit({ type: 'error', error }),
   })
   if (socket.openLane && config.limits.lanes) {
-    lanes = new Lanes(socket.openLane, config.limits.lanes, (error) => emit({ type: 'error', error }))
+    lanes = new Lanes(socket.openLane, config.limits.lanes, guard, (error) => emit({ type: 'error', error }))
+  } else if (config.limits.lanes) {
+    logger.warn(
+      `limits.lanes: no lanes on ${formatAddress(socket.local)}: they need Node on Linux and a host that is one address`,
+    )
   }
   const local = socket.local
   engine.local = local
@@ -102,8 +105,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     throw error
   }
   const reportGuard = () => {
-    const now = Date.now()
-    lanes?.sweep(now, (peer) => guard.inDebt(peer, now))
+    lanes?.sweep(Date.now())
     const counts = guard.report()
     if (counts) emit({ type: 'guard', counts, total: { ...guard.total }, lanes: lanes?.size ?? 0 })
   }

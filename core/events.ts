@@ -14,10 +14,9 @@ export type ChatEvent =
   | { type: 'closed' }
   /** A plugin's own report (`ctx.report`): its state and counters, e.g. a bridge that is down. */
   | { type: 'status'; plugin: string; status: Record<string, unknown> }
-  /** What the limits turned away in the last second (`counts`) and since the start (`total`); only when something was. */
   /**
-   * Each second in which something was turned away: what, and how many peers have a queue of their
-   * own (`limits.lanes`) meanwhile.
+   * What the limits turned away in the last second (`counts`) and since the start (`total`); only
+   * when something was. `lanes`: the peers with a queue of their own now (`limits.lanes`).
    */
   | { type: 'guard'; counts: GuardCounts; total: GuardCounts; lanes: number }
   /** Only with `trace: true`: each message's way through the hooks. */

@@ -59,8 +59,10 @@ export class Guard {
   // to the source just hashed.
   private lastHost: string | undefined
   private lastHash = 0
-  // When the datagrams turned away before decode began, in reports without a gap (0: none now).
+  // When the datagrams turned away before decode began, in reports without a gap (0: none now),
+  // and when the last was.
   private floodSince = 0
+  private lastRefused = 0
 
   constructor(limits: Omit<Limits, 'lanes'>) {
     const buckets = (b: Limits['perSource'], refused: number) =>
@@ -78,6 +80,7 @@ export class Guard {
     const hash = this.hash(from)
     if (this.perSource !== undefined && !this.perSource.takeHashed(hash, now)) {
       this.recent.rateLimited++
+      this.lastRefused = now
       if (this.floodSince === 0) this.floodSince = now
       return false
     }
@@ -115,12 +118,14 @@ export class Guard {
   }
 
   /**
-   * Whether `from` keeps to its rate under a flood that has lasted `FLOOD_PROOF_MS`: it holds at
-   * least half its burst. A flooding source is in debt by then, however full its bucket was when it
-   * started. Who gets a lane (`limits.lanes`).
+   * Whether `from` keeps to its rate under a flood that has lasted `FLOOD_PROOF_MS` and still goes
+   * on (a datagram turned away within as long): it holds at least half its burst. A flooding
+   * source is in debt by then, however full its bucket was when it started. Who gets a lane
+   * (`limits.lanes`).
    */
   keepsToRate(from: Address, now: number): boolean {
-    if (this.floodSince === 0 || now - this.floodSince < FLOOD_PROOF_MS) return false
+    if (this.floodSince === 0 || now - this.floodSince < FLOOD_PROOF_MS || now - this.lastRefused > FLOOD_PROOF_MS)
+      return false
     return this.tokens(from, now) >= (this.perSource?.burst ?? 0) / 2
   }
 
@@ -136,7 +141,8 @@ export class Guard {
   /** A datagram dropped for want of room (`HELD`): counted. */
   busy(): void {
     this.recent.busy++
-    if (this.floodSince === 0) this.floodSince = Date.now()
+    this.lastRefused = Date.now()
+    if (this.floodSince === 0) this.floodSince = this.lastRefused
   }
 
   /** The counts since the last call, added to the totals; undefined when nothing was turned away. */

@@ -44,10 +44,12 @@ export interface LimitsInput {
   /** Bytes an unproven address may get beyond that, given back at this many bytes a second. @default 256 */
   allowance?: number
   /**
-   * Peers that get a queue of their own while others are turned away (on Node): a source that
-   * keeps to its rate then has its datagrams queued apart from a flood's, which would otherwise
-   * fill the socket's one queue and make the system drop them with the rest. Each costs a socket;
-   * `false` or 0 binds the chat's socket without SO_REUSEADDR and opens none. @default 32
+   * Peers that get a queue of their own while others flood (Node on Linux, a `host` that is one
+   * address): a source that keeps to its rate then has its datagrams queued apart from the
+   * flood's, which would otherwise fill the socket's one queue and make the system drop them with
+   * the rest. It takes SO_REUSEADDR on the chat's socket, which lets any program of this machine
+   * that sets it too take the port's datagrams: off unless asked (README, Security).
+   * `false` or 0: none. @default false
    */
   lanes?: false | number
 }
@@ -91,7 +93,7 @@ export const LimitsSchema = v.optional(
         [v.literal(false), v.pipe(v.number(LANES), v.integer(LANES), v.minValue(0, LANES))],
         '`false` or a count of peers, 0 or more',
       ),
-      32,
+      false,
     ),
   }),
   {},

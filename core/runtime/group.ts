@@ -71,7 +71,11 @@ export function groupTransport(base: UdpTransport, options: GroupOptions): UdpTr
           throw new ChatError('E_BIND', `Cannot join ${group.host}: the ${base.runtime} transport has no multicast`)
         }
         await room.addMembership(group.host, options.interface)
-        own = await base.bind({ ...bind, host: bind.host === '0.0.0.0' && group.family === 'IPv6' ? '::' : bind.host })
+        own = await base.bind({
+          ...bind,
+          host: bind.host === '0.0.0.0' && group.family === 'IPv6' ? '::' : bind.host,
+          lanes: false, // a room's lanes would be the group's, which it does not open
+        })
         if (options.interface !== undefined) own.setMulticastInterface!(options.interface)
         own.setMulticastTTL!(options.ttl ?? 1)
         own.setMulticastLoopback!(options.loopback ?? true)

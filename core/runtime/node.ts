@@ -3,7 +3,7 @@ import { lookup as dnsLookupCallback } from 'node:dns'
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
-import { sendHost, unmapAddress, type Address, type IpVersion } from '../address.ts'
+import { isWildcard, sendHost, unmapAddress, type Address, type IpVersion } from '../address.ts'
 import { getRuntimeKey } from './get-runtime-key.ts'
 import type { BindOptions, Lane, RawSendCallback, RawSocket, UdpAdapter } from './types.ts'
 
@@ -41,9 +41,17 @@ const literalLookup: NonNullable<dgram.SocketOptions['lookup']> = (host, options
 export async function bindNode(options: BindOptions): Promise<RawSocket> {
   const type = isIP(options.host) === 6 ? 'udp6' : 'udp4'
   const { recvBufferSize, onDatagram, onError } = options
-  // Lanes share the socket's port (SO_REUSEADDR on both). Only on Node: other runtimes' node:dgram
-  // was not measured to queue a connected socket's datagrams apart.
-  const lanes = options.lanes === true && !options.reuseAddr && getRuntimeKey() === 'node'
+  // Lanes share the socket's port (SO_REUSEADDR on both). Only on Node and Linux, where a connected
+  // socket was measured to get its peer's datagrams (elsewhere SO_REUSEADDR means other things,
+  // and other runtimes' node:dgram differs), and on one address: on a wildcard, a lane's connect
+  // fixes its address to the one the route to the peer leaves from, and would not match the
+  // datagrams the peer sends to our other addresses.
+  const lanes =
+    options.lanes === true &&
+    !options.reuseAddr &&
+    !isWildcard(options.host) &&
+    process.platform === 'linux' &&
+    getRuntimeKey() === 'node'
   const reuseAddr = options.reuseAddr === true || lanes
   const onMessage = (data: Buffer, rinfo: dgram.RemoteInfo) =>
     onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family))
@@ -134,37 +142,32 @@ function createNodeSocket(
   // floods the shared socket's queue cannot crowd them out. Sends still leave by the shared socket.
   const lanes = new Set<dgram.Socket>()
   let closed = false
-  const openLane = async (
-    peer: Address,
-    gone: () => void,
-    type: dgram.SocketType,
-    onMessage: MessageListener,
-  ): Promise<Lane> => {
+  const openLane = async (peer: Address, type: dgram.SocketType, onMessage: MessageListener): Promise<Lane> => {
     const lane = dgram.createSocket({ type, reuseAddr: true, lookup: literalLookup })
+    // The lane never sends: an error on it (an ICMP error about a reply the shared socket sent,
+    // which anyone can forge) is not its own, and does not close it.
+    lane.on('error', () => {})
     await bindSocket(lane, local.port, local.host)
-    await new Promise<void>((resolve, reject) => {
-      lane.once('error', (error) => {
-        lane.close()
-        reject(error)
+    try {
+      // Bound but not yet connected, a lane would take any peer's datagrams: it is closed unless
+      // connected. A failed connect calls back with its error (node's types leave it out); a bad
+      // port throws.
+      await new Promise<void>((resolve, reject) => {
+        const connected = (error?: Error) => (error ? reject(error) : resolve())
+        lane.connect(peer.port, sendHost(peer, local.family), connected as () => void)
       })
-      lane.connect(peer.port, sendHost(peer, local.family), () => resolve())
-    })
-    lane.removeAllListeners('error')
-    const close = () => {
-      if (lanes.delete(lane)) lane.close()
-    }
-    if (closed) {
+      if (closed) throw new Error('the socket is closed')
+    } catch (error) {
       lane.close()
-      throw new Error('the socket is closed')
+      throw error
     }
     lanes.add(lane)
     lane.on('message', onMessage)
-    // An ICMP error for a datagram sent to the peer comes back on its lane: its port is closed.
-    lane.on('error', () => {
-      close()
-      gone()
-    })
-    return { close }
+    return {
+      close() {
+        if (lanes.delete(lane)) lane.close()
+      },
+    }
   }
   return {
     local,
@@ -185,7 +188,7 @@ function createNodeSocket(
       closed = true
       return new Promise((resolve) => socket.close(() => resolve()))
     },
-    openLane: lanesOf && ((peer, gone) => openLane(peer, gone, lanesOf.type, lanesOf.onMessage)),
+    openLane: lanesOf && ((peer) => openLane(peer, lanesOf.type, lanesOf.onMessage)),
     addMembership: (group, iface) => socket.addMembership(group, iface),
     dropMembership: (group, iface) => socket.dropMembership(group, iface),
     setMulticastInterface: (iface) => socket.setMulticastInterface(iface),

@@ -1,5 +1,5 @@
-import { familyOf } from '../address.ts'
-import { ChatError } from '../errors.ts'
+import { familyOf, formatAddress } from '../address.ts'
+import { ChatError, describeError } from '../errors.ts'
 import type { RawSocket, RuntimeKey, UdpAdapter, UdpSocket, UdpTransport } from './types.ts'
 import { bindError, lookupError, sendError, type CodedError } from './_errors.ts'
 
@@ -62,12 +62,13 @@ function guard(raw: RawSocket): UdpSocket {
     },
     openLane:
       openLane &&
-      (async (peer, gone) => {
-        if (closed) throw new ChatError('E_BIND', 'The socket is closed')
+      (async (peer) => {
+        const why = (reason: string) => new ChatError('E_BIND', `No lane for ${formatAddress(peer)}: ${reason}`)
+        if (closed) throw why('the socket is closed')
         try {
-          return await openLane(peer, gone)
+          return await openLane(peer)
         } catch (error) {
-          throw bindError(error as CodedError, raw.local)
+          throw why(describeError(error))
         }
       }),
   }

@@ -18,9 +18,9 @@ export interface BindOptions {
   /** SO_REUSEADDR: other sockets may bind the same port (members of one multicast group on one machine). @default false */
   reuseAddr?: boolean
   /**
-   * Lanes wanted (`openLane`), where the runtime can open them: the socket is then bound so that
-   * sockets of this process can share its port, after checking that nothing else holds it.
-   * @default false
+   * Lanes wanted (`openLane`), where the runtime can open them (Node on Linux, a socket on one
+   * address): the socket is then bound with SO_REUSEADDR, so that lanes can share its port, after
+   * checking that nothing else holds it. @default false
    */
   lanes?: boolean
 }
@@ -34,11 +34,8 @@ export interface Lane {
   close(): void
 }
 
-/**
- * Opens a lane to `peer`. `gone` hears when it closes by itself: an ICMP error came back on it (the
- * peer's port is closed), or the socket closed.
- */
-export type OpenLane = (peer: Address, gone: () => void) => Promise<Lane>
+/** Opens a lane to `peer`. */
+export type OpenLane = (peer: Address) => Promise<Lane>
 
 /** Multicast, where the runtime offers it; `iface` is an address of one of our interfaces. */
 export interface MulticastControls {

@@ -33,9 +33,12 @@ export default defineConfig({
   return startChat(['serve', '--json', '--config', file], { cwd: dir })
 }
 
-async function socketOn(host: string): Promise<dgram.Socket> {
+async function socketOn(host: string, port = 0): Promise<dgram.Socket> {
   const socket = dgram.createSocket('udp4')
-  await new Promise<void>((resolve) => socket.bind(0, host, resolve))
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
+    socket.bind(port, host, resolve)
+  })
   closeAfterTest({ close: () => new Promise<void>((resolve) => socket.close(() => resolve())) })
   return socket
 }
@@ -94,10 +97,17 @@ async function floodThenAsk(chat: ChatProcess) {
 
 describe('limits.lanes (chat serve, Node)', () => {
   it('keeps the datagrams of a client within its rate apart from a flood that fills the shared queue', async () => {
-    const { report, answers } = await floodThenAsk(serve(32))
+    const chat = serve(32)
+    const { report, answers } = await floodThenAsk(chat)
     expect(report.rateLimited).toBeGreaterThan(0)
     expect(report.lanes).toBe(1)
     expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `ASK ${i + 1}`))
+    // Its lane closes with it: the port is free for any socket after.
+    const port = await chat.port()
+    chat.kill('SIGTERM')
+    expect((await chat.exited).code).toBe(0)
+    const again = await socketOn('127.0.0.1', port)
+    expect(again.address().port).toBe(port)
   })
 
   it('without lanes, the same client loses its datagrams with the flood', async () => {

@@ -55,3 +55,58 @@ describe('nodeAdapter', () => {
     expect((await listener.next()).data.toString()).toBe('hi')
   })
 })
+
+// Lanes (`BindOptions.lanes`): a socket on our address connected to one peer, which gets that
+// peer's datagrams while every other datagram still reaches the shared socket.
+describe('nodeAdapter lanes', () => {
+  async function lanesSocket(host = '127.0.0.1') {
+    const heard: string[] = []
+    const socket = closeAfterTest(
+      await getTransport().bind({
+        host,
+        port: 0,
+        lanes: true,
+        onDatagram: (data, from) => heard.push(`${Buffer.from(data).toString()} ${from.port}`),
+        onError() {},
+      }),
+    )
+    return { socket, heard }
+  }
+  /** Sends `text` from `from` and waits for the chat's socket to hear it. */
+  async function heardFrom(from: Awaited<ReturnType<typeof plainSocket>>, text: string, port: number, heard: string[]) {
+    await from.send(text, port)
+    await expect.poll(() => heard.includes(`${text} ${from.port}`)).toBe(true)
+  }
+
+  it("opens a lane that delivers its peer's datagrams, and a failed one leaves the shared socket hearing everyone", async () => {
+    const { socket, heard } = await lanesSocket()
+    const port = socket.local.port
+    const peer = closeAfterTest(await plainSocket())
+    const other = closeAfterTest(await plainSocket())
+    // Port 0 cannot be connected to; nor can an IPv6 address from an IPv4 socket.
+    await expect(socket.openLane!({ host: '127.0.0.1', port: 0, family: 'IPv4' })).rejects.toMatchObject({
+      code: 'E_BIND',
+    })
+    await expect(socket.openLane!({ host: '::1', port: 9, family: 'IPv6' })).rejects.toMatchObject({ code: 'E_BIND' })
+    await heardFrom(other, 'after the failures', port, heard)
+    const lane = await socket.openLane!({ host: '127.0.0.1', port: peer.port, family: 'IPv4' })
+    await heardFrom(peer, 'on its lane', port, heard)
+    await heardFrom(other, 'on the shared socket', port, heard)
+    lane.close()
+    await heardFrom(peer, 'after its lane closed', port, heard)
+  })
+
+  it('leaves the port free once closed, lanes and all, and offers none on a wildcard address', async () => {
+    const { socket } = await lanesSocket()
+    const peer = closeAfterTest(await plainSocket())
+    await socket.openLane!({ host: '127.0.0.1', port: peer.port, family: 'IPv4' })
+    const port = socket.local.port
+    await socket.close()
+    const again = closeAfterTest(dgram.createSocket('udp4'))
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject)
+      again.bind(port, '127.0.0.1', () => resolve())
+    })
+    expect((await lanesSocket('0.0.0.0')).socket.openLane).toBeUndefined()
+  })
+})

@@ -191,3 +191,27 @@ describe('Chat.reload() one at a time', () => {
     expect(chat.plugins().map((p) => p.name)).toEqual(['c'])
   })
 })
+
+describe('createChat with limits.lanes where no lane can be opened', () => {
+  it('says so in one warning line, and the chat works without them', async () => {
+    const lines: Array<[string, string]> = []
+    const logger = createConsola({
+      reporters: [{ log: (entry) => void lines.push([entry.type, entry.args.join(' ')]) }],
+    })
+    const network = createMemoryNetwork()
+    const chat = closeAfterTest(
+      await createChat({
+        config: resolveConfig({ host: '127.0.0.1', port: 0, limits: { lanes: 32 } }),
+        transport: network.transport,
+        logger,
+        onEvent() {},
+      }),
+    )
+    expect(lines).toEqual([
+      [
+        'warn',
+        `limits.lanes: no lanes on 127.0.0.1:${chat.local.port}: they need Node on Linux and a host that is one address`,
+      ],
+    ])
+  })
+})

@@ -72,7 +72,10 @@ describe('the limits and the group', () => {
     [{ limits: { amplification: 0 } }, 'x.ts: limits.amplification: expected a factor above 0, got `0` (number)'],
     [{ limits: { allowance: -1 } }, 'x.ts: limits.allowance: expected a number of bytes, 0 or more, got `-1` (number)'],
     [{ limits: { lanes: 1.5 } }, 'x.ts: limits.lanes: expected a whole number of peers, 0 or more, got `1.5` (number)'],
-    [{ limits: { lanes: true } }, 'x.ts: limits.lanes: expected `false` or a count of peers, 0 or more, got `true` (boolean)'],
+    [
+      { limits: { lanes: true } },
+      'x.ts: limits.lanes: expected `false` or a count of peers, 0 or more, got `true` (boolean)',
+    ],
     [
       { limits: { perSource: true } },
       'x.ts: limits.perSource: expected `false` or `{ rate, burst?, refused? }`, got `true` (boolean)',
@@ -105,7 +108,7 @@ describe('the limits and the group', () => {
       answers: { rate: 100, burst: 50 },
       amplification: 3,
       allowance: 256,
-      lanes: 32,
+      lanes: false,
     })
     expect(resolveConfig({ limits: { perSource: false, amplification: false } }).limits).toMatchObject({
       perSource: false,

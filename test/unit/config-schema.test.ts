@@ -34,7 +34,7 @@ describe('the config schema (module loaded afresh)', () => {
         answers: { rate: 100, burst: 50 },
         amplification: 3,
         allowance: 256,
-        lanes: 32,
+        lanes: false,
       },
     })
   })

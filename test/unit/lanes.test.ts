@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Address } from '../../core/address.ts'
 import { FLOOD_PROOF_MS, Guard } from '../../core/guard.ts'
 import { LANE_IDLE_MS, Lanes } from '../../core/lanes.ts'
-import type { ChatError } from '../../core/errors.ts'
+import { ChatError } from '../../core/errors.ts'
 import type { OpenLane } from '../../core/runtime/types.ts'
 
 // Who gets a lane and when it closes: the guard's flood test and the Lanes table on their own
@@ -34,6 +34,8 @@ describe('Guard: the flood that lanes answer', () => {
     expect(guard.admit(1, legit, 1000)).toBe(true)
     expect(guard.keepsToRate(legit, 1000 + FLOOD_PROOF_MS - 1)).toBe(false)
     expect(guard.keepsToRate(legit, 1000 + FLOOD_PROOF_MS)).toBe(true)
+    // Nothing turned away for longer than that: over, whatever the report says.
+    expect(guard.keepsToRate(legit, 1001 + 2 * FLOOD_PROOF_MS)).toBe(false)
     expect(guard.keepsToRate(flooder, 1000 + FLOOD_PROOF_MS)).toBe(false)
     expect(guard.inDebt(flooder, 1000 + FLOOD_PROOF_MS)).toBe(true)
     expect(guard.inDebt(legit, 1000 + FLOOD_PROOF_MS)).toBe(false)
@@ -47,54 +49,68 @@ describe('Guard: the flood that lanes answer', () => {
   })
 })
 
-/** A Lanes table over lanes that open when `release` is called, recording what was opened and closed. */
+/**
+ * A Lanes table over lanes that open when `settle` is called, recording what was opened and
+ * closed; the guard's answers are the sets `flooding` (in debt) and `trusted` (keeps to its rate).
+ */
 function table(max: number) {
   const opened: string[] = []
   const closed: string[] = []
-  const pending: Array<{ ok: () => void; fail: (error: Error) => void; gone: () => void }> = []
-  const open: OpenLane = (peer, gone) =>
+  const pending: Array<{ ok: () => void; fail: (error: ChatError) => void }> = []
+  const open: OpenLane = (peer) =>
     new Promise((resolve, reject) => {
       const name = `${peer.host}:${peer.port}`
       opened.push(name)
-      pending.push({ ok: () => resolve({ close: () => void closed.push(name) }), fail: reject, gone })
+      pending.push({ ok: () => resolve({ close: () => void closed.push(name) }), fail: reject })
     })
   const errors: ChatError[] = []
-  const lanes = new Lanes(open, max, (error) => errors.push(error))
+  const trusted = new Set(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'])
+  const flooding = new Set<string>()
+  const guard = {
+    keepsToRate: (from: Address) => trusted.has(from.host),
+    inDebt: (from: Address) => flooding.has(from.host),
+  }
+  const lanes = new Lanes(open, max, guard, (error) => errors.push(error))
   const settle = async () => {
     for (const p of pending.splice(0)) p.ok()
     await Promise.resolve()
     await Promise.resolve()
   }
-  return { lanes, opened, closed, pending, errors, settle }
+  return { lanes, opened, closed, pending, errors, settle, flooding }
 }
 
 describe('Lanes', () => {
-  it('opens one lane per address and port, up to `max`', async () => {
+  it('opens one lane per host, for a source the guard trusts, up to `max`; never to port 0', async () => {
     const { lanes, opened, settle } = table(2)
+    lanes.admitted(at('10.0.0.9', 1), 0)
+    lanes.admitted(at('10.0.0.1', 0), 0)
     lanes.admitted(at('10.0.0.1', 1), 0)
     lanes.admitted(at('10.0.0.1', 1), 1)
     lanes.admitted(at('10.0.0.1', 2), 2)
-    lanes.admitted(at('10.0.0.3', 1), 3)
+    lanes.admitted(at('10.0.0.2', 1), 3)
+    lanes.admitted(at('10.0.0.3', 1), 4)
     await settle()
-    expect(opened).toEqual(['10.0.0.1:1', '10.0.0.1:2'])
+    expect(opened).toEqual(['10.0.0.1:1', '10.0.0.2:1'])
     expect(lanes.size).toBe(2)
   })
 
-  it('closes a lane idle for LANE_IDLE_MS, or one `revoke` names, and keeps a busy one', async () => {
-    const { lanes, closed, settle } = table(4)
+  it('closes a lane whose peer was quiet for LANE_IDLE_MS (another port of its host does not count), or spends over its rate', async () => {
+    const { lanes, closed, settle, flooding } = table(4)
     lanes.admitted(at('10.0.0.1'), 0)
     lanes.admitted(at('10.0.0.2'), 0)
     lanes.admitted(at('10.0.0.3'), 0)
     await settle()
     lanes.admitted(at('10.0.0.1'), LANE_IDLE_MS - 1)
+    lanes.admitted(at('10.0.0.2', 2000), LANE_IDLE_MS - 1)
     lanes.admitted(at('10.0.0.3'), LANE_IDLE_MS - 1)
-    lanes.sweep(LANE_IDLE_MS, (peer) => peer.host === '10.0.0.3')
+    flooding.add('10.0.0.3')
+    lanes.sweep(LANE_IDLE_MS)
     expect(closed).toEqual(['10.0.0.2:1000', '10.0.0.3:1000'])
     expect(lanes.size).toBe(1)
   })
 
-  it('forgets a lane that closed by itself, and closes one that opens after the table closed', async () => {
-    const { lanes, closed, settle } = table(4)
+  it('closes a lane that opens after the table closed, and opens none after', async () => {
+    const { lanes, closed, opened, settle } = table(4)
     lanes.admitted(at('10.0.0.1'), 0)
     await settle()
     lanes.admitted(at('10.0.0.2'), 0)
@@ -102,27 +118,29 @@ describe('Lanes', () => {
     expect(closed).toEqual(['10.0.0.1:1000'])
     await settle()
     expect(closed).toEqual(['10.0.0.1:1000', '10.0.0.2:1000'])
-    expect(lanes.size).toBe(0)
     lanes.admitted(at('10.0.0.4'), 0)
-    await settle()
-    expect(lanes.size).toBe(1)
-    const again = table(4)
-    again.lanes.admitted(at('10.0.0.5'), 0)
-    again.pending[0]!.gone()
-    expect(again.lanes.size).toBe(0)
+    expect(opened).toEqual(['10.0.0.1:1000', '10.0.0.2:1000'])
+    expect(lanes.size).toBe(0)
   })
 
-  it('says once why a lane could not open, and tries no other for a second', async () => {
+  it('says once why a lane could not open, and tries no other for a second; nothing after close', async () => {
     const { lanes, opened, pending, errors } = table(4)
+    const tick = async () => {
+      await Promise.resolve()
+      await Promise.resolve()
+    }
     lanes.admitted(at('10.0.0.1'), 0)
-    pending.shift()!.fail(new Error('EMFILE: too many open files'))
-    await Promise.resolve()
-    await Promise.resolve()
+    pending.shift()!.fail(new ChatError('E_BIND', 'No lane for 10.0.0.1:1000: EMFILE: too many open files'))
+    await tick()
     expect(errors.map((e) => e.message)).toEqual(['No lane for 10.0.0.1:1000: EMFILE: too many open files'])
     expect(lanes.size).toBe(0)
     lanes.admitted(at('10.0.0.2'), 999)
     expect(opened).toEqual(['10.0.0.1:1000'])
     lanes.admitted(at('10.0.0.2'), 1000)
     expect(opened).toEqual(['10.0.0.1:1000', '10.0.0.2:1000'])
+    lanes.close()
+    pending.shift()!.fail(new ChatError('E_BIND', 'No lane for 10.0.0.2:1000: the socket is closed'))
+    await tick()
+    expect(errors).toHaveLength(1)
   })
 })
