@@ -1,7 +1,8 @@
 // The flood case: 50 sources (127.0.0.2-51, one Python process sending as fast as it can) at an
-// echo server with the default limits, while a legitimate client on 127.0.0.1 asks 100 times a
-// second, and the same against raw node:dgram with a filter that costs nothing (the most any
-// server on this runtime can do); then the guard's own cost per datagram, in this process.
+// echo server with the default limits and lanes, while a legitimate client on 127.0.0.1 asks 100
+// times a second; the same without lanes, and against raw node:dgram with a filter that costs
+// nothing (the most a server on this runtime can do with one receive queue); then the guard's own
+// cost per datagram, in this process.
 import { spawn } from 'node:child_process'
 import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
@@ -33,7 +34,10 @@ export async function floodCases(options: BenchOptions): Promise<Row[]> {
     // The baseline first, then the chat, each against its own flood of the same length: the
     // flooder's speed varies from run to run, so each row says how fast it sent.
     const raw = await floodOnce(seconds, script('node', '_raw-flood.ts'))
-    const run = await floodOnce(seconds, chat('node', ['serve', '--config', `${bench}configs/flood.config.ts`]))
+    const serve = chat('node', ['serve', '--config', `${bench}configs/flood.config.ts`])
+    const run = await floodOnce(seconds, serve)
+    // The same without lanes (the default: they take SO_REUSEADDR, README's Security).
+    const single = await floodOnce(seconds, serve, { BENCH_LANES: '0' })
     rows.push(
       measured(input('unanswered', `legit client: not answered (of ${run.asked})`, '%', { kind: 'max', max: 1 }), [
         run.unansweredPct,
@@ -51,6 +55,11 @@ export async function floodCases(options: BenchOptions): Promise<Row[]> {
     rows.push(measured(input('cpu', 'server CPU during the flood', '%'), [run.cpuPct]))
     const baseline = (id: string, label: string, unit: string, value: number) =>
       measured(input(`raw.${id}`, `raw node:dgram, perfect free filter: ${label}`, unit), [value])
+    const alone = (id: string, label: string, unit: string, value: number) =>
+      measured(input(`single.${id}`, `udpchat without lanes (limits.lanes: false): ${label}`, unit), [value])
+    rows.push(alone('unanswered', `not answered (of ${single.asked})`, '%', single.unansweredPct))
+    rows.push(alone('p99', 'p99 round trip', 'ms', single.p99))
+    rows.push(alone('rate', 'flood sent', 'datagrams/s', single.floodRate))
     rows.push(baseline('unanswered', `not answered (of ${raw.asked})`, '%', raw.unansweredPct))
     rows.push(baseline('p99', 'p99 round trip', 'ms', raw.p99))
     rows.push(baseline('rate', 'flood sent', 'datagrams/s', raw.floodRate))
@@ -94,8 +103,8 @@ export async function floodCases(options: BenchOptions): Promise<Row[]> {
   return rows
 }
 
-async function floodOnce(seconds: number, command: [string, string[]]) {
-  const server = await startServer(command)
+async function floodOnce(seconds: number, command: [string, string[]], env?: NodeJS.ProcessEnv) {
+  const server = await startServer(command, { env })
   const pid = server.child.pid!
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
   const client = dgram.createSocket('udp4')
