@@ -63,12 +63,13 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     },
     onError: (error) => emit({ type: 'error', error }),
   })
-  if (socket.openLane && config.limits.lanes) {
+  if (socket.openLane && config.limits.lanes && config.limits.perSource) {
     lanes = new Lanes(socket.openLane, config.limits.lanes, guard, (error) => emit({ type: 'error', error }))
   } else if (config.limits.lanes) {
-    logger.warn(
-      `limits.lanes: no lanes on ${formatAddress(socket.local)}: they need Node on Linux and a host that is one address`,
-    )
+    const why = config.limits.perSource
+      ? 'they need Node on Linux, a host that is one address, and no group'
+      : 'they need limits.perSource, which tells who keeps to the rate'
+    logger.warn(`limits.lanes: no lanes on ${formatAddress(socket.local)}: ${why}`)
   }
   const local = socket.local
   engine.local = local
@@ -101,6 +102,7 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
   try {
     engine.use(await startPlugins(config.plugins, services, lifecycle))
   } catch (error) {
+    lanes?.close()
     await socket.close()
     throw error
   }

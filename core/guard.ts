@@ -124,18 +124,15 @@ export class Guard {
    * (`limits.lanes`).
    */
   keepsToRate(from: Address, now: number): boolean {
-    if (this.floodSince === 0 || now - this.floodSince < FLOOD_PROOF_MS || now - this.lastRefused > FLOOD_PROOF_MS)
-      return false
-    return this.tokens(from, now) >= (this.perSource?.burst ?? 0) / 2
+    // Without a per-source limit, nothing tells a flooding source from another.
+    if (!this.perSource || this.floodSince === 0) return false
+    if (now - this.floodSince < FLOOD_PROOF_MS || now - this.lastRefused > FLOOD_PROOF_MS) return false
+    return this.perSource.peekHashed(this.hash(from), now) >= this.perSource.burst / 2
   }
 
-  /** Whether `from` spends more than its rate: its bucket is in debt (refused datagrams cost it). */
+  /** Whether `from` spends its rate or more: less than one token left (in debt, with `refused`). */
   inDebt(from: Address, now: number): boolean {
-    return this.tokens(from, now) < 0
-  }
-
-  private tokens(from: Address, now: number): number {
-    return this.perSource ? this.perSource.peekHashed(this.hash(from), now) : Number.POSITIVE_INFINITY
+    return this.perSource !== undefined && this.perSource.peekHashed(this.hash(from), now) < 1
   }
 
   /** A datagram dropped for want of room (`HELD`): counted. */

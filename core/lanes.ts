@@ -1,4 +1,5 @@
 import type { Address } from './address.ts'
+import { sourceLabel } from './source-key.ts'
 import type { ChatError } from './errors.ts'
 import type { Guard } from './guard.ts'
 import type { Lane, OpenLane } from './runtime/types.ts'
@@ -19,8 +20,8 @@ interface Entry {
 /**
  * The chat's lanes (`limits.lanes`): a queue of its own for a peer that keeps to its rate while
  * others flood (`Guard.keepsToRate`), so that a flood filling the socket's one queue cannot make
- * the system drop that peer's datagrams too. One lane per source host (its first port), so one
- * host cannot take them all; at most `max`. A lane is closed once its peer has sent nothing for
+ * the system drop that peer's datagrams too. One lane per source (an IPv4 address or IPv6 /64, at
+ * its first port), so one host cannot take them all; at most `max`. A lane is closed once its peer has sent nothing for
  * `LANE_IDLE_MS`, or spends over its rate (checked by `sweep`), and all at `close`. A flood from
  * many forged sources that each keep to the rate can take every lane: the chat is then where it
  * is without them.
@@ -45,7 +46,9 @@ export class Lanes {
 
   /** A datagram from `from` got through the guard: its lane stays, or it gets one if it keeps to its rate. */
   admitted(from: Address, now: number): void {
-    const known = this.lanes.get(from.host)
+    // Keyed as the guard keys a source: an IPv6 host holds a whole /64.
+    const source = from.host.indexOf(':') === -1 ? from.host : sourceLabel(from)
+    const known = this.lanes.get(source)
     if (known) {
       if (known.peer.port === from.port) known.seen = now
       return
@@ -54,15 +57,15 @@ export class Lanes {
     if (this.closed || from.port === 0 || this.lanes.size >= this.max || now - this.failedAt < RETRY_MS) return
     if (!this.guard.keepsToRate(from, now)) return
     const entry: Entry = { peer: from, lane: undefined, seen: now }
-    this.lanes.set(from.host, entry)
+    this.lanes.set(source, entry)
     this.open(from).then(
       (lane) => {
-        if (this.lanes.get(from.host) === entry) entry.lane = lane
+        if (this.lanes.get(source) === entry) entry.lane = lane
         else lane.close() // closed or swept while it opened
       },
       (error: ChatError) => {
-        if (this.lanes.get(from.host) !== entry) return // the chat closed meanwhile: nothing to say
-        this.lanes.delete(from.host)
+        if (this.lanes.get(source) !== entry) return // the chat closed meanwhile: nothing to say
+        this.lanes.delete(source)
         this.failedAt = now
         this.failed(error)
       },
@@ -71,9 +74,9 @@ export class Lanes {
 
   /** Closes the lanes whose peers sent nothing since `now - LANE_IDLE_MS`, or spend over their rate. */
   sweep(now: number): void {
-    for (const [host, entry] of this.lanes) {
+    for (const [source, entry] of this.lanes) {
       if (now - entry.seen < LANE_IDLE_MS && !this.guard.inDebt(entry.peer, now)) continue
-      this.lanes.delete(host)
+      this.lanes.delete(source)
       entry.lane?.close()
     }
   }

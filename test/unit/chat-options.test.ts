@@ -210,7 +210,7 @@ describe('createChat with limits.lanes where no lane can be opened', () => {
     expect(lines).toEqual([
       [
         'warn',
-        `limits.lanes: no lanes on 127.0.0.1:${chat.local.port}: they need Node on Linux and a host that is one address`,
+        `limits.lanes: no lanes on 127.0.0.1:${chat.local.port}: they need Node on Linux, a host that is one address, and no group`,
       ],
     ])
   })

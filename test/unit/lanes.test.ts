@@ -41,6 +41,23 @@ describe('Guard: the flood that lanes answer', () => {
     expect(guard.inDebt(legit, 1000 + FLOOD_PROOF_MS)).toBe(false)
   })
 
+  it('trusts nobody without a per-source limit, and calls a source that spent its rate in debt', () => {
+    const off = new Guard({ perSource: false, answers: false, amplification: false, allowance: 0 })
+    off.busy()
+    expect(off.flooded()).toBe(true)
+    expect(off.keepsToRate(legit, Date.now() + FLOOD_PROOF_MS)).toBe(false)
+    expect(off.inDebt(legit, Date.now())).toBe(false)
+    const strict = new Guard({
+      perSource: { rate: 1, burst: 2, refused: 0 },
+      answers: false,
+      amplification: false,
+      allowance: 0,
+    })
+    for (let i = 0; i < 5; i++) strict.admit(1, flooder, 1000)
+    expect(strict.inDebt(flooder, 1000)).toBe(true)
+    expect(strict.inDebt(legit, 1000)).toBe(false)
+  })
+
   it('trusts nobody when nothing is turned away', () => {
     const guard = new Guard({ perSource: { rate: 10, burst: 20 }, answers: false, amplification: false, allowance: 0 })
     guard.admit(1, legit, 1000)
@@ -65,9 +82,10 @@ function table(max: number) {
     })
   const errors: ChatError[] = []
   const trusted = new Set(['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5'])
+  const keeps = (host: string) => trusted.has(host) || host.startsWith('2001:db8:')
   const flooding = new Set<string>()
   const guard = {
-    keepsToRate: (from: Address) => trusted.has(from.host),
+    keepsToRate: (from: Address) => keeps(from.host),
     inDebt: (from: Address) => flooding.has(from.host),
   }
   const lanes = new Lanes(open, max, guard, (error) => errors.push(error))
@@ -92,6 +110,16 @@ describe('Lanes', () => {
     await settle()
     expect(opened).toEqual(['10.0.0.1:1', '10.0.0.2:1'])
     expect(lanes.size).toBe(2)
+  })
+
+  it('keys an IPv6 source by its /64, as the guard limits it', async () => {
+    const { lanes, opened, settle } = table(4)
+    const v6 = (host: string): Address => ({ host, port: 1000, family: 'IPv6' })
+    lanes.admitted(v6('2001:db8:1:2::a'), 0)
+    lanes.admitted(v6('2001:db8:1:2::b'), 0)
+    lanes.admitted(v6('2001:db8:1:3::a'), 0)
+    await settle()
+    expect(opened).toEqual(['2001:db8:1:2::a:1000', '2001:db8:1:3::a:1000'])
   })
 
   it('closes a lane whose peer was quiet for LANE_IDLE_MS (another port of its host does not count), or spends over its rate', async () => {
