@@ -49,11 +49,13 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
 
   let isOwn = (_from: Pick<Address, 'host' | 'port'>) => false
   let lanes: Lanes | undefined
+  // Lanes go to who keeps to the per-source rate: without that limit, none (and no SO_REUSEADDR for them).
+  const maxLanes = config.limits.perSource ? config.limits.lanes || 0 : 0
   const socket = await transport.bind({
     host: config.host,
     port: config.port,
     recvBufferSize: config.recvBufferSize,
-    lanes: config.limits.lanes !== false && config.limits.lanes > 0,
+    lanes: maxLanes > 0,
     onDatagram(data, from) {
       if (isOwn(from)) return
       // A source that keeps to its rate while others flood gets a queue of its own (`limits.lanes`).
@@ -63,8 +65,8 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     },
     onError: (error) => emit({ type: 'error', error }),
   })
-  if (socket.openLane && config.limits.lanes && config.limits.perSource) {
-    lanes = new Lanes(socket.openLane, config.limits.lanes, guard, (error) => emit({ type: 'error', error }))
+  if (socket.openLane && maxLanes > 0) {
+    lanes = new Lanes(socket.openLane, maxLanes, guard, (error) => emit({ type: 'error', error }))
   } else if (config.limits.lanes) {
     const why = config.limits.perSource
       ? 'they need Node on Linux, a host that is one address, and no group'

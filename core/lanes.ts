@@ -47,7 +47,7 @@ export class Lanes {
   /** A datagram from `from` got through the guard: its lane stays, or it gets one if it keeps to its rate. */
   admitted(from: Address, now: number): void {
     // Keyed as the guard keys a source: an IPv6 host holds a whole /64.
-    const source = from.host.indexOf(':') === -1 ? from.host : sourceLabel(from)
+    const source = sourceLabel(from)
     const known = this.lanes.get(source)
     if (known) {
       if (known.peer.port === from.port) known.seen = now
