@@ -5,7 +5,7 @@ import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { isWildcard, sendHost, unmapAddress, type Address, type IpVersion } from '../address.ts'
 import { getRuntimeKey } from './get-runtime-key.ts'
-import type { BindOptions, Lane, RawSendCallback, RawSocket, UdpAdapter } from './types.ts'
+import type { BindOptions, DatagramHandler, Lane, RawSendCallback, RawSocket, UdpAdapter } from './types.ts'
 
 /** The primitives on Node: `node:dgram`, `node:dns`, `node:os`. */
 export const nodeAdapter: UdpAdapter = {
@@ -53,8 +53,6 @@ export async function bindNode(options: BindOptions): Promise<RawSocket> {
     process.platform === 'linux' &&
     getRuntimeKey() === 'node'
   const reuseAddr = options.reuseAddr === true || lanes
-  const onMessage = (data: Buffer, rinfo: dgram.RemoteInfo) =>
-    onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family))
   for (let tries = 1; ; tries++) {
     const port = lanes ? await claimPort(type, options.host, options.port) : options.port
     const socket = dgram.createSocket({ type, recvBufferSize, reuseAddr, lookup: literalLookup })
@@ -68,14 +66,13 @@ export async function bindNode(options: BindOptions): Promise<RawSocket> {
     // The tutorials' sockets set SO_BROADCAST to broadcast; ours has it from the start (Deno's always has).
     if (options.broadcast !== false) socket.setBroadcast(true)
     socket.on('error', (error) => onError(error))
-    socket.on('message', onMessage)
     const bound = socket.address()
     const local: Address = {
       host: bound.address,
       port: bound.port,
       family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4',
     }
-    return createNodeSocket(socket, local, lanes ? { type, onMessage } : undefined)
+    return createNodeSocket(socket, local, onDatagram, onError, lanes ? type : undefined)
   }
 }
 
@@ -112,16 +109,53 @@ type MessageListener = (data: Buffer, rinfo: dgram.RemoteInfo) => void
 function createNodeSocket(
   socket: dgram.Socket,
   local: Address,
-  lanesOf?: { type: dgram.SocketType; onMessage: MessageListener },
+  onDatagram: DatagramHandler,
+  onError: (error: Error) => void,
+  laneType?: dgram.SocketType,
 ): RawSocket {
-  // Datagrams wait here for the end of this turn of the event loop, then leave back to back: a
-  // peer waiting for several replies is woken once for all of them rather than once each
-  // (measured in bench/NOTES.md). Three entries per datagram (data, to, done) in the first
-  // `queued` places; the array keeps its size from batch to batch, so that queueing allocates
-  // nothing, and its places are emptied after each batch, so that it keeps no datagram alive.
+  // A turn of the event loop in batches: the datagrams that came in it wait in the inbox, and the
+  // ones sent in it in the outbox, until its end (setImmediate); then the inbox is handled, and
+  // the outbox leaves back to back. The chat's code runs for one datagram after another while it
+  // is in the caches, rather than between each recvmsg and the next, and a peer waiting for
+  // several replies is woken once for all of them (both measured in bench/NOTES.md). Each box
+  // keeps its size from turn to turn, so that queueing allocates nothing, and its places are
+  // emptied after each turn, so that it keeps no datagram alive.
+  const inbox: Array<Buffer | dgram.RemoteInfo | undefined> = []
+  let received = 0
+  // Three places per datagram: data, to, done.
   const outbox: Array<Uint8Array | Address | RawSendCallback | undefined> = []
   let queued = 0
   let scheduled = false
+  const endOfTurn = () => {
+    try {
+      receiveAll()
+      sendAll()
+    } finally {
+      scheduled = false
+    }
+  }
+  const schedule = () => {
+    scheduled = true
+    setImmediate(endOfTurn)
+  }
+  const onMessage: MessageListener = (data, rinfo) => {
+    inbox[received] = data
+    inbox[received + 1] = rinfo
+    received += 2
+    if (!scheduled) schedule()
+  }
+  const receiveAll = () => {
+    for (let i = 0; i < received; i += 2) {
+      const rinfo = inbox[i + 1] as dgram.RemoteInfo
+      try {
+        onDatagram(inbox[i] as Buffer, unmapAddress(rinfo.address, rinfo.port, rinfo.family))
+      } catch (error) {
+        onError(error as Error) // not the datagram's sender's doing: the rest of the turn's are still handled
+      }
+    }
+    inbox.fill(undefined, 0, received)
+    received = 0
+  }
   const sendAll = () => {
     // Read the count each time round: a send made meanwhile goes in this batch too.
     for (let i = 0; i < queued; i += 3) {
@@ -135,14 +169,14 @@ function createNodeSocket(
     }
     outbox.fill(undefined, 0, queued)
     queued = 0
-    scheduled = false
   }
+  socket.on('message', onMessage)
   // Each lane is a socket on our address connected to one peer: the system gives a datagram to
   // the socket that matches it most closely, so the peer's datagrams queue on its lane, and what
   // floods the shared socket's queue cannot crowd them out. Sends still leave by the shared socket.
   const lanes = new Set<dgram.Socket>()
   let closed = false
-  const openLane = async (peer: Address, type: dgram.SocketType, onMessage: MessageListener): Promise<Lane> => {
+  const openLane = async (peer: Address, type: dgram.SocketType): Promise<Lane> => {
     const lane = dgram.createSocket({ type, reuseAddr: true, lookup: literalLookup })
     // The lane never sends: an error on it (an ICMP error about a reply the shared socket sent,
     // which anyone can forge) is not its own, and does not close it.
@@ -176,19 +210,19 @@ function createNodeSocket(
       outbox[queued + 1] = to
       outbox[queued + 2] = done
       queued += 3
-      if (!scheduled) {
-        scheduled = true
-        setImmediate(sendAll)
-      }
+      if (!scheduled) schedule()
     },
     close() {
+      // What came in this turn is not handled (the chat is closing); what was sent still leaves.
+      inbox.fill(undefined, 0, received)
+      received = 0
       sendAll()
       for (const lane of lanes) lane.close()
       lanes.clear()
       closed = true
       return new Promise((resolve) => socket.close(() => resolve()))
     },
-    openLane: lanesOf && ((peer) => openLane(peer, lanesOf.type, lanesOf.onMessage)),
+    openLane: laneType && ((peer) => openLane(peer, laneType)),
     addMembership: (group, iface) => socket.addMembership(group, iface),
     dropMembership: (group, iface) => socket.dropMembership(group, iface),
     setMulticastInterface: (iface) => socket.setMulticastInterface(iface),
