@@ -54,6 +54,32 @@ describe('nodeAdapter', () => {
     expect(error ?? undefined).toBeUndefined()
     expect((await listener.next()).data.toString()).toBe('hi')
   })
+
+  it("hands a turn's datagrams over in order, and a handler's throw costs only its own datagram", async () => {
+    const heard: string[] = []
+    const errors: Error[] = []
+    let all: () => void = () => {}
+    const done = new Promise<void>((resolve) => (all = resolve))
+    const raw = await nodeAdapter.bind({
+      host: '127.0.0.1',
+      port: 0,
+      onDatagram(data) {
+        const text = Buffer.from(data).toString()
+        if (text === '3') throw new Error('a handler that throws')
+        heard.push(text)
+        if (heard.length === 19) all()
+      },
+      onError: (error) => errors.push(error),
+    })
+    closeAfterTest(raw)
+    const peer = await plainSocket()
+    closeAfterTest(peer)
+    // Sent back to back, so that several arrive in one turn of the event loop.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => peer.send(Buffer.from(String(i)), raw.local.port)))
+    await done
+    expect(heard).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).filter((text) => text !== '3'))
+    expect(errors.map((error) => error.message)).toEqual(['a handler that throws'])
+  })
 })
 
 // Lanes (`BindOptions.lanes`): a socket on our address connected to one peer, which gets that
