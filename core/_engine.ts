@@ -43,9 +43,11 @@ export class Engine extends Sender {
     this.closed = true
   }
 
-  /** A datagram in; false when the guard turned its source away (over its rate) or the chat is closing. */
-  receive(bytes: Uint8Array, from: Address): boolean {
-    const now = Date.now()
+  /**
+   * A datagram in, read at `now`; false when the guard turned its source away (over its rate) or
+   * the chat is closing.
+   */
+  receive(bytes: Uint8Array, from: Address, now = Date.now()): boolean {
     // `length`, not `byteLength`: V8 reads the one as a field, the other through a call (bench/NOTES.md).
     if (this.closed || !this.o.guard.admit(bytes.length, from, now)) return false
     const set = this.set

@@ -56,11 +56,11 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     port: config.port,
     recvBufferSize: config.recvBufferSize,
     lanes: maxLanes > 0,
-    onDatagram(data, from) {
+    onDatagram(data, from, at = Date.now()) {
       if (isOwn(from)) return
       // A source that keeps to its rate while others flood gets a queue of its own (`limits.lanes`).
-      if (engine.receive(data, from) && lanes !== undefined && (lanes.size !== 0 || guard.flooded())) {
-        lanes.admitted(from, Date.now())
+      if (engine.receive(data, from, at) && lanes !== undefined && (lanes.size !== 0 || guard.flooded())) {
+        lanes.admitted(from, at)
       }
     },
     onError: (error) => emit({ type: 'error', error }),

@@ -147,10 +147,12 @@ function createNodeSocket(
     if (!scheduled) schedule()
   }
   const receiveAll = () => {
+    // One clock read for the turn: its datagrams were all read at its start.
+    const at = received === 0 ? 0 : Date.now()
     for (let i = 0; i < received; i += 2) {
       const rinfo = inbox[i + 1] as dgram.RemoteInfo
       try {
-        onDatagram(inbox[i] as Buffer, unmapAddress(rinfo.address, rinfo.port, rinfo.family))
+        onDatagram(inbox[i] as Buffer, unmapAddress(rinfo.address, rinfo.port, rinfo.family), at)
       } catch (error) {
         onError(error as Error) // not the datagram's sender's doing: the rest of the turn's are still handled
       }

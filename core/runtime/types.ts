@@ -1,8 +1,12 @@
 import type { Address, IpVersion } from '../address.ts'
 import type { ChatError } from '../errors.ts'
 
-/** Called once per datagram; `data` is owned by the receiver and is not reused by the transport. */
-export type DatagramHandler = (data: Uint8Array, from: Address) => void
+/**
+ * Called once per datagram; `data` is owned by the receiver and is not reused by the transport.
+ * `at`: when it was read (ms since the epoch), where the transport reads the clock once for the
+ * datagrams it read together; the receiver reads it otherwise.
+ */
+export type DatagramHandler = (data: Uint8Array, from: Address, at?: number) => void
 
 export interface BindOptions {
   host: string

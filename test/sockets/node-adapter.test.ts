@@ -55,18 +55,20 @@ describe('nodeAdapter', () => {
     expect((await listener.next()).data.toString()).toBe('hi')
   })
 
-  it("hands a turn's datagrams over in order, and a handler's throw costs only its own datagram", async () => {
+  it("hands a turn's datagrams over in order with the time they were read, and a handler's throw costs only its own datagram", async () => {
     const heard: string[] = []
+    const times: number[] = []
     const errors: Error[] = []
     let all: () => void = () => {}
     const done = new Promise<void>((resolve) => (all = resolve))
     const raw = await nodeAdapter.bind({
       host: '127.0.0.1',
       port: 0,
-      onDatagram(data) {
+      onDatagram(data, _from, at) {
         const text = Buffer.from(data).toString()
         if (text === '3') throw new Error('a handler that throws')
         heard.push(text)
+        times.push(at ?? Number.NaN)
         if (heard.length === 19) all()
       },
       onError: (error) => errors.push(error),
@@ -74,9 +76,12 @@ describe('nodeAdapter', () => {
     closeAfterTest(raw)
     const peer = await plainSocket()
     closeAfterTest(peer)
+    const before = Date.now()
     // Sent back to back, so that several arrive in one turn of the event loop.
     await Promise.all(Array.from({ length: 20 }, (_, i) => peer.send(Buffer.from(String(i)), raw.local.port)))
     await done
+    const after = Date.now()
+    expect(times.every((at, i) => at >= before && at <= after && (i === 0 || at >= times[i - 1]!))).toBe(true)
     expect(heard).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).filter((text) => text !== '3'))
     expect(errors.map((error) => error.message)).toEqual(['a handler that throws'])
   })
