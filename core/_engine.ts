@@ -38,6 +38,11 @@ export class Engine extends Sender {
     for (const [bytes, from, at] of this.early.splice(0)) if (!this.closed) this.handle(set, bytes, from, at)
   }
 
+  /** Messages whose handling goes on in a promise now (an async hook's). */
+  get awaiting(): number {
+    return this.parked.count
+  }
+
   /** Takes no more datagrams (the chat is closing); sends go on until `use(undefined)`. */
   close(): void {
     this.closed = true

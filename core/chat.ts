@@ -57,11 +57,13 @@ export async function createChat(options: ChatOptions): Promise<Chat> {
     recvBufferSize: config.recvBufferSize,
     lanes: maxLanes > 0,
     onDatagram(data, from, at = Date.now()) {
-      if (isOwn(from)) return
+      if (isOwn(from)) return false
+      const awaiting = engine.awaiting
       // A source that keeps to its rate while others flood gets a queue of its own (`limits.lanes`).
       if (engine.receive(data, from, at) && lanes !== undefined && (lanes.size !== 0 || guard.flooded())) {
         lanes.admitted(from, at)
       }
+      return engine.awaiting > awaiting
     },
     onError: (error) => emit({ type: 'error', error }),
   })

@@ -106,6 +106,17 @@ async function claimPort(type: dgram.SocketType, host: string, port: number): Pr
 
 type MessageListener = (data: Buffer, rinfo: dgram.RemoteInfo) => void
 
+/**
+ * A handler's failure that has nowhere else to go (`onError` itself threw) leaves as an uncaught
+ * exception, as it did from node:dgram's callback, without stopping the turn: the turn's other
+ * datagrams are still handled and its sends still leave.
+ */
+function rethrow(failure: unknown): void {
+  queueMicrotask(() => {
+    throw failure
+  })
+}
+
 function createNodeSocket(
   socket: dgram.Socket,
   local: Address,
@@ -121,20 +132,21 @@ function createNodeSocket(
   // keeps its size from turn to turn, so that queueing allocates nothing, and its places are
   // emptied after each turn, so that it keeps no datagram alive.
   // Two places per datagram: data, rinfo. libuv reads at most 32 datagrams a socket in a turn, so
-  // the inbox holds at most 32 for the socket and each of its lanes.
+  // the inbox holds at most 32 for the socket and each of its lanes (and those a turn left).
   const inbox: Array<Buffer | dgram.RemoteInfo | undefined> = []
   let received = 0
+  // Where the next datagram to hand over is: a turn stops early after one whose handling went on
+  // in a promise (below).
+  let next = 0
   // Three places per datagram: data, to, done.
   const outbox: Array<Uint8Array | Address | RawSendCallback | undefined> = []
   let queued = 0
   let scheduled = false
   const endOfTurn = () => {
-    try {
-      receiveAll()
-      sendAll()
-    } finally {
-      scheduled = false
-    }
+    const more = receiveAll()
+    sendAll()
+    scheduled = false
+    if (more) schedule()
   }
   const schedule = () => {
     scheduled = true
@@ -146,19 +158,29 @@ function createNodeSocket(
     received += 2
     if (!scheduled) schedule()
   }
-  const receiveAll = () => {
-    // One clock read for the turn: its datagrams were all read at its start.
-    const at = received === 0 ? 0 : Date.now()
-    for (let i = 0; i < received; i += 2) {
-      const rinfo = inbox[i + 1] as dgram.RemoteInfo
+  /** Hands the inbox over; true when datagrams are left for the next turn. */
+  const receiveAll = (): boolean => {
+    // One clock read for the datagrams libuv read in this turn's poll phase, just before.
+    const at = next < received ? Date.now() : 0
+    while (next < received) {
+      const rinfo = inbox[next + 1] as dgram.RemoteInfo
+      const data = inbox[next] as Buffer
+      next += 2
+      let waits: unknown = false
       try {
-        onDatagram(inbox[i] as Buffer, unmapAddress(rinfo.address, rinfo.port, rinfo.family), at)
+        waits = onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family), at)
       } catch (error) {
-        onError(error as Error) // not the datagram's sender's doing: the rest of the turn's are still handled
+        report(error) // not the datagram's sender's doing: the rest of the turn's are still handled
       }
+      // Node's callback per datagram let promise work run between one datagram and the next: a
+      // message whose hook answered with a promise was not overtaken by the next one. The rest
+      // wait for the next turn, after that work has run.
+      if (waits === true && next < received) return true
     }
     inbox.fill(undefined, 0, received)
     received = 0
+    next = 0
+    return false
   }
   const sendAll = () => {
     // Read the count each time round: a send made meanwhile goes in this batch too.
@@ -168,11 +190,23 @@ function createNodeSocket(
       try {
         socket.send(outbox[i] as Uint8Array, to.port, sendHost(to, local.family), done)
       } catch (error) {
-        done(error as Error) // a port out of range, say: node:dgram throws rather than calling back
+        // A port out of range, say: node:dgram throws rather than calling back.
+        try {
+          done(error as Error)
+        } catch (failure) {
+          rethrow(failure)
+        }
       }
     }
     outbox.fill(undefined, 0, queued)
     queued = 0
+  }
+  const report = (error: unknown) => {
+    try {
+      onError(error instanceof Error ? error : new Error(String(error)))
+    } catch (failure) {
+      rethrow(failure)
+    }
   }
   socket.on('message', onMessage)
   // Each lane is a socket on our address connected to one peer: the system gives a datagram to
@@ -220,6 +254,7 @@ function createNodeSocket(
       // What came in this turn is not handled (the chat is closing); what was sent still leaves.
       inbox.fill(undefined, 0, received)
       received = 0
+      next = 0
       sendAll()
       for (const lane of lanes) lane.close()
       lanes.clear()

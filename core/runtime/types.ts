@@ -4,9 +4,11 @@ import type { ChatError } from '../errors.ts'
 /**
  * Called once per datagram; `data` is owned by the receiver and is not reused by the transport.
  * `at`: when it was read (ms since the epoch), where the transport reads the clock once for the
- * datagrams it read together; the receiver reads it otherwise.
+ * datagrams it read together; the receiver reads it otherwise. `true` back: its handling goes on
+ * in a promise, and a transport that hands over several datagrams in one go lets promise work run
+ * before the next one, so that messages keep their order (as one callback per datagram does).
  */
-export type DatagramHandler = (data: Uint8Array, from: Address, at?: number) => void
+export type DatagramHandler = (data: Uint8Array, from: Address, at?: number) => unknown
 
 export interface BindOptions {
   host: string

@@ -85,6 +85,45 @@ describe('nodeAdapter', () => {
     expect(heard).toEqual(Array.from({ length: 20 }, (_, i) => String(i)).filter((text) => text !== '3'))
     expect(errors.map((error) => error.message)).toEqual(['a handler that throws'])
   })
+
+  it("goes on when the error handler itself throws: that throw is uncaught, and the turn's other datagrams and replies are not lost", async () => {
+    // node:dgram's callback let such a throw out as an uncaught exception and went on; so must the turn.
+    const uncaught: unknown[] = []
+    const theirs = process.listeners('uncaughtException')
+    process.removeAllListeners('uncaughtException')
+    const ours = (error: unknown) => uncaught.push(error)
+    process.on('uncaughtException', ours)
+    try {
+      const peer = closeAfterTest(await plainSocket())
+      const heard: string[] = []
+      const raw = closeAfterTest(
+        await nodeAdapter.bind({
+          host: '127.0.0.1',
+          port: 0,
+          onDatagram(data, from) {
+            const text = Buffer.from(data).toString()
+            if (text === 'b') throw new Error('a handler that throws')
+            heard.push(text)
+            raw.send(Buffer.from(text.toUpperCase()), from, () => {})
+          },
+          onError() {
+            throw new Error('an error handler that throws')
+          },
+        }),
+      )
+      for (const text of ['a', 'b', 'c']) await peer.send(Buffer.from(text), raw.local.port)
+      const replies = [(await peer.next()).data.toString(), (await peer.next()).data.toString()]
+      expect(replies).toEqual(['A', 'C'])
+      expect(heard).toEqual(['a', 'c'])
+      expect(uncaught.map((error) => (error as Error).message)).toEqual(['an error handler that throws'])
+      // And the socket still works afterwards.
+      await peer.send(Buffer.from('d'), raw.local.port)
+      expect((await peer.next()).data.toString()).toBe('D')
+    } finally {
+      process.off('uncaughtException', ours)
+      for (const listener of theirs) process.on('uncaughtException', listener)
+    }
+  })
 })
 
 // Lanes (`BindOptions.lanes`): a socket on our address connected to one peer, which gets that

@@ -73,6 +73,25 @@ describe('createChat() pipeline', () => {
     })
   })
 
+  it('keeps the order of messages that came together when a hook answers some of them with a promise', async () => {
+    // Async for some messages only (a cache miss, say): each arrives before the next is handed over.
+    const sometimes = definePlugin({
+      name: 'sometimes',
+      inbound: (m) => (m.text.startsWith('slow') ? Promise.resolve().then(() => m) : undefined),
+    })
+    const seen: string[] = []
+    const after = definePlugin({ name: 'after', inbound: (m) => void seen.push(m.text) })
+    const { chat, events, next } = await start([sometimes, after], ['message'])
+    const alice = await peer()
+    const texts = ['slow1', 'fast2', 'slow3', 'fast4', 'slow5', 'fast6']
+    // Back to back, so that they arrive in one turn of the event loop.
+    await Promise.all(texts.map((text) => alice.send(text, chat.local.port)))
+    await next('message', (e) => e.message.text === 'fast6')
+    await next('message', (e) => e.message.text === 'slow5')
+    expect(seen).toEqual(texts)
+    expect(events.flatMap((e) => (e.type === 'message' ? [e.message.text] : []))).toEqual(texts)
+  })
+
   it('stops a message dropped by a hook and reports the plugin and the reason', async () => {
     const seen: string[] = []
     const { chat, next, events } = await start([
