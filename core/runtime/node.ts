@@ -166,7 +166,7 @@ function createNodeSocket(
       const rinfo = inbox[next + 1] as dgram.RemoteInfo
       const data = inbox[next] as Buffer
       next += 2
-      let waits: unknown = false
+      let waits: unknown
       try {
         waits = onDatagram(data, unmapAddress(rinfo.address, rinfo.port, rinfo.family), at)
       } catch (error) {

@@ -86,6 +86,31 @@ describe('nodeAdapter', () => {
     expect(errors.map((error) => error.message)).toEqual(['a handler that throws'])
   })
 
+  it('hands the datagrams of one turn over in one go, promise work after them all', async () => {
+    const heard: string[] = []
+    let heardByFirstMicrotask = -1
+    let all: () => void = () => {}
+    const done = new Promise<void>((resolve) => (all = resolve))
+    const raw = closeAfterTest(
+      await nodeAdapter.bind({
+        host: '127.0.0.1',
+        port: 0,
+        onDatagram(data) {
+          heard.push(Buffer.from(data).toString())
+          if (heard.length === 1) queueMicrotask(() => (heardByFirstMicrotask = heard.length))
+          if (heard.length === 20) all()
+        },
+        onError() {},
+      }),
+    )
+    const sender = closeAfterTest(dgram.createSocket('udp4'))
+    await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve))
+    // Sent in one go from this process: all 20 wait in the socket's queue when the loop next reads it.
+    for (let i = 0; i < 20; i++) sender.send(String(i), raw.local.port, '127.0.0.1')
+    await done
+    expect(heardByFirstMicrotask).toBe(20)
+  })
+
   it("goes on when the error handler itself throws: that throw is uncaught, and the turn's other datagrams and replies are not lost", async () => {
     // node:dgram's callback let such a throw out as an uncaught exception and went on; so must the turn.
     const uncaught: unknown[] = []
