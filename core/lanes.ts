@@ -21,10 +21,10 @@ interface Entry {
  * The chat's lanes (`limits.lanes`): a queue of its own for a peer that keeps to its rate while
  * others flood (`Guard.keepsToRate`), so that a flood filling the socket's one queue cannot make
  * the system drop that peer's datagrams too. One lane per source (an IPv4 address or IPv6 /64, at
- * its first port), so one host cannot take them all; at most `max`. A lane is closed once its peer has sent nothing for
- * `LANE_IDLE_MS`, or spends over its rate (checked by `sweep`), and all at `close`. A flood from
- * many forged sources that each keep to the rate can take every lane: the chat is then where it
- * is without them.
+ * its first port), so one host cannot take them all; at most `max`. A lane is closed once its peer
+ * has sent nothing for `LANE_IDLE_MS`, or spends over its rate (checked by `sweep`), and all at
+ * `close`. A flood from many forged sources that each keep to the rate can take every lane: the
+ * chat is then where it is without them.
  */
 export class Lanes {
   private readonly lanes = new Map<string, Entry>()
